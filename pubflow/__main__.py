@@ -1,0 +1,5 @@
+import sys
+
+from pubflow.cli import main
+
+sys.exit(main())

@@ -1,0 +1,71 @@
+"""The catalog model: polib's POFile, read and written the way every stage needs.
+
+Catalogs are written unwrapped (``wrapwidth=0``), the same as ``msgmerge
+--no-wrap``, so that the merge (gettext) and the conversion (polib) never
+re-flow each other's lines and a catalog only changes where a message does.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import polib
+
+from pubflow.errors import PubflowError
+from pubflow.fileio import write_atomic
+
+WRAP_WIDTH = 0
+_SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
+
+
+def load_catalog(path: Path) -> polib.POFile:
+    """A .po or .pot file; a syntax error is a PubflowError with the file and line."""
+    if not path.is_file():
+        raise PubflowError("no such catalog", path)
+    try:
+        raw = path.read_bytes()
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PubflowError("catalog is not UTF-8", path, line) from None
+    try:
+        return polib.pofile(str(path), wrapwidth=WRAP_WIDTH, encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        match = _SYNTAX_LINE.search(str(exc))
+        line = int(match.group(1)) if match else None
+        reason = str(exc).split(" in po file")[0].split(" (line")[0].lower()
+        raise PubflowError(f".po syntax: {reason}; fix it in a text editor or Poedit", path, line) from None
+
+
+def render_catalog(catalog: polib.POFile) -> str:
+    catalog.wrapwidth = WRAP_WIDTH
+    return str(catalog) + "\n" if not str(catalog).endswith("\n") else str(catalog)
+
+
+def save_catalog(catalog: polib.POFile, path: Path) -> bool:
+    """Write atomically; returns False when the file already held exactly this."""
+    return write_atomic(path, render_catalog(catalog))
+
+
+def require_gettext_tool(name: str) -> str:
+    found = shutil.which(name)
+    if not found:
+        raise PubflowError(
+            f"{name} (GNU gettext) is not installed; install the Debian package 'gettext' "
+            "or run scripts/setup.sh"
+        )
+    return found
+
+
+def run_gettext_tool(args: list[str], about: Path) -> str:
+    """Run a gettext tool; its complaint about a catalog becomes a PubflowError."""
+    require_gettext_tool(args[0])
+    result = subprocess.run(args, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        first = next((ln for ln in result.stderr.splitlines() if ln.strip()), "failed")
+        # msgmerge says "file.po:12: message"; keep its own file:line when present.
+        raise PubflowError(first.split(": ", 1)[-1] if ":" in first else first, about)
+    return result.stdout

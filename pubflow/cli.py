@@ -1,0 +1,177 @@
+"""The ``pubflow`` command: a thin layer over the stage functions.
+
+Exit status: 0 on success, 1 when a check or a gate fails, 2 on a usage or
+input error (printed as one line naming the file and line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from pubflow import __version__
+from pubflow.config import ProjectConfig, load_config
+from pubflow.errors import PubflowError, display_path
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class Reporter:
+    """Progress on stderr, so that stdout stays clean for --format json."""
+
+    def __init__(self, quiet: bool = False):
+        self.quiet = quiet
+
+    def __call__(self, message: str) -> None:
+        if not self.quiet:
+            print(f"pubflow: {message}", file=sys.stderr, flush=True)
+
+
+def _rel(path: Path) -> str:
+    return display_path(path)
+
+
+# -- verbs ---------------------------------------------------------------------------------
+
+def cmd_import(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
+    from pubflow.importer import import_article
+
+    result = import_article(config, Path(args.raw), name=args.name, force=args.force)
+    article = result.article
+    sections = sum(1 for b in article.blocks if b.kind == "heading")
+    paragraphs = sum(1 for b in article.blocks if b.kind == "paragraph")
+    state = "wrote" if result.written else "unchanged"
+    report(
+        f"{state} {_rel(result.document)}: title, "
+        f"{'subtitle, ' if article.subtitle else ''}byline, {sections} section(s), "
+        f"{paragraphs} paragraph(s){', dateline' if article.dateline else ''}"
+    )
+    if article.left_out:
+        report(f"left out {len(article.left_out)} line(s) of site navigation after the article:")
+        for line in article.left_out:
+            report(f"  - {line}")
+    report("next: pubflow extract && pubflow update")
+    return EXIT_OK
+
+
+def cmd_extract(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
+    from pubflow.extract import extract_templates
+
+    report(f"extracting {config.source_language} messages with Sphinx's gettext builder")
+    result = extract_templates(config)
+    report(
+        f"{len(result.templates)} template(s) in {_rel(config.pot_dir)}: "
+        f"{len(result.changed)} changed, {len(result.removed)} removed"
+    )
+    return EXIT_OK
+
+
+def cmd_update(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
+    from pubflow.update import update_catalogs
+
+    locales = config.select(args.locale)
+    result = update_catalogs(config, locales)
+    for path in result.created:
+        report(f"created {_rel(path)}")
+    for path in result.updated:
+        report(f"updated {_rel(path)}")
+    report(f"{len(result.unchanged)} catalog(s) unchanged")
+    for path in result.orphaned:
+        report(f"warning: {_rel(path)} has no source document; delete it or restore its .rst")
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
+    from pubflow.build import build_html
+
+    names = args.locale or list(config.locales)
+    locales = [config.locale(name) for name in names]
+    result = build_html(config, locales, progress=report)
+    for locale, problems in result.problems.items():
+        for problem in problems:
+            print(f"{problem} [{locale}]", file=sys.stderr)
+    if not result.ok:
+        report("the build has warnings; fix the files named above (Sphinx runs with -W)")
+        return EXIT_USAGE
+    report(f"open {_rel(config.output_dir / 'html' / 'index.html')}")
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
+    steps: list[tuple[str, Callable[[], int]]] = [
+        ("extract", lambda: cmd_extract(args, config, report)),
+        ("update", lambda: cmd_update(_with(args, locale=None), config, report)),
+        ("build", lambda: cmd_build(_with(args, locale=None), config, report)),
+    ]
+    for index, (name, step) in enumerate(steps, start=1):
+        report(f"== step {index}/{len(steps)}: {name}")
+        status = step()
+        if status != EXIT_OK:
+            return status
+    return EXIT_OK
+
+
+def _with(args: argparse.Namespace, **changes: object) -> argparse.Namespace:
+    return argparse.Namespace(**{**vars(args), **changes})
+
+
+# -- parser --------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pubflow",
+        description="Publish a Chinese text in several editions: import → extract → update → "
+        "convert → check → build.",
+    )
+    parser.add_argument("--version", action="version", version=f"pubflow {__version__}")
+    parser.add_argument("-C", "--project", metavar="DIR", help="the project folder (default: here or above)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print no progress")
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+
+    p = verbs.add_parser("import", help="turn a raw article text into a reST document under docs/",
+                         description="Turn a news page saved as text into docs/<name>.rst and list it in docs/index.rst.")
+    p.add_argument("raw", metavar="RAW.txt", help="the article as UTF-8 text")
+    p.add_argument("--name", help="document name, e.g. 2017-09-25-international-law-enforcement-cooperation")
+    p.add_argument("--force", action="store_true", help="replace an existing document of that name")
+    p.set_defaults(run=cmd_import)
+
+    p = verbs.add_parser("extract", help="write the .pot templates (source language only)",
+                         description="Extract every document's messages into _build/gettext/<doc>.pot.")
+    p.set_defaults(run=cmd_extract)
+
+    p = verbs.add_parser("update", help="merge the templates into locale/<lang>/LC_MESSAGES/*.po",
+                         description="Merge templates into each target locale's catalogs, keeping translations.")
+    p.add_argument("-l", "--locale", action="append", help="only this locale (repeatable)")
+    p.set_defaults(run=cmd_update)
+
+    p = verbs.add_parser("build", help="build the editions into _build/",
+                         description="Build HTML editions into _build/html/<locale>/.")
+    p.add_argument("-l", "--locale", action="append", help="only this locale (repeatable)")
+    p.add_argument("--format", choices=["html"], default="html", help="output format (default: html)")
+    p.set_defaults(run=cmd_build)
+
+    p = verbs.add_parser("publish", help="extract, update and build every edition",
+                         description="Run every stage for every locale: extract, update, build.")
+    p.set_defaults(run=cmd_publish)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    report = Reporter(args.quiet)
+    try:
+        config = load_config(Path(args.project) if args.project else None)
+        return args.run(args, config, report)
+    except PubflowError as exc:
+        print(f"pubflow: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("pubflow: interrupted; no catalog was left half-written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

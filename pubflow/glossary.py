@@ -1,0 +1,84 @@
+"""The glossary: one CSV file, one row per term, one column per locale, and a note.
+
+It is the single source of truth for terminology: the English checks read its
+``en`` column, the OpenCC conversion protects and replaces terms with its
+``zh_TW`` column, and Chinese search learns its terms as words.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from pubflow.errors import PubflowError
+from pubflow.fileio import read_text
+
+NOTE_COLUMN = "note"
+
+
+@dataclass(frozen=True)
+class Term:
+    source: str
+    forms: dict[str, str]  # locale → the term in that locale; several English forms split by |
+    note: str
+    line: int
+
+    def form(self, locale: str) -> str:
+        return self.forms.get(locale, "")
+
+    def alternatives(self, locale: str) -> list[str]:
+        return [alt.strip() for alt in self.form(locale).split("|") if alt.strip()]
+
+
+@dataclass(frozen=True)
+class Glossary:
+    path: Path
+    source_language: str
+    terms: list[Term]
+
+    def chinese_words(self) -> set[str]:
+        """Every Chinese form of every term, for word segmentation."""
+        words: set[str] = set()
+        for term in self.terms:
+            words.add(term.source)
+            for locale, form in term.forms.items():
+                if locale.startswith("zh") and form:
+                    words.update(term.alternatives(locale))
+        return {w for w in words if w and " " not in w}
+
+
+def load_glossary(path: Path, source_language: str) -> Glossary:
+    if not path.exists():
+        return Glossary(path, source_language, [])
+    reader = csv.DictReader(io.StringIO(read_text(path)))
+    columns = reader.fieldnames or []
+    if source_language not in columns:
+        raise PubflowError(
+            f"the first line must name the columns, among them {source_language} "
+            f"(the source term) and {NOTE_COLUMN}",
+            path,
+            1,
+        )
+    terms: list[Term] = []
+    seen: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        if None in row:
+            raise PubflowError("more fields than the header names; quote a field that has a comma", path, line)
+        source = (row.get(source_language) or "").strip()
+        if not source:
+            raise PubflowError(f"empty {source_language} term", path, line)
+        if source in seen:
+            raise PubflowError(f"{source} is already defined on line {seen[source]}", path, line)
+        seen[source] = line
+        forms = {
+            column: (row.get(column) or "").strip()
+            for column in columns
+            if column not in (source_language, NOTE_COLUMN)
+        }
+        terms.append(Term(source, forms, (row.get(NOTE_COLUMN) or "").strip(), line))
+    # Longest first, so that 湄公河流域 wins over 湄公河 wherever both match.
+    terms.sort(key=lambda t: -len(t.source))
+    return Glossary(path, source_language, terms)

@@ -1,0 +1,313 @@
+"""Import: a news page saved as plain text → a reST document under ``docs/``.
+
+The raw text has the shape of a Chinese news web page saved as text: a title,
+optionally a subtitle, a byline with a date and 作者/来源 fields, the body
+(paragraphs, with short unpunctuated lines as section headings), an optional
+dateline such as 法制网北京9月24日讯, and then the site's navigation, which is
+not article text. Parsing (:func:`parse_article`) and rendering
+(:func:`render_rst`) are kept apart so that each can be tested on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docutils.utils import column_width
+
+from pubflow.config import ProjectConfig
+from pubflow.errors import PubflowError
+from pubflow.fileio import read_text, write_atomic
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Han characters and the full-width punctuation and quotes that surround them.
+CJK_CONTEXT = re.compile(rf"[{HAN}\u3000-\u303f\uff00-\uffef“”‘’…—]")
+ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+FULLWIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
+
+#: Lines that start the site's navigation after the article; the rest is left out.
+FOOTER_MARKERS = (
+    "上一篇", "下一篇", "推荐图片文章", "热点文章", "相关文章", "相关新闻",
+    "责任编辑", "【责任编辑", "分享到", "打印本页", "关闭窗口", "【打印】",
+)  # fmt: skip
+
+DATE = re.compile(
+    r"(?P<year>\d{4})\s*[-/.年]\s*(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})\s*日?"
+    r"(?:\s*(?P<time>\d{1,2}:\d{2}(?::\d{2})?))?"
+)
+BYLINE_FIELD = re.compile(
+    rf"{DATE.pattern}|(?P<author>(?:作者|记者|撰文|编译)\s*[:：])|(?P<source>来源\s*[:：])"
+)
+DATELINE = re.compile(
+    rf"^[{HAN}]{{2,20}}\d{{1,2}}月\d{{1,2}}日(?:电|讯)(?:[（(][^）)]{{1,30}}[）)])?$"
+)
+SENTENCE_PUNCTUATION = re.compile(r"[，。！？；：、,.!?;:…—]")
+MAX_HEADING_LENGTH = 30
+MAX_LINES_BEFORE_BYLINE = 3
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass
+class Byline:
+    date: str | None = None
+    author: str | None = None
+    source: str | None = None
+    iso_date: str | None = None
+
+
+@dataclass
+class Block:
+    kind: str  # "heading" or "paragraph"
+    text: str
+
+
+@dataclass
+class Article:
+    title: str
+    subtitle: str | None
+    byline: Byline
+    blocks: list[Block]
+    dateline: str | None
+    left_out: list[str] = field(default_factory=list)
+
+
+def fullwidth_punctuation(text: str) -> str:
+    """Half-width , ( ) : ; ! ? set in Chinese text become full-width; nothing else changes.
+
+    A parenthesis pair is converted as a pair, when what stands before the
+    opening one or after the closing one is Chinese, so that 组织(ICPO)是
+    becomes 组织（ICPO）是. Other marks are converted after a Chinese character,
+    or before one when no Latin letter or digit precedes them, so that 10:15
+    and "a, b" stay as they are.
+    """
+    chars = list(text)
+
+    def is_cjk(index: int) -> bool:
+        return 0 <= index < len(chars) and bool(CJK_CONTEXT.match(chars[index]))
+
+    def is_ascii_alnum(index: int) -> bool:
+        return 0 <= index < len(chars) and bool(ASCII_ALNUM.match(chars[index]))
+
+    stack: list[int] = []
+    for i, char in enumerate(chars):
+        if char == "(":
+            stack.append(i)
+        elif char == ")" and stack:
+            start = stack.pop()
+            if is_cjk(start - 1) or is_cjk(i + 1):
+                chars[start], chars[i] = "（", "）"
+    for i, char in enumerate(chars):
+        if char in ",:;!?" and (is_cjk(i - 1) or (is_cjk(i + 1) and not is_ascii_alnum(i - 1))):
+            chars[i] = FULLWIDTH[char]
+    return "".join(chars)
+
+
+def parse_article(text: str, path: Path) -> Article:
+    """Split a raw article text into its parts, or raise a PubflowError saying why it can't."""
+    numbered = [
+        (number, line.strip())
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip()
+    ]
+    if not numbered:
+        raise PubflowError("the file is empty; expected a news article saved as text", path)
+
+    byline_index = next(
+        (i for i, (_, line) in enumerate(numbered[: MAX_LINES_BEFORE_BYLINE + 1]) if _is_byline(line)),
+        None,
+    )
+    if byline_index is None or byline_index == 0:
+        raise PubflowError(
+            "no byline found: expected a title, an optional subtitle, then a line with a date "
+            "and 作者: or 来源: (for example '2017-09-25 10:15:37 作者:蔡长春 来源:法制日报')",
+            path,
+            numbered[0][0],
+        )
+    if byline_index > 2:
+        raise PubflowError(
+            "more than one line between the title and the byline; expected a title and at "
+            "most one subtitle",
+            path,
+            numbered[2][0],
+        )
+    title = fullwidth_punctuation(numbered[0][1])
+    subtitle = fullwidth_punctuation(numbered[1][1]) if byline_index == 2 else None
+    byline = _parse_byline(numbered[byline_index][1])
+
+    body_lines: list[str] = []
+    left_out: list[str] = []
+    for _, line in numbered[byline_index + 1 :]:
+        if left_out or line.startswith(FOOTER_MARKERS):
+            left_out.append(line)
+        else:
+            body_lines.append(fullwidth_punctuation(line))
+
+    dateline = None
+    if body_lines and DATELINE.match(body_lines[-1]):
+        dateline = body_lines.pop()
+    elif body_lines and DATELINE.match(body_lines[0]):
+        dateline = body_lines.pop(0)
+
+    blocks = [
+        Block("heading" if _is_heading(line) else "paragraph", line) for line in body_lines
+    ]
+    while blocks and blocks[-1].kind == "heading":
+        # A short last line is a closing remark, not a section with no text.
+        blocks[-1].kind = "paragraph"
+    if not any(block.kind == "paragraph" for block in blocks):
+        raise PubflowError("the article has no body paragraphs after the byline", path)
+    return Article(title, subtitle, byline, blocks, dateline, left_out)
+
+
+def _is_byline(line: str) -> bool:
+    has_date = DATE.search(line) is not None
+    has_field = re.search(r"(作者|记者|撰文|编译|来源)\s*[:：]", line) is not None
+    return has_date and has_field
+
+
+def _is_heading(line: str) -> bool:
+    return len(line) <= MAX_HEADING_LENGTH and not SENTENCE_PUNCTUATION.search(line)
+
+
+def _parse_byline(line: str) -> Byline:
+    """Cut the byline at each field it holds, keeping each field's own wording."""
+    byline = Byline()
+    matches = list(BYLINE_FIELD.finditer(line))
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(line)
+        segment = fullwidth_punctuation(line[match.start() : end].strip())
+        if match.group("year"):
+            byline.date = segment
+            byline.iso_date = "{}-{:0>2}-{:0>2}".format(
+                match.group("year"), match.group("month"), match.group("day")
+            )
+        elif match.group("author") and byline.author is None:
+            byline.author = segment
+        elif match.group("source") and byline.source is None:
+            byline.source = segment
+    return byline
+
+
+# -- rendering -----------------------------------------------------------------------------
+
+_LINE_START_MARKUP = re.compile(
+    r"^(?:[-+*•]\s|\d+[.)]\s|[A-Za-z#][.)]\s|\(\d+\)\s|\.\.|:|>>>|\||=+$|-+$)"
+)
+_INLINE_MARKUP = re.compile(r"([\\*`|_\[\]])")
+
+
+def escape_rst(text: str) -> str:
+    """Text as reST that renders to exactly this text, with no markup of its own."""
+    escaped = _INLINE_MARKUP.sub(r"\\\1", text)
+    if _LINE_START_MARKUP.match(escaped):
+        escaped = "\\" + escaped
+    return escaped
+
+
+def _heading(text: str, adornment: str) -> str:
+    escaped = escape_rst(text)
+    return f"{escaped}\n{adornment * column_width(escaped)}\n"
+
+
+def _classed_paragraph(css_class: str, text: str, indent: str = "") -> str:
+    return f"{indent}.. rst-class:: {css_class}\n\n{indent}{escape_rst(text)}\n"
+
+
+def render_rst(article: Article, origin: str) -> str:
+    """The article as a reST document; every visible text is a translatable message."""
+    parts: list[str] = []
+    if article.byline.iso_date:
+        parts.append(f":pubflow-date: {article.byline.iso_date}\n")
+    parts.append(f".. Imported by pubflow from {origin}; edit the text here, not the raw file.\n")
+    parts.append(_heading(article.title, "="))
+    if article.subtitle:
+        parts.append(_classed_paragraph("pubflow-subtitle", article.subtitle))
+    byline_fields = [
+        ("pubflow-author", article.byline.author),
+        ("pubflow-source", article.byline.source),
+        ("pubflow-date", article.byline.date),
+    ]
+    present = [(css, text) for css, text in byline_fields if text]
+    if present:
+        inner = "\n".join(_classed_paragraph(css, text, "   ") for css, text in present)
+        parts.append(f".. container:: pubflow-byline\n\n{inner}")
+    for block in article.blocks:
+        if block.kind == "heading":
+            parts.append(_heading(block.text, "-"))
+        else:
+            parts.append(escape_rst(block.text) + "\n")
+    if article.dateline:
+        parts.append(_classed_paragraph("pubflow-dateline", article.dateline))
+    return "\n".join(parts)
+
+
+# -- the stage -----------------------------------------------------------------------------
+
+@dataclass
+class ImportResult:
+    document: Path
+    name: str
+    article: Article
+    written: bool
+
+
+INDEX_TEMPLATE = """\
+文章
+====
+
+.. toctree::
+   :maxdepth: 1
+
+"""
+
+
+def default_name(article: Article, raw_path: Path) -> str:
+    stem = re.sub(r"[^a-z0-9]+", "-", raw_path.stem.lower()).strip("-") or "article"
+    if article.byline.iso_date and not stem.startswith(article.byline.iso_date):
+        return f"{article.byline.iso_date}-{stem}"
+    return stem
+
+
+def import_article(
+    config: ProjectConfig, raw_path: Path, name: str | None = None, force: bool = False
+) -> ImportResult:
+    """Import one raw article as ``docs/<name>.rst`` and list it in ``docs/index.rst``."""
+    article = parse_article(read_text(raw_path), raw_path)
+    name = name or default_name(article, raw_path)
+    if not NAME_PATTERN.match(name):
+        raise PubflowError(
+            f"document name {name!r} must be lower-case letters, digits and hyphens, "
+            "for example 2017-09-25-international-law-enforcement-cooperation"
+        )
+    document = config.docs_dir / f"{name}.rst"
+    content = render_rst(article, raw_path.name)
+    if document.exists() and not force and document.read_text(encoding="utf-8") != content:
+        raise PubflowError(
+            "already exists and differs from this import; pass --force to replace it "
+            "(its catalogs keep their translations)",
+            document,
+        )
+    written = write_atomic(document, content)
+    _add_to_index(config.docs_dir / "index.rst", name)
+    return ImportResult(document, name, article, written)
+
+
+def _add_to_index(index: Path, name: str) -> None:
+    """List the document in the master toctree, newest name first."""
+    text = index.read_text(encoding="utf-8") if index.exists() else INDEX_TEMPLATE
+    head, marker, tail = text.partition(".. toctree::")
+    if not marker:
+        raise PubflowError("has no '.. toctree::'; add one so that articles can be listed", index)
+    options, entries = [], []
+    for line in tail.splitlines()[1:]:
+        stripped = line.strip()
+        if stripped.startswith(":"):
+            options.append(line)
+        elif stripped:
+            entries.append(stripped)
+    if name in entries:
+        return
+    entries = sorted([*entries, name], reverse=True)
+    body = "\n".join(options) + "\n\n" + "".join(f"   {entry}\n" for entry in entries)
+    write_atomic(index, f"{head}{marker}\n{body}")

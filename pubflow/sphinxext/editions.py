@@ -1,0 +1,61 @@
+"""Links between the editions: the language switcher, ``hreflang`` alternates, the home link.
+
+Every edition is built into ``<output>/html/<locale>/``, so the same page in
+another edition is always ``../<other>/<pagename>.html`` from the edition root.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+from pubflow.config import ProjectConfig, load_config
+
+
+def project_config(app: Sphinx) -> ProjectConfig:
+    config: ProjectConfig | None = getattr(app, "pubflow_config", None)
+    if config is None:
+        config = load_config(Path(app.confdir))
+        app.pubflow_config = config  # type: ignore[attr-defined]
+    return config
+
+
+def _on_config_inited(app: Sphinx, config: Config) -> None:
+    project_config(app)
+
+
+def edition_links(config: ProjectConfig, current: str, pagename: str, suffix: str) -> list[dict[str, Any]]:
+    up = "../" * (pagename.count("/") + 1)
+    return [
+        {
+            "name": loc.name,
+            "label": loc.label,
+            "lang": loc.html_lang,
+            "url": f"{up}{loc.name}/{pagename}{suffix}",
+            "current": loc.name == current,
+        }
+        for loc in config.locales.values()
+    ]
+
+
+def _on_html_page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    config = project_config(app)
+    language = app.config.language or config.source_language
+    suffix = context.get("file_suffix", ".html")
+    context["pubflow_editions"] = edition_links(config, language, pagename, suffix)
+    context["pubflow_home"] = "../" * (pagename.count("/") + 2) + "index.html"
+    root_title = app.env.titles.get(app.config.root_doc)
+    site_title = root_title.astext() if root_title is not None else app.config.project
+    context["pubflow_site_title"] = site_title
+    context["docstitle"] = site_title
+    context["titlesuffix"] = "" if pagename == app.config.root_doc else f" — {site_title}"
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("config-inited", _on_config_inited)
+    app.connect("html-page-context", _on_html_page_context)

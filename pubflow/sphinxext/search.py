@@ -1,0 +1,41 @@
+"""Chinese search that finds the article's own names.
+
+Sphinx segments Chinese with jieba, which splits proper nouns it does not know
+(湄公河 in running text, for one) into single characters that the index then
+drops. The glossary's Chinese terms become a jieba user dictionary, which
+Sphinx loads through ``html_search_options['dict']``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+from pubflow.fileio import write_atomic
+from pubflow.glossary import load_glossary
+from pubflow.sphinxext.editions import project_config
+
+#: High enough that jieba always keeps a glossary term whole.
+TERM_FREQUENCY = 200000
+
+
+def user_dictionary(words: set[str]) -> str:
+    return "".join(f"{word} {TERM_FREQUENCY} nz\n" for word in sorted(words))
+
+
+def _on_config_inited(app: Sphinx, config: Config) -> None:
+    language = (config.html_search_language or config.language or "")[:2]
+    if language != "zh" or "dict" in config.html_search_options:
+        return
+    project = project_config(app)
+    glossary = load_glossary(project.glossary_path, project.source_language)
+    # jieba's own dictionary plus ours; jieba loads the user dictionary on top of its default.
+    path = Path(app.doctreedir) / "pubflow-jieba-userdict.txt"
+    write_atomic(path, user_dictionary(glossary.chinese_words()))
+    config.html_search_options = {**config.html_search_options, "dict": str(path)}
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("config-inited", _on_config_inited, priority=600)
