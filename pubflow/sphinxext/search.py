@@ -8,6 +8,7 @@ Sphinx loads through ``html_search_options['dict']``.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -32,8 +33,12 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     project = project_config(app)
     glossary = load_glossary(project.glossary_path, project.source_language)
     # jieba's own dictionary plus ours; jieba loads the user dictionary on top of its default.
-    path = Path(app.doctreedir) / "pubflow-jieba-userdict.txt"
-    write_atomic(path, user_dictionary(glossary.chinese_words()))
+    content = user_dictionary(glossary.chinese_words())
+    # The content's hash is in the name, so that a changed glossary changes the config
+    # value and Sphinx re-indexes every page instead of keeping stale search terms.
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:12]
+    path = Path(app.doctreedir) / f"pubflow-jieba-{digest}.txt"
+    write_atomic(path, content)
     config.html_search_options = {**config.html_search_options, "dict": str(path)}
 
 
