@@ -13,7 +13,7 @@ _pubflow = load_config(Path(__file__).parent)
 
 project = "pubflow"
 author = "pubflow"
-copyright = "2017 法制日报 (Legal Daily); translations by the pubflow contributors"  # noqa: A001
+copyright = "2017 法制日报 (Legal Daily); translations by the pubflow contributors"
 language = _pubflow.source_language
 root_doc = "index"
 extensions = ["pubflow.sphinxext"]

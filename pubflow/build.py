@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import os
+import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,8 @@ from pubflow.catalog import load_catalog
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError
 from pubflow.fileio import write_atomic
+
+THEME_DIR = Path(__file__).resolve().parent / "theme"
 
 Progress = Callable[[str], None]
 
@@ -76,7 +79,10 @@ def build_html(
         done += 1
         result.outputs[locale.name] = html_dir(config, locale.name)
         result.problems[locale.name] = run.problems
-        progress(f"[{done}/{total}] {locale.name}: " + ("ok" if not run.problems else f"{len(run.problems)} problem(s)"))
+        progress(
+            f"[{done}/{total}] {locale.name}: "
+            + ("ok" if not run.problems else f"{len(run.problems)} problem(s)")
+        )
     write_root_index(config)
     return result
 
@@ -95,28 +101,13 @@ def write_root_index(config: ProjectConfig) -> Path:
         f'  <link rel="alternate" hreflang="{loc.html_lang}" href="{loc.name}/index.html">'
         for loc in config.locales.values()
     )
-    page = f"""<!DOCTYPE html>
-<html lang="{config.source.html_lang}">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>Editions · 版本</title>
-{alternates}
-  <style>
-    body {{ font-family: "Noto Serif CJK SC", "Noto Serif", serif; max-width: 36rem; margin: 4rem auto; padding: 0 1rem; color: #1d1d1f; }}
-    h1 {{ font-size: 1.5rem; border-bottom: 3px double #d9d9de; padding-bottom: .5rem; }}
-    li {{ font-size: 1.2rem; margin: .6rem 0; }}
-    a {{ color: #9b1c1c; }}
-  </style>
-</head>
-<body>
-  <h1>Editions · 版本 · 版本</h1>
-  <ul class="pubflow-editions">
-{chr(10).join(items)}
-  </ul>
-</body>
-</html>
-"""
+    template = string.Template((THEME_DIR / "editions.html").read_text(encoding="utf-8"))
+    page = template.substitute(
+        lang=config.source.html_lang,
+        alternates=alternates,
+        editions="\n".join(items),
+        extra="",
+    )
     target = root / "index.html"
     write_atomic(target, page)
     return target

@@ -19,18 +19,44 @@ from pubflow.fileio import write_atomic
 
 WRAP_WIDTH = 0
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
+# A keyword line or a continuation line: the string literal must close on its line.
+_STRING_LINE = re.compile(
+    r'^(?:#~\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?P<body>.*)$'
+)
+_CLOSED_STRING = re.compile(r'^(?:[^"\\]|\\.)*"\s*$')
+
+
+def check_string_literals(text: str, path: Path) -> None:
+    """Reject a string literal that does not close on its line.
+
+    polib (and Babel) accept ``msgstr "abc`` and silently drop its last
+    character; gettext's msgfmt rejects it. A translator's typo must never
+    cost a character of translation, so it is an error here too.
+    """
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or (stripped.startswith("#") and not stripped.startswith("#~")):
+            continue
+        match = _STRING_LINE.match(stripped)
+        if match and not _CLOSED_STRING.match(match.group("body")):
+            raise PubflowError(
+                '.po syntax: string not closed with a " on this line; fix it in a text editor or Poedit',
+                path,
+                number,
+            )
 
 
 def load_catalog(path: Path) -> polib.POFile:
     """A .po or .pot file; a syntax error is a PubflowError with the file and line."""
     if not path.is_file():
         raise PubflowError("no such catalog", path)
+    raw = path.read_bytes()
     try:
-        raw = path.read_bytes()
-        raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise PubflowError("catalog is not UTF-8", path, line) from None
+    check_string_literals(text, path)
     try:
         return polib.pofile(str(path), wrapwidth=WRAP_WIDTH, encoding="utf-8")
     except (OSError, ValueError) as exc:

@@ -35,6 +35,7 @@ def _rel(path: Path) -> str:
 
 # -- verbs ---------------------------------------------------------------------------------
 
+
 def cmd_import(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
     from pubflow.importer import import_article
 
@@ -119,6 +120,7 @@ def _with(args: argparse.Namespace, **changes: object) -> argparse.Namespace:
 
 # -- parser --------------------------------------------------------------------------------
 
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pubflow",
@@ -130,30 +132,45 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-q", "--quiet", action="store_true", help="print no progress")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
 
-    p = verbs.add_parser("import", help="turn a raw article text into a reST document under docs/",
-                         description="Turn a news page saved as text into docs/<name>.rst and list it in docs/index.rst.")
+    p = verbs.add_parser(
+        "import",
+        help="turn a raw article text into a reST document under docs/",
+        description="Turn a news page saved as text into docs/<name>.rst and list it in docs/index.rst.",
+    )
     p.add_argument("raw", metavar="RAW.txt", help="the article as UTF-8 text")
     p.add_argument("--name", help="document name, e.g. 2017-09-25-international-law-enforcement-cooperation")
     p.add_argument("--force", action="store_true", help="replace an existing document of that name")
     p.set_defaults(run=cmd_import)
 
-    p = verbs.add_parser("extract", help="write the .pot templates (source language only)",
-                         description="Extract every document's messages into _build/gettext/<doc>.pot.")
+    p = verbs.add_parser(
+        "extract",
+        help="write the .pot templates (source language only)",
+        description="Extract every document's messages into _build/gettext/<doc>.pot.",
+    )
     p.set_defaults(run=cmd_extract)
 
-    p = verbs.add_parser("update", help="merge the templates into locale/<lang>/LC_MESSAGES/*.po",
-                         description="Merge templates into each target locale's catalogs, keeping translations.")
+    p = verbs.add_parser(
+        "update",
+        help="merge the templates into locale/<lang>/LC_MESSAGES/*.po",
+        description="Merge templates into each target locale's catalogs, keeping translations.",
+    )
     p.add_argument("-l", "--locale", action="append", help="only this locale (repeatable)")
     p.set_defaults(run=cmd_update)
 
-    p = verbs.add_parser("build", help="build the editions into _build/",
-                         description="Build HTML editions into _build/html/<locale>/.")
+    p = verbs.add_parser(
+        "build",
+        help="build the editions into _build/",
+        description="Build HTML editions into _build/html/<locale>/.",
+    )
     p.add_argument("-l", "--locale", action="append", help="only this locale (repeatable)")
     p.add_argument("--format", choices=["html"], default="html", help="output format (default: html)")
     p.set_defaults(run=cmd_build)
 
-    p = verbs.add_parser("publish", help="extract, update and build every edition",
-                         description="Run every stage for every locale: extract, update, build.")
+    p = verbs.add_parser(
+        "publish",
+        help="extract, update and build every edition",
+        description="Run every stage for every locale: extract, update, build.",
+    )
     p.set_defaults(run=cmd_publish)
     return parser
 

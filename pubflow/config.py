@@ -95,8 +95,7 @@ def find_project_root(start: Path | None = None) -> Path:
         if candidate.is_file() and "[tool.pubflow" in candidate.read_text(encoding="utf-8"):
             return folder
     raise PubflowError(
-        "no pyproject.toml with a [tool.pubflow] table here or above; "
-        "run pubflow inside a pubflow project",
+        "no pyproject.toml with a [tool.pubflow] table here or above; run pubflow inside a pubflow project",
         here,
     )
 
@@ -132,13 +131,10 @@ def _locale_from_table(name: str, spec: dict, source_language: str, path: Path) 
         babel_locale = Locale.parse(name)
     except (ValueError, UnknownLocaleError):
         raise PubflowError(f"[tool.pubflow.locales.{name}]: {name!r} is not a locale", path) from None
-    method: str = spec.get(
-        "produced-by", "source" if name == source_language else "translation"
-    )
+    method: str = spec.get("produced-by", "source" if name == source_language else "translation")
     if method not in METHODS:
         raise PubflowError(
-            f"[tool.pubflow.locales.{name}] produced-by = {method!r}; "
-            f"expected one of {', '.join(METHODS)}",
+            f"[tool.pubflow.locales.{name}] produced-by = {method!r}; expected one of {', '.join(METHODS)}",
             path,
         )
     if (method == "source") != (name == source_language):

@@ -66,7 +66,9 @@ def load_glossary(path: Path, source_language: str) -> Glossary:
     for row in reader:
         line = reader.line_num
         if None in row:
-            raise PubflowError("more fields than the header names; quote a field that has a comma", path, line)
+            raise PubflowError(
+                "more fields than the header names; quote a field that has a comma", path, line
+            )
         source = (row.get(source_language) or "").strip()
         if not source:
             raise PubflowError(f"empty {source_language} term", path, line)

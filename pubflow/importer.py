@@ -39,9 +39,7 @@ DATE = re.compile(
 BYLINE_FIELD = re.compile(
     rf"{DATE.pattern}|(?P<author>(?:作者|记者|撰文|编译)\s*[:：])|(?P<source>来源\s*[:：])"
 )
-DATELINE = re.compile(
-    rf"^[{HAN}]{{2,20}}\d{{1,2}}月\d{{1,2}}日(?:电|讯)(?:[（(][^）)]{{1,30}}[）)])?$"
-)
+DATELINE = re.compile(rf"^[{HAN}]{{2,20}}\d{{1,2}}月\d{{1,2}}日(?:电|讯)(?:[（(][^）)]{{1,30}}[）)])?$")
 SENTENCE_PUNCTUATION = re.compile(r"[，。！？；：、,.!?;:…—]")
 MAX_HEADING_LENGTH = 30
 MAX_LINES_BEFORE_BYLINE = 3
@@ -106,9 +104,7 @@ def fullwidth_punctuation(text: str) -> str:
 def parse_article(text: str, path: Path) -> Article:
     """Split a raw article text into its parts, or raise a PubflowError saying why it can't."""
     numbered = [
-        (number, line.strip())
-        for number, line in enumerate(text.splitlines(), start=1)
-        if line.strip()
+        (number, line.strip()) for number, line in enumerate(text.splitlines(), start=1) if line.strip()
     ]
     if not numbered:
         raise PubflowError("the file is empty; expected a news article saved as text", path)
@@ -126,8 +122,7 @@ def parse_article(text: str, path: Path) -> Article:
         )
     if byline_index > 2:
         raise PubflowError(
-            "more than one line between the title and the byline; expected a title and at "
-            "most one subtitle",
+            "more than one line between the title and the byline; expected a title and at most one subtitle",
             path,
             numbered[2][0],
         )
@@ -149,9 +144,7 @@ def parse_article(text: str, path: Path) -> Article:
     elif body_lines and DATELINE.match(body_lines[0]):
         dateline = body_lines.pop(0)
 
-    blocks = [
-        Block("heading" if _is_heading(line) else "paragraph", line) for line in body_lines
-    ]
+    blocks = [Block("heading" if _is_heading(line) else "paragraph", line) for line in body_lines]
     while blocks and blocks[-1].kind == "heading":
         # A short last line is a closing remark, not a section with no text.
         blocks[-1].kind = "paragraph"
@@ -191,9 +184,7 @@ def _parse_byline(line: str) -> Byline:
 
 # -- rendering -----------------------------------------------------------------------------
 
-_LINE_START_MARKUP = re.compile(
-    r"^(?:[-+*•]\s|\d+[.)]\s|[A-Za-z#][.)]\s|\(\d+\)\s|\.\.|:|>>>|\||=+$|-+$)"
-)
+_LINE_START_MARKUP = re.compile(r"^(?:[-+*•]\s|\d+[.)]\s|[A-Za-z#][.)]\s|\(\d+\)\s|\.\.|:|>>>|\||=+$|-+$)")
 _INLINE_MARKUP = re.compile(r"([\\*`|_\[\]])")
 
 
@@ -243,6 +234,7 @@ def render_rst(article: Article, origin: str) -> str:
 
 
 # -- the stage -----------------------------------------------------------------------------
+
 
 @dataclass
 class ImportResult:

@@ -16,7 +16,9 @@ from pathlib import Path
 from pubflow.config import ProjectConfig
 from pubflow.errors import display_path
 
-_WARNING = re.compile(r"^(?P<where>.+?):(?P<line>\d+)?:? ?(?P<kind>WARNING|ERROR|CRITICAL|SEVERE): (?P<msg>.*)$")
+_WARNING = re.compile(
+    r"^(?P<where>.+?):(?P<line>\d+)?:? ?(?P<kind>WARNING|ERROR|CRITICAL|SEVERE): (?P<msg>.*)$"
+)
 
 
 @dataclass

@@ -45,7 +45,10 @@ def templates(pot_dir: Path) -> list[Path]:
 def new_catalog(template: Path, locale: LocaleConfig) -> polib.POFile:
     catalog = load_catalog(template)
     plural = get_plural(locale.name)
-    catalog.header = f"{locale.label} ({locale.name}) catalog of {template.stem}.\nEdit the msgstr lines; pubflow update keeps them."
+    catalog.header = (
+        f"{locale.label} ({locale.name}) catalog of {template.stem}.\n"
+        "Edit the msgstr lines; pubflow update keeps them."
+    )
     catalog.metadata.update(
         {
             "Language": locale.name,

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Set up everything pubflow needs on a Debian machine, idempotently:
+#   1. the Debian packages for catalogs, PDF (xelatex, xeCJK, Noto CJK) and browser tests;
+#   2. a virtualenv in .venv with pubflow and its Python packages.
+# Re-running it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(
+  gettext                      # msgmerge, msgfmt
+  texlive-xetex                # xelatex
+  texlive-latex-recommended
+  texlive-latex-extra          # LaTeX packages Sphinx's LaTeX writer loads
+  texlive-fonts-recommended
+  texlive-lang-chinese         # xeCJK, ctex
+  texlive-lang-cjk
+  texlive-lang-english
+  latexmk
+  lmodern
+  tex-gyre
+  fonts-noto-cjk               # Noto Serif/Sans CJK SC, TC
+  fonts-noto-core              # Noto Serif/Sans for Latin text
+  fonts-freefont-otf           # Sphinx's default xelatex fonts
+  poppler-utils                # pdffonts, pdftotext, pdftoppm
+  chromium                     # browser tests
+)
+
+missing=()
+for package in "${DEBIAN_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+if ((${#missing[@]})); then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  echo "setup: Debian packages present"
+fi
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv with $("$PYTHON" --version)"
+  "$PYTHON" -m venv .venv
+fi
+# opencc-python-reimplemented installs a module named opencc too; it must never share
+# this environment with the official binding.
+if .venv/bin/python -m pip show -q opencc-python-reimplemented >/dev/null 2>&1; then
+  .venv/bin/python -m pip uninstall -q -y opencc-python-reimplemented opencc
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+echo "setup: ready (.venv/bin/pubflow)"

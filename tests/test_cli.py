@@ -1,0 +1,78 @@
+"""The command line: help, exit codes, one-line errors, progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ARTICLE, REPO, run_pubflow
+
+VERBS = ["import", "extract", "update", "build", "publish"]
+
+
+def test_help_lists_every_verb() -> None:
+    result = run_pubflow("--help", cwd=REPO)
+    assert result.returncode == 0
+    for verb in VERBS:
+        assert verb in result.stdout
+
+
+@pytest.mark.parametrize("verb", VERBS)
+def test_each_verb_has_help(verb: str) -> None:
+    result = run_pubflow(verb, "--help", cwd=REPO)
+    assert result.returncode == 0
+    assert f"usage: pubflow {verb}" in result.stdout
+
+
+def one_line_error(result) -> str:  # type: ignore[no-untyped-def]
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_missing_file(project: Path) -> None:
+    line = one_line_error(run_pubflow("import", "nowhere.txt", cwd=project))
+    assert line == "pubflow: error: nowhere.txt: no such file"
+
+
+def test_unknown_locale(project: Path) -> None:
+    line = one_line_error(run_pubflow("update", "--locale", "xx_YY", cwd=project))
+    assert "unknown locale 'xx_YY'" in line and "zh_CN, en, zh_TW" in line
+
+
+def test_malformed_po_names_file_and_line(project: Path) -> None:
+    path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    target = next(i for i, line in enumerate(lines) if line.startswith("msgstr") and i > 20)
+    lines[target] = 'msgstr "unterminated'
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = path.read_bytes()
+    line = one_line_error(run_pubflow("-q", "build", "-l", "en", cwd=project))
+    assert f"locale/en/LC_MESSAGES/{ARTICLE}.po:{target + 1}: .po syntax" in line
+    assert run_pubflow("extract", cwd=project).returncode == 0
+    line = one_line_error(run_pubflow("-q", "update", cwd=project))
+    assert f"{ARTICLE}.po:{target + 1}:" in line
+    assert path.read_bytes() == before
+
+
+def test_broken_rest_names_file_and_line(project: Path) -> None:
+    doc = project / "docs" / f"{ARTICLE}.rst"
+    doc.write_text(doc.read_text(encoding="utf-8") + "\n.. no-such-directive::\n", encoding="utf-8")
+    result = run_pubflow("-q", "extract", cwd=project)
+    line = one_line_error(result)
+    assert f"docs/{ARTICLE}.rst:" in line and "no-such-directive" in line
+
+
+def test_outside_a_project(tmp_path: Path) -> None:
+    line = one_line_error(run_pubflow("extract", cwd=tmp_path))
+    assert "no pyproject.toml with a [tool.pubflow] table" in line
+
+
+def test_publish_shows_progress(project: Path) -> None:
+    result = run_pubflow("publish", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "step 1/" in result.stderr and "[3/3]" in result.stderr
+    assert (project / "_build" / "html" / "index.html").is_file()

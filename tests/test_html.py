@@ -1,0 +1,121 @@
+"""HTML editions: real sphinx-build -W runs, read back as HTML."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polib
+
+from tests.conftest import ARTICLE, run_pubflow
+
+EDITIONS = {"zh_CN": "zh-CN", "en": "en", "zh_TW": "zh-TW"}
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.html_lang: str | None = None
+        self.alternates: dict[str, str] = {}
+        self.switcher: dict[str, str] = {}
+        self._in_switcher = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "html":
+            self.html_lang = a.get("lang")
+        if tag == "link" and a.get("rel") == "alternate":
+            self.alternates[a["hreflang"] or ""] = a["href"] or ""
+        if tag == "nav" and "pubflow-switcher" in (a.get("class") or ""):
+            self._in_switcher = True
+        if tag == "a" and self._in_switcher and a.get("hreflang"):
+            self.switcher[a["hreflang"] or ""] = a["href"] or ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "nav":
+            self._in_switcher = False
+
+
+def parse(page: Path) -> Links:
+    links = Links()
+    links.feed(page.read_text(encoding="utf-8"))
+    return links
+
+
+def search_terms(edition: Path) -> dict:
+    text = (edition / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1 : text.rindex(")")])["terms"]
+
+
+def test_every_edition_is_built_with_lang_switcher_and_hreflang(built_site: Path) -> None:
+    for locale, lang in EDITIONS.items():
+        for page in [f"{ARTICLE}.html", "index.html"]:
+            path = built_site / locale / page
+            links = parse(path)
+            assert links.html_lang == lang
+            assert set(links.alternates) == set(EDITIONS.values())
+            assert set(links.switcher) == set(EDITIONS.values())
+            for href in [*links.alternates.values(), *links.switcher.values()]:
+                assert (path.parent / href).resolve().is_file(), href
+            assert links.switcher["en"].endswith(f"en/{page}")
+
+
+def test_root_index_links_every_edition(built_site: Path) -> None:
+    root = (built_site / "index.html").read_text(encoding="utf-8")
+    for locale, lang in EDITIONS.items():
+        assert f'href="{locale}/index.html" hreflang="{lang}"' in root
+        assert (built_site / locale / "index.html").is_file()
+
+
+def test_the_page_reads_as_an_article(built_site: Path) -> None:
+    zh = (built_site / "zh_CN" / f"{ARTICLE}.html").read_text(encoding="utf-8")
+    assert "<h1>全国公安机关国际执法安全合作述评（上）</h1>" in zh
+    assert re.search(r'<p class="pubflow-subtitle[^"]*">为全球安全治理贡献“中国力量”</p>', zh)
+    assert re.search(r'<p class="pubflow-author[^"]*">作者：蔡长春</p>', zh)
+    assert "<title>全国公安机关国际执法安全合作述评（上） &#8212; 文章</title>" in zh
+    en = (built_site / "en" / f"{ARTICLE}.html").read_text(encoding="utf-8")
+    assert re.search(r'<p class="pubflow-author[^"]*">By Cai Changchun</p>', en)
+    assert 'placeholder="Search"' in en
+    assert 'placeholder="搜索"' in zh
+    tw = (built_site / "zh_TW" / f"{ARTICLE}.html").read_text(encoding="utf-8")
+    assert 'placeholder="搜尋"' in tw
+    # No Sphinx documentation chrome: no sidebar, no "documentation" in titles.
+    assert "sphinxsidebar" not in zh
+    assert "documentation" not in re.search(r"<title>(.*)</title>", en).group(1).lower()
+
+
+def test_chinese_search_indexes_glossary_names(built_site: Path) -> None:
+    for locale in ["zh_CN", "zh_TW"]:
+        terms = search_terms(built_site / locale)
+        assert "湄公河" in terms, locale
+        assert "国际刑警组织" in terms or "國際刑警組織" in terms, locale
+
+
+def test_untranslated_messages_fall_back_to_the_source_without_warnings(project: Path) -> None:
+    path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    catalog = polib.pofile(str(path))
+    catalog.find("以合作促安全，以安全促发展。").msgstr = ""
+    catalog.save(str(path))
+    result = run_pubflow("build", "-l", "en", cwd=project)
+    assert result.returncode == 0, result.stderr
+    html = (project / "_build" / "html" / "en" / f"{ARTICLE}.html").read_text(encoding="utf-8")
+    assert "以合作促安全，以安全促发展。" in html
+    assert "By Cai Changchun" in html
+
+
+def test_adding_a_locale_is_configuration_only(project: Path) -> None:
+    with (project / "pyproject.toml").open("a", encoding="utf-8") as config:
+        config.write(
+            "\n[tool.pubflow.locales.zh_HK]\n"
+            'label = "繁體中文（香港）"\nproduced-by = "opencc"\nopencc-config = "s2hk"\n'
+        )
+    result = run_pubflow("publish", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert (project / "locale" / "zh_HK" / "LC_MESSAGES" / f"{ARTICLE}.po").is_file()
+    page = project / "_build" / "html" / "zh_HK" / f"{ARTICLE}.html"
+    links = parse(page)
+    assert links.html_lang == "zh-HK"
+    assert "zh-HK" in parse(project / "_build" / "html" / "en" / f"{ARTICLE}.html").switcher
+    assert 'hreflang="zh-HK"' in (project / "_build" / "html" / "index.html").read_text(encoding="utf-8")

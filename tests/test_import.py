@@ -1,0 +1,171 @@
+"""Import: raw article text → reST, checked against the text itself, not against expectations of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from docutils import nodes
+from docutils.core import publish_doctree
+from docutils.parsers.rst import directives
+from docutils.parsers.rst.directives.misc import Class
+
+from pubflow.importer import FOOTER_MARKERS, fullwidth_punctuation
+from tests.conftest import ARTICLE, FIXTURES, REPO, SEED, run_pubflow
+
+# Sphinx's rst-class is docutils' class directive under another name.
+directives.register_directive("rst-class", Class)
+
+
+def document_texts(rst: str) -> list[str]:
+    """Every title and paragraph of a reST document, in reading order, as rendered text."""
+    tree = publish_doctree(rst, settings_overrides={"report_level": 2, "halt_level": 2})
+
+    def is_text(node: nodes.Node) -> bool:
+        # The leading field list is Sphinx's file-wide metadata, not article text.
+        if not isinstance(node, (nodes.title, nodes.paragraph)):
+            return False
+        parent = node.parent
+        while parent is not None:
+            if isinstance(parent, (nodes.field_list, nodes.docinfo)):
+                return False
+            parent = parent.parent
+        return True
+
+    return [node.astext() for node in tree.findall(is_text)]
+
+
+def seed_lines(raw: Path) -> list[str]:
+    lines = [line.strip() for line in raw.read_text(encoding="utf-8").splitlines() if line.strip()]
+    end = next(i for i, line in enumerate(lines) if line.startswith(FOOTER_MARKERS))
+    return lines[:end]
+
+
+def test_shipped_document_matches_seed_paragraph_by_paragraph() -> None:
+    texts = document_texts((REPO / "docs" / f"{ARTICLE}.rst").read_text(encoding="utf-8"))
+    raw = seed_lines(SEED)
+    title, subtitle, byline, *body = raw
+    author, source, date, *article_body = texts[2:]
+    assert texts[0] == fullwidth_punctuation(title)
+    assert texts[1] == fullwidth_punctuation(subtitle)
+    # The byline is kept field by field, each with its own wording.
+    assert f"{date} {author} {source}" == fullwidth_punctuation(byline)
+    assert article_body == [fullwidth_punctuation(line) for line in body]
+    assert article_body[-1] == "法制网北京9月24日讯"
+    # Nothing but the listed punctuation differs from the seed.
+    for ours, theirs in zip(article_body, body, strict=True):
+        assert len(ours) == len(theirs)
+        for a, b in zip(ours, theirs, strict=True):
+            assert a == b or fullwidth_punctuation(f"中{b}中")[1] == a
+
+
+def test_shipped_document_is_exactly_what_import_produces(project: Path) -> None:
+    shipped = (project / "docs" / f"{ARTICLE}.rst").read_bytes()
+    (project / "docs" / f"{ARTICLE}.rst").unlink()
+    result = run_pubflow("import", str(SEED), "--name", ARTICLE, cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert (project / "docs" / f"{ARTICLE}.rst").read_bytes() == shipped
+
+
+def test_import_reports_the_navigation_it_left_out(project: Path) -> None:
+    result = run_pubflow("import", str(SEED), "--name", "seed-again", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "left out 4 line(s)" in result.stderr
+    for line in ["上一篇", "下一篇", "推荐图片文章", "热点文章"]:
+        assert line in result.stderr
+    rst = (project / "docs" / "seed-again.rst").read_text(encoding="utf-8")
+    assert "上一篇" not in rst and "热点文章" not in rst
+    assert "   seed-again" in (project / "docs" / "index.rst").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("安全,也没有", "安全，也没有"),
+        ("述评(上)", "述评（上）"),
+        ("作者:蔡长春", "作者：蔡长春"),
+        ("大局?", "大局？"),
+        ("必将实现!", "必将实现！"),
+        ("同步;同频", "同步；同频"),
+        ("日,15名", "日，15名"),
+        ("组织(ICPO)是", "组织（ICPO）是"),
+        ("10:15:37", "10:15:37"),
+        ("Hello, world (really)!", "Hello, world (really)!"),
+        ("中国-东盟", "中国-东盟"),
+        ("“10·5”血案", "“10·5”血案"),
+    ],
+)
+def test_fullwidth_punctuation(before: str, after: str) -> None:
+    assert fullwidth_punctuation(before) == after
+
+
+def test_article_without_subtitle_with_other_byline_and_leading_dateline(project: Path) -> None:
+    raw = FIXTURES / "articles" / "no_subtitle.txt"
+    result = run_pubflow("import", str(raw), "--name", "fraud", cwd=project)
+    assert result.returncode == 0, result.stderr
+    rst = (project / "docs" / "fraud.rst").read_text(encoding="utf-8")
+    texts = document_texts(rst)
+    assert texts[0] == "新型跨境电信诈骗案件呈现三大特点"
+    assert texts[1:4] == ["作者：李明 王芳", "来源：人民日报", "2019年03月05日 08:30"]
+    assert "pubflow-subtitle" not in rst
+    assert ":pubflow-date: 2019-03-05" in rst
+    assert "诈骗窝点加速向境外转移\n----" in rst and "资金流转链条日趋复杂\n----" in rst
+    assert texts[-1] == "新华社北京3月4日电"
+    assert "警方表示，将进一步加强与有关国家的执法合作（包括联合侦查和证据移交）。" in texts
+    assert "16.4万起，同比上升32.8%。" in texts[4]
+    assert "责任编辑" not in rst and "相关新闻" not in rst
+
+
+def test_article_with_four_sections_and_no_dateline(project: Path) -> None:
+    raw = FIXTURES / "articles" / "many_sections.txt"
+    result = run_pubflow("import", str(raw), "--name", "drugs", cwd=project)
+    assert result.returncode == 0, result.stderr
+    rst = (project / "docs" / "drugs.rst").read_text(encoding="utf-8")
+    assert rst.count("\n----") == 4
+    assert "pubflow-dateline" not in rst
+    texts = document_texts(rst)
+    assert texts[:5] == [
+        "边境地区禁毒宣传走进校园",
+        "护航青少年健康成长",
+        "记者：张三",
+        "来源：法制日报",
+        "2018-06-26 09:02",
+    ]
+    assert texts[-1] == "数百名师生在横幅上签名，表达远离毒品的决心；活动持续了整整一个下午。"
+    # The new article builds with the others, without a warning.
+    assert run_pubflow("extract", cwd=project).returncode == 0
+
+
+def test_unparseable_text_is_refused_with_file_and_line(project: Path) -> None:
+    raw = FIXTURES / "articles" / "no_byline.txt"
+    result = run_pubflow("import", str(raw), cwd=project)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "no_byline.txt:1: no byline found" in lines[0]
+    assert "Traceback" not in result.stderr
+    assert not list((project / "docs").glob("*no-byline*"))
+
+
+def test_wrong_encoding_is_refused_with_line(project: Path, tmp_path: Path) -> None:
+    raw = tmp_path / "gbk.txt"
+    raw.write_bytes(SEED.read_text(encoding="utf-8").encode("gb18030"))
+    result = run_pubflow("import", str(raw), cwd=project)
+    assert result.returncode == 2
+    assert "gbk.txt:1: not UTF-8" in result.stderr
+    assert "iconv" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_existing_document_is_not_overwritten_without_force(project: Path, tmp_path: Path) -> None:
+    changed = tmp_path / "changed.txt"
+    changed.write_text(
+        SEED.read_text(encoding="utf-8").replace("以合作促安全", "以合作促进安全"), encoding="utf-8"
+    )
+    before = (project / "docs" / f"{ARTICLE}.rst").read_bytes()
+    result = run_pubflow("import", str(changed), "--name", ARTICLE, cwd=project)
+    assert result.returncode == 2
+    assert "--force" in result.stderr
+    assert (project / "docs" / f"{ARTICLE}.rst").read_bytes() == before
+    assert run_pubflow("import", str(changed), "--name", ARTICLE, "--force", cwd=project).returncode == 0
+    assert "以合作促进安全" in (project / "docs" / f"{ARTICLE}.rst").read_text(encoding="utf-8")
