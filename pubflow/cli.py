@@ -84,6 +84,24 @@ def cmd_update(args: argparse.Namespace, config: ProjectConfig, report: Reporter
     return EXIT_OK
 
 
+def cmd_convert(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
+    from pubflow.convert import convert_catalogs
+
+    locales = [loc for loc in config.select(args.locale) if loc.method == "opencc"]
+    if not locales:
+        report("no locale is produced by opencc; nothing to convert")
+        return EXIT_OK
+    result = convert_catalogs(config, locales, progress=report)
+    for path in result.written:
+        report(f"wrote {_rel(path)}")
+    report(
+        f"{result.converted} converted, {result.reconverted} re-converted, "
+        f"{result.reviewed_kept} reviewed kept, {result.adopted} edited by hand (flag removed), "
+        f"{len(result.skipped)} catalog(s) unchanged since the last run"
+    )
+    return EXIT_OK
+
+
 def cmd_build(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
     from pubflow.build import build_html
 
@@ -104,6 +122,7 @@ def cmd_publish(args: argparse.Namespace, config: ProjectConfig, report: Reporte
     steps: list[tuple[str, Callable[[], int]]] = [
         ("extract", lambda: cmd_extract(args, config, report)),
         ("update", lambda: cmd_update(_with(args, locale=None), config, report)),
+        ("convert", lambda: cmd_convert(_with(args, locale=None), config, report)),
         ("build", lambda: cmd_build(_with(args, locale=None), config, report)),
     ]
     for index, (name, step) in enumerate(steps, start=1):
@@ -158,6 +177,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_update)
 
     p = verbs.add_parser(
+        "convert",
+        help="fill OpenCC-produced locales (zh_TW, …) from the msgids",
+        description="Convert untranslated and machine-converted messages with OpenCC and the glossary; "
+        "messages a reviewer edited are never overwritten.",
+    )
+    p.add_argument("-l", "--locale", action="append", help="only this locale (repeatable)")
+    p.set_defaults(run=cmd_convert)
+
+    p = verbs.add_parser(
         "build",
         help="build the editions into _build/",
         description="Build HTML editions into _build/html/<locale>/.",
@@ -168,8 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = verbs.add_parser(
         "publish",
-        help="extract, update and build every edition",
-        description="Run every stage for every locale: extract, update, build.",
+        help="extract, update, convert and build every edition",
+        description="Run every stage for every locale: extract, update, convert, build.",
     )
     p.set_defaults(run=cmd_publish)
     return parser

@@ -16,6 +16,8 @@ import polib
 from babel.messages.plurals import get_plural
 
 from pubflow.catalog import load_catalog, render_catalog, run_gettext_tool
+
+MSGMERGE_FLAGS = {"no-wrap", "wrap"}
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError
 from pubflow.extract import without_creation_date
@@ -66,11 +68,40 @@ def new_catalog(template: Path, locale: LocaleConfig) -> polib.POFile:
 
 def merge_catalog(po_path: Path, template: Path) -> str:
     """The merged catalog's text; the file itself is not touched."""
-    load_catalog(po_path)  # a malformed catalog is reported with its line, before msgmerge
-    return run_gettext_tool(
+    old = load_catalog(po_path)  # a malformed catalog is reported with its line, before msgmerge
+    merged_text = run_gettext_tool(
         ["msgmerge", "--quiet", "--previous", "--no-wrap", "--output-file=-", str(po_path), str(template)],
         po_path,
     )
+    merged = polib.pofile(merged_text, wrapwidth=0)
+    if carry_flags(old, merged):
+        return render_catalog(merged)
+    return merged_text
+
+
+def _own_flags(entry: polib.POEntry) -> list[str]:
+    """Flags that msgmerge does not know: pubflow's and the translator's own."""
+    return [f for f in entry.flags if f != "fuzzy" and not f.endswith("-format") and f not in MSGMERGE_FLAGS]
+
+
+def carry_flags(old: polib.POFile, merged: polib.POFile) -> bool:
+    """Put back the flags msgmerge drops (it keeps only fuzzy and format flags).
+
+    A message keeps its flags when its msgid is unchanged, and when it changed
+    and msgmerge matched it to its previous msgid. Returns whether anything changed.
+    """
+    flags = {(e.msgctxt, e.msgid): _own_flags(e) for e in old if _own_flags(e)}
+    flags.update({(e.msgctxt, e.msgid): _own_flags(e) for e in old.obsolete_entries() if _own_flags(e)})
+    changed = False
+    for entry in merged:
+        key = (entry.msgctxt, entry.msgid)
+        if key not in flags and entry.previous_msgid is not None:
+            key = (entry.previous_msgctxt, entry.previous_msgid)
+        for flag in flags.get(key, []):
+            if flag not in entry.flags:
+                entry.flags.append(flag)
+                changed = True
+    return changed
 
 
 def update_catalogs(

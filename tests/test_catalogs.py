@@ -122,11 +122,30 @@ def test_every_shipped_catalog_passes_msgfmt_check() -> None:
 
 def test_sphinx_intl_commands_work_on_the_repository(project: Path) -> None:
     sphinx_intl = [str(Path(sys.executable).parent / "sphinx-intl")]
-    stat = subprocess.run(
-        [*sphinx_intl, "stat", "-l", "en"], cwd=project, capture_output=True, text=True, check=True
-    )
+    stat = subprocess.run([*sphinx_intl, "stat"], cwd=project, capture_output=True, text=True, check=True)
     assert f"locale/en/LC_MESSAGES/{ARTICLE}.po:" in stat.stdout
     assert "59 translated, 0 fuzzy, 0 untranslated" in stat.stdout
     subprocess.run([*sphinx_intl, "build"], cwd=project, capture_output=True, text=True, check=True)
     assert (project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.mo").is_file()
     assert (project / "locale" / "zh_TW" / "LC_MESSAGES" / f"{ARTICLE}.mo").is_file()
+
+
+def test_update_keeps_pubflow_and_translator_flags(project: Path) -> None:
+    path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    catalog.find("以合作促安全，以安全促发展。").flags.append("pubflow-skip-numbers")
+    catalog.find("人民利益，至高无上。").flags.append("pubflow-skip-glossary")
+    catalog.save()
+    doc = project / "docs" / f"{ARTICLE}.rst"
+    doc.write_text(
+        doc.read_text(encoding="utf-8").replace(
+            "以合作促安全，以安全促发展。", "以合作促安全，以安全促繁荣。"
+        ),
+        encoding="utf-8",
+    )
+    assert run_pubflow("extract", cwd=project).returncode == 0
+    assert run_pubflow("update", cwd=project).returncode == 0
+    catalog = po(project, "en")
+    changed = catalog.find("以合作促安全，以安全促繁荣。")
+    assert changed.flags == ["fuzzy", "pubflow-skip-numbers"]
+    assert catalog.find("人民利益，至高无上。").flags == ["pubflow-skip-glossary"]

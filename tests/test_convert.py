@@ -1,0 +1,168 @@
+"""Convert: OpenCC over real catalogs, the glossary's fixes, and a reviewer's work kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import opencc
+import polib
+import pytest
+
+from pubflow.config import load_config
+from pubflow.convert import MACHINE_FLAG, convert_catalogs
+from pubflow.masking import mask
+from tests.conftest import ARTICLE, REPO, run_pubflow
+
+RAW_S2TWP = opencc.OpenCC("s2twp")
+
+#: Every place in the article where OpenCC's s2twp is wrong for news prose, the sentence
+#: it came from, what OpenCC writes, and what the glossary makes of it.
+GLOSSARY_FIXES = [
+    (
+        "目前，我国每年利用国际刑警组织渠道，与外国警方相互求查案件约3000起，申请发布国际刑警组织“红色通报”200余份",
+        "申請釋出",
+        "申請發布",
+    ),
+    ("同60多个国家的内政警察部门和相关国际组织签署各类合作文件400余份", "合作檔案", "合作文件"),
+    (
+        "中老缅泰四国联合发表《中国老挝缅甸泰国关于湄公河流域执法安全合作的联合声明》",
+        "聯合宣告",
+        "聯合聲明",
+    ),
+    ("驻阿根廷警务联络官推动当地执法部门建章立制并成立专班", "併成立", "並成立"),
+    ("我国公安机关与国际刑警组织、上海合作组织、中国-东盟、欧洲警察署等", "中國-東盟", "中國-東協"),
+    ("“安全促发展”中国东盟执法安全合作部长级对话", "中國東盟", "中國東協"),
+    ("驻外警务联络官积极加强和驻在国沟通联系", "溝通聯絡", "溝通聯繫"),
+    ("欧洲的波黑、科索沃、塞浦路斯", "波黑", "波赫"),
+    ("被誉为“一道独特的风景线”的中意警方联合巡逻", "中意警方", "中義警方"),
+]
+
+
+def zh_tw(project: Path, doc: str = ARTICLE) -> polib.POFile:
+    return polib.pofile(str(project / "locale" / "zh_TW" / "LC_MESSAGES" / f"{doc}.po"))
+
+
+def save(catalog: polib.POFile) -> None:
+    catalog.wrapwidth = 0
+    catalog.save()
+
+
+def shipped_messages() -> dict[str, str]:
+    return {e.msgid: e.msgstr for e in zh_tw(REPO)}
+
+
+@pytest.mark.parametrize(("sentence", "opencc_wrong", "fixed"), GLOSSARY_FIXES)
+def test_each_glossary_fix_over_opencc(sentence: str, opencc_wrong: str, fixed: str) -> None:
+    assert opencc_wrong in RAW_S2TWP.convert(sentence), "OpenCC no longer makes this mistake"
+    full = next(msgid for msgid in shipped_messages() if sentence in msgid)
+    converted = shipped_messages()[full]
+    assert fixed in converted and opencc_wrong not in converted
+
+
+def test_every_message_is_converted_flagged_and_recorded(project: Path) -> None:
+    for path in (project / "locale" / "zh_TW").rglob("*.po"):
+        path.unlink()
+    assert run_pubflow("extract", cwd=project).returncode == 0
+    assert run_pubflow("update", "-l", "zh_TW", cwd=project).returncode == 0
+    result = run_pubflow("convert", cwd=project)
+    assert result.returncode == 0, result.stderr
+    catalog = zh_tw(project)
+    assert all(e.msgstr and MACHINE_FLAG in e.flags and not e.fuzzy for e in catalog)
+    header = catalog.metadata["X-Pubflow-Converter"]
+    assert header.startswith(f"OpenCC {opencc.__version__}; config=s2twp; rules=")
+    # The shipped catalog is exactly this conversion: nothing was edited by hand.
+    assert {e.msgid: e.msgstr for e in catalog} == shipped_messages()
+
+
+def test_quotation_marks_follow_the_locale(project: Path) -> None:
+    converted = shipped_messages()["为全球安全治理贡献“中国力量”"]
+    assert converted == "為全球安全治理貢獻「中國力量」"
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8").replace(
+            'quotes = { "“" = "「", "”" = "」", "‘" = "『", "’" = "』" }\n', ""
+        ),
+        encoding="utf-8",
+    )
+    catalog = zh_tw(project)
+    for entry in catalog:
+        entry.msgstr = ""
+    save(catalog)
+    assert run_pubflow("convert", cwd=project).returncode == 0
+    assert zh_tw(project).find("为全球安全治理贡献“中国力量”").msgstr == "為全球安全治理貢獻“中國力量”"
+
+
+def test_markup_is_masked_from_conversion(project: Path) -> None:
+    doc = project / "docs" / f"{ARTICLE}.rst"
+    doc.write_text(
+        doc.read_text(encoding="utf-8") + "\n.. _发布说明:\n\n发布说明\n--------\n\n"
+        "参见 :ref:`发布说明` 与 :ref:`这份说明 <发布说明>`，"
+        "`发布文件 <https://example.com/发布/文件>`_，命令 ``发布 文件``，以及 `发布说明`_。\n",
+        encoding="utf-8",
+    )
+    assert run_pubflow("extract", cwd=project).returncode == 0
+    assert run_pubflow("update", cwd=project).returncode == 0
+    assert run_pubflow("convert", cwd=project).returncode == 0
+    msgstr = next(e.msgstr for e in zh_tw(project) if e.msgid.startswith("参见"))
+    assert msgstr == (
+        "參見 :ref:`发布说明` 與 :ref:`這份說明 <发布说明>`，"
+        "`發布檔案 <https://example.com/发布/文件>`_，命令 ``发布 文件``，以及 `发布说明`_。"
+    )
+    result = run_pubflow("build", "-l", "zh_TW", cwd=project)
+    assert result.returncode == 0, result.stderr  # -W: no inconsistent references
+
+
+def test_mask_round_trip() -> None:
+    text = "见 ``代码`` 和 |替换| 以及 [#]_ 与 http://例子.cn/路径 和 _`目标`"
+    masked = mask(text)
+    assert "代码" not in masked.text and "例子" not in masked.text and "目标" not in masked.text
+    assert masked.restore(masked.text) == text
+
+
+def test_a_reviewers_translation_is_never_overwritten(project: Path) -> None:
+    catalog = zh_tw(project)
+    reviewed = catalog.find("以合作促安全，以安全促发展。")
+    reviewed.msgstr = "以合作促進安全，以安全促進發展。"
+    reviewed.flags.remove(MACHINE_FLAG)
+    forgot_flag = catalog.find("人民利益，至高无上。")
+    forgot_flag.msgstr = "人民的利益至高無上。"
+    save(catalog)
+
+    assert run_pubflow("convert", cwd=project).returncode == 0
+    catalog = zh_tw(project)
+    assert catalog.find("以合作促安全，以安全促发展。").msgstr == "以合作促進安全，以安全促進發展。"
+    kept = catalog.find("人民利益，至高无上。")
+    assert kept.msgstr == "人民的利益至高無上。" and MACHINE_FLAG not in kept.flags
+
+    # The source changes: the reviewed message turns fuzzy, a machine one is converted again.
+    doc = project / "docs" / f"{ARTICLE}.rst"
+    text = doc.read_text(encoding="utf-8")
+    text = text.replace("以合作促安全，以安全促发展。", "以合作促安全，以安全促繁荣发展。")
+    text = text.replace("运筹帷幄，谋划长远。", "运筹帷幄，谋划更长远。")
+    doc.write_text(text, encoding="utf-8")
+    for verb in ["extract", "update", "convert"]:
+        assert run_pubflow(verb, cwd=project).returncode == 0
+    catalog = zh_tw(project)
+    changed_review = catalog.find("以合作促安全，以安全促繁荣发展。")
+    assert changed_review.fuzzy
+    assert changed_review.previous_msgid == "以合作促安全，以安全促发展。"
+    assert changed_review.msgstr == "以合作促進安全，以安全促進發展。"
+    changed_machine = catalog.find("运筹帷幄，谋划更长远。")
+    assert changed_machine.msgstr == "運籌帷幄，謀劃更長遠。"
+    assert not changed_machine.fuzzy and changed_machine.previous_msgid is None
+    assert MACHINE_FLAG in changed_machine.flags
+
+
+def test_a_second_run_changes_nothing_and_converts_nothing(project: Path) -> None:
+    config = load_config(project)
+    first = convert_catalogs(config, config.targets)
+    before = {p: p.read_bytes() for p in (project / "locale").rglob("*.po")}
+    second = convert_catalogs(config, config.targets)
+    assert second.engine_calls == 0 and not second.written
+    assert len(second.skipped) == 2
+    assert {p: p.read_bytes() for p in (project / "locale").rglob("*.po")} == before
+    assert first.engine_calls >= 0
+    # Even without the cache, the catalogs are already what convert would write.
+    (project / "_build" / "cache" / "convert.json").unlink()
+    third = convert_catalogs(config, config.targets)
+    assert not third.written
