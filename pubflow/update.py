@@ -16,12 +16,12 @@ import polib
 from babel.messages.plurals import get_plural
 
 from pubflow.catalog import load_catalog, render_catalog, run_gettext_tool
-
-MSGMERGE_FLAGS = {"no-wrap", "wrap"}
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError
 from pubflow.extract import without_creation_date
 from pubflow.fileio import write_atomic
+
+MSGMERGE_FLAGS = {"no-wrap", "wrap"}
 
 
 @dataclass
