@@ -7,6 +7,7 @@ input error (printed as one line naming the file and line).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -102,6 +103,28 @@ def cmd_convert(args: argparse.Namespace, config: ProjectConfig, report: Reporte
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
+    from pubflow.checks import Severity, run_checks
+
+    locales = config.select(args.locale)
+    report(f"checking {', '.join(loc.name for loc in locales)}")
+    findings = run_checks(config, locales, stale=not args.no_stale)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if args.format == "json":
+        print(
+            json.dumps(
+                {"findings": [f.as_dict() for f in findings], "errors": len(errors)},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for finding in findings:
+            print(finding)
+        report(f"{len(errors)} error(s), {len(findings) - len(errors)} warning(s)")
+    return EXIT_FAILED if errors else EXIT_OK
+
+
 def cmd_build(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
     from pubflow.build import build_html
 
@@ -184,6 +207,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-l", "--locale", action="append", help="only this locale (repeatable)")
     p.set_defaults(run=cmd_convert)
+
+    p = verbs.add_parser(
+        "check",
+        help="run every catalog check: syntax, header, markup, numbers, glossary, script, security, stale",
+        description="Check every catalog of the chosen locales. Each finding is printed as "
+        "file:line: check-name: message; exit 1 when any is an error. Silence one check for one "
+        "message with the flag pubflow-skip-<check-name>.",
+    )
+    p.add_argument("-l", "--locale", action="append", help="only this locale (repeatable)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--no-stale", action="store_true", help="skip the stale-catalog check (no Sphinx run)")
+    p.set_defaults(run=cmd_check)
 
     p = verbs.add_parser(
         "build",

@@ -1,0 +1,75 @@
+"""Checks of a catalog as a whole: header, duplicate msgids, completeness, conversion engine."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import polib
+
+from pubflow.checks.model import Finding, Severity, excerpt
+from pubflow.config import LocaleConfig
+
+
+def header_line(path: Path) -> int:
+    """The line of the header's msgstr, where header fields are edited."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith('msgid ""'):
+            return number
+    return 1
+
+
+def check_header(path: Path, catalog: polib.POFile, locale: LocaleConfig) -> Iterator[Finding]:
+    line = header_line(path)
+    language = catalog.metadata.get("Language", "")
+    if language.replace("-", "_") != locale.name:
+        yield Finding(path, line, "header", f"Language is {language!r}; expected {locale.name!r}")
+    plural = catalog.metadata.get("Plural-Forms", "")
+    if not re.match(r"\s*nplurals\s*=\s*\d+\s*;\s*plural\s*=.+", plural):
+        yield Finding(path, line, "header", "Plural-Forms is missing or malformed (nplurals=N; plural=EXPR;)")
+    content_type = catalog.metadata.get("Content-Type", "")
+    if "charset=utf-8" not in content_type.lower().replace(" ", ""):
+        yield Finding(path, line, "header", f"Content-Type must declare charset=UTF-8, not {content_type!r}")
+
+
+def check_duplicates(path: Path, catalog: polib.POFile) -> Iterator[Finding]:
+    seen: Counter[tuple[str | None, str]] = Counter()
+    for entry in catalog:
+        if entry.obsolete:
+            continue
+        key = (entry.msgctxt, entry.msgid)
+        seen[key] += 1
+        if seen[key] == 2:
+            yield Finding(
+                path, entry.linenum, "duplicate", f"msgid {excerpt(entry.msgid)!r} appears more than once"
+            )
+
+
+def check_completeness(path: Path, catalog: polib.POFile) -> Iterator[Finding]:
+    for entry in catalog:
+        if entry.obsolete or not entry.msgid:
+            continue
+        if entry.fuzzy:
+            yield Finding(
+                path, entry.linenum, "fuzzy", f"source changed, translation outdated: {excerpt(entry.msgid)}",
+                Severity.WARNING,
+            )  # fmt: skip
+        elif not entry.translated():
+            yield Finding(path, entry.linenum, "untranslated", excerpt(entry.msgid), Severity.WARNING)
+
+
+def check_engine(path: Path, catalog: polib.POFile, installed_signature: str) -> Iterator[Finding]:
+    from pubflow.convert import CONVERTER_HEADER
+
+    recorded = catalog.metadata.get(CONVERTER_HEADER)
+    if recorded and recorded != installed_signature:
+        yield Finding(
+            path,
+            header_line(path),
+            "engine",
+            f"converted with {recorded!r}, but here it would be {installed_signature!r}; "
+            "run pubflow convert to bring machine-converted messages up to date",
+            Severity.WARNING,
+        )

@@ -1,0 +1,72 @@
+"""Running every check over every catalog of the chosen locales."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from pubflow.catalog import load_catalog
+from pubflow.checks.catalog_level import check_completeness, check_duplicates, check_engine, check_header
+from pubflow.checks.markup import check_markup
+from pubflow.checks.model import EntryContext, Finding
+from pubflow.checks.numbers import check_numbers
+from pubflow.checks.script import check_script
+from pubflow.checks.security import check_security
+from pubflow.checks.stale import check_stale, fresh_templates
+from pubflow.checks.terms import check_terms
+from pubflow.checks.whitespace import check_whitespace
+from pubflow.config import LocaleConfig, ProjectConfig
+from pubflow.errors import PubflowError
+from pubflow.glossary import load_glossary
+
+EntryCheck = Callable[[EntryContext], Iterator[Finding]]
+
+#: Checks of each translated message, by name.
+ENTRY_CHECKS: dict[str, EntryCheck] = {
+    "markup": check_markup,
+    "numbers": check_numbers,
+    "glossary": check_terms,
+    "script": check_script,
+    "whitespace": check_whitespace,
+    "security": check_security,
+}
+CHECK_NAMES = ["po-syntax", "header", "duplicate", *ENTRY_CHECKS, "untranslated", "fuzzy", "stale", "engine"]
+
+
+def check_catalog(
+    path: Path, locale: LocaleConfig, config: ProjectConfig, engine_signature: str | None
+) -> Iterator[Finding]:
+    try:
+        catalog = load_catalog(path)
+    except PubflowError as error:
+        yield Finding(path, error.line, "po-syntax", error.message)
+        return
+    glossary = load_glossary(config.glossary_path, config.source_language)
+    yield from check_header(path, catalog, locale)
+    yield from check_duplicates(path, catalog)
+    yield from check_completeness(path, catalog)
+    if engine_signature:
+        yield from check_engine(path, catalog, engine_signature)
+    for entry in catalog:
+        if entry.obsolete or not entry.msgid or not entry.msgstr or entry.fuzzy:
+            continue
+        ctx = EntryContext(path, entry, locale, config.source_language, glossary)
+        for name, check in ENTRY_CHECKS.items():
+            if not ctx.skipped(name):
+                yield from check(ctx)
+
+
+def run_checks(config: ProjectConfig, locales: list[LocaleConfig], stale: bool = True) -> list[Finding]:
+    findings: list[Finding] = []
+    glossary = load_glossary(config.glossary_path, config.source_language)
+    for locale in locales:
+        engine_signature = None
+        if locale.method == "opencc":
+            from pubflow.conversion import ScriptConverter
+
+            engine_signature = ScriptConverter(locale, glossary).signature
+        for path in sorted((config.locale_dir / locale.name).rglob("*.po")):
+            findings.extend(check_catalog(path, locale, config, engine_signature))
+    if stale:
+        findings.extend(check_stale(config, locales, fresh_templates(config)))
+    return findings

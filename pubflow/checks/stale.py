@@ -1,0 +1,74 @@
+"""Stale catalogs: the catalogs must hold exactly the messages of the current sources."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import polib
+
+from pubflow.checks.model import Finding, excerpt
+from pubflow.config import LocaleConfig, ProjectConfig
+from pubflow.extract import extract_templates
+
+HINT = "run pubflow extract && pubflow update"
+
+
+def fresh_templates(config: ProjectConfig) -> dict[Path, polib.POFile]:
+    """The templates the sources give now, extracted aside so that nothing in _build changes."""
+    config.output_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".stale-", dir=config.output_dir) as scratch:
+        pot_dir = Path(scratch) / "gettext"
+        result = extract_templates(config, pot_dir)
+        return {t.relative_to(pot_dir).with_suffix(".po"): polib.pofile(str(t)) for t in result.templates}
+
+
+def _source_location(entry: polib.POEntry, config: ProjectConfig) -> tuple[Path, int | None]:
+    for location, line in entry.occurrences:
+        match = re.search(r"(docs/.+)$", location)
+        if match:
+            return config.root / match.group(1), int(line) if line else None
+    return config.docs_dir, None
+
+
+def check_stale(
+    config: ProjectConfig, locales: list[LocaleConfig], templates: dict[Path, polib.POFile]
+) -> Iterator[Finding]:
+    for locale in locales:
+        folder = config.locale_dir / locale.name / "LC_MESSAGES"
+        present = {p.relative_to(folder): p for p in folder.rglob("*.po")} if folder.is_dir() else {}
+        for relative, template in sorted(templates.items()):
+            if relative not in present:
+                yield Finding(
+                    folder / relative,
+                    None,
+                    "stale",
+                    f"catalog missing for docs/{relative.with_suffix('.rst')}; {HINT}",
+                )
+                continue
+            catalog = polib.pofile(str(present[relative]))
+            known = {(e.msgctxt, e.msgid) for e in catalog if not e.obsolete}
+            wanted = {(e.msgctxt, e.msgid) for e in template if e.msgid}
+            for entry in template:
+                if entry.msgid and (entry.msgctxt, entry.msgid) not in known:
+                    where, line = _source_location(entry, config)
+                    yield Finding(
+                        where, line, "stale",
+                        f"message {excerpt(entry.msgid)!r} is missing from {locale.name}/{relative}; {HINT}",
+                    )  # fmt: skip
+            for entry in catalog:
+                if not entry.obsolete and entry.msgid and (entry.msgctxt, entry.msgid) not in wanted:
+                    yield Finding(
+                        present[relative], entry.linenum, "stale",
+                        f"msgid {excerpt(entry.msgid)!r} is no longer in the sources; {HINT}",
+                    )  # fmt: skip
+        for relative, path in sorted(present.items()):
+            if relative not in templates:
+                yield Finding(
+                    path,
+                    None,
+                    "stale",
+                    f"no source document docs/{relative.with_suffix('.rst')}; delete the catalog",
+                )

@@ -1,0 +1,178 @@
+"""pubflow check: each check fails on a real bad entry, passes on the shipped catalogs, and can be silenced."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polib
+import pytest
+
+from tests.conftest import ARTICLE, REPO, run_pubflow
+
+CATALOG = f"LC_MESSAGES/{ARTICLE}.po"
+
+# (locale, msgid, find, replace, check, words in the message)
+ENTRY_CASES = [
+    ("en", "2011年10月5日，两艘", "Naw Kham’s", "Nuo Kang’s", "glossary", "糯康 should be 'Naw Kham'"),
+    ("en", "在国际刑警组织这个", "about 3,000", "about 300", "numbers", "约3000 has 3000"),
+    ("en", "在国际刑警组织这个", "more than 200 INTERPOL", "200 INTERPOL", "numbers", "200余 is approximate"),
+    ("en", "2011年10月5日，两艘", "5 October 2011", "5 October 2012", "numbers", "has 2011"),
+    ("en", "2011年10月5日，两艘", "5 October 2011", "5 August 2011", "numbers", "names October"),
+    ("en", "走过17年", "nine countries", "many countries", "numbers", "has 9"),
+    ("en", "2017-09-25 10:15:37", "10:15", "morning", "numbers", "time 10:15"),
+    ("en", "以合作促安全", "security for development", "security for 发展", "script", "Chinese characters"),
+    ("en", "以合作促安全", "Cooperation for security;", "Cooperation for security；", "script", "full-width"),
+    ("en", "以合作促安全", "development.", "development. ", "whitespace", "trailing whitespace"),
+    ("en", "以合作促安全", "for security;", "for  security;", "whitespace", "doubled space"),
+    ("en", "以合作促安全", "development.", "development, see https://evil.example/", "security", "URL"),
+    ("en", "以合作促安全", "development.", "development <script>alert(1)</script>", "security", "raw HTML"),
+    ("en", "以合作促安全", "development.", "`development <javascript:alert(1)>`_", "security", "script link"),
+    ("en", "以合作促安全", "development.", "development. .. raw:: html", "security", "directive"),
+    ("en", "以合作促安全", "development.", "development \\input{secrets}", "security", "raw LaTeX"),
+    ("en", "以合作促安全", "development.", "|development|", "security", "substitution"),
+    ("en", "以合作促安全", "development.", "*development.", "markup", "not in the source"),
+    ("zh_TW", "以合作促安全", "促發展", "促发展", "script", "Simplified-only character 发"),
+    ("zh_TW", "2011年10月5日，两艘", "13名", "十三名", "numbers", "13 is missing"),
+    ("zh_TW", "2011年10月5日，两艘", "糯康武裝", "諾康武裝", "glossary", "糯康 should be '糯康'"),
+]
+
+
+def edit(
+    project: Path, locale: str, msgid_start: str, find: str, replace: str, flag: str | None = None
+) -> int:
+    path = project / "locale" / locale / CATALOG
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    entry = next(e for e in catalog if e.msgid.startswith(msgid_start))
+    assert find in entry.msgstr, (find, entry.msgstr)
+    entry.msgstr = entry.msgstr.replace(find, replace, 1)
+    if flag:
+        entry.flags.append(flag)
+    catalog.save()
+    return polib.pofile(str(path)).find(entry.msgid).linenum
+
+
+def check(project: Path, *args: str) -> tuple[int, list[dict]]:
+    result = run_pubflow("-q", "check", "--no-stale", "--format", "json", *args, cwd=project)
+    assert "Traceback" not in result.stderr
+    return result.returncode, json.loads(result.stdout)["findings"]
+
+
+def test_the_shipped_catalogs_pass_every_check() -> None:
+    result = run_pubflow("check", cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(("locale", "msgid", "find", "replace", "name", "words"), ENTRY_CASES)
+def test_each_check_catches_a_real_bad_entry(
+    project: Path, locale: str, msgid: str, find: str, replace: str, name: str, words: str
+) -> None:
+    line = edit(project, locale, msgid, find, replace)
+    status, findings = check(project, "-l", locale)
+    assert status == 1
+    hits = [f for f in findings if f["check"] == name]
+    assert hits, findings
+    assert hits[0]["file"] == f"locale/{locale}/{CATALOG}" and hits[0]["line"] == line
+    assert words in hits[0]["message"]
+    text = run_pubflow("-q", "check", "--no-stale", "-l", locale, cwd=project).stdout
+    assert f"locale/{locale}/{CATALOG}:{line}: {name}: " in text
+
+
+@pytest.mark.parametrize(("locale", "msgid", "find", "replace", "name", "words"), ENTRY_CASES)
+def test_each_check_can_be_silenced_for_one_entry(
+    project: Path, locale: str, msgid: str, find: str, replace: str, name: str, words: str
+) -> None:
+    edit(project, locale, msgid, find, replace, flag=f"pubflow-skip-{name}")
+    _, findings = check(project, "-l", locale)
+    assert not [f for f in findings if f["check"] == name]
+
+
+def test_markup_parity_with_roles_literals_and_references(project: Path) -> None:
+    doc = project / "docs" / f"{ARTICLE}.rst"
+    doc.write_text(
+        doc.read_text(encoding="utf-8") + "\n参见 ``pubflow check`` 与 :doc:`index` 以及 *重点*。\n",
+        encoding="utf-8",
+    )
+    assert run_pubflow("extract", cwd=project).returncode == 0
+    assert run_pubflow("update", cwd=project).returncode == 0
+    path = project / "locale" / "en" / CATALOG
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    entry = catalog.find("参见 ``pubflow check`` 与 :doc:`index` 以及 *重点*。")
+    entry.msgstr = "See pubflow check and the index, and *key points*."
+    catalog.save()
+    status, findings = check(project, "-l", "en")
+    assert status == 1
+    message = next(f["message"] for f in findings if f["check"] == "markup")
+    assert "literal ``pubflow check``" in message and "role :doc: → index" in message
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    catalog.find(entry.msgid).msgstr = "See ``pubflow check`` and :doc:`index`, and *key points*."
+    catalog.save()
+    assert not [f for f in check(project, "-l", "en")[1] if f["check"] == "markup"]
+
+
+def test_header_problems(project: Path) -> None:
+    path = project / "locale" / "en" / CATALOG
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('"Language: en\\n"', '"Language: fr\\n"').replace(
+        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n', ""
+    )
+    path.write_text(text, encoding="utf-8")
+    status, findings = check(project, "-l", "en")
+    messages = [f["message"] for f in findings if f["check"] == "header"]
+    assert status == 1
+    assert any("Language is 'fr'" in m for m in messages) and any("Plural-Forms" in m for m in messages)
+
+
+def test_duplicate_msgid(project: Path) -> None:
+    path = project / "locale" / "en" / CATALOG
+    path.write_text(
+        path.read_text(encoding="utf-8") + '\nmsgid "以合作促安全，以安全促发展。"\nmsgstr "Again."\n',
+        encoding="utf-8",
+    )
+    status, findings = check(project, "-l", "en")
+    assert status == 1
+    assert [f for f in findings if f["check"] == "duplicate"]
+
+
+def test_po_syntax_error_is_a_finding_with_its_line(project: Path) -> None:
+    path = project / "locale" / "en" / CATALOG
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[30] = 'msgstr "broken'
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_pubflow("-q", "check", "--no-stale", "-l", "en", cwd=project)
+    assert result.returncode == 1
+    assert f"locale/en/{CATALOG}:31: po-syntax: " in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_untranslated_and_outdated_engine_are_warnings(project: Path) -> None:
+    path = project / "locale" / "zh_TW" / CATALOG
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    catalog.find("以合作促安全，以安全促发展。").msgstr = ""
+    catalog.metadata["X-Pubflow-Converter"] = "OpenCC 1.1.0; config=s2twp; rules=0000"
+    catalog.save()
+    status, findings = check(project, "-l", "zh_TW")
+    assert status == 0
+    by_check = {f["check"]: f for f in findings}
+    assert by_check["untranslated"]["severity"] == "warning"
+    assert "以合作促安全" in by_check["untranslated"]["message"]
+    assert (
+        "OpenCC 1.1.0" in by_check["engine"]["message"] and "pubflow convert" in by_check["engine"]["message"]
+    )
+
+
+def test_stale_catalogs_fail_and_say_what_to_run(project: Path) -> None:
+    doc = project / "docs" / f"{ARTICLE}.rst"
+    doc.write_text(
+        doc.read_text(encoding="utf-8").replace("人民利益，至高无上。", "人民利益高于一切。"),
+        encoding="utf-8",
+    )
+    result = run_pubflow("-q", "check", "-l", "en", cwd=project)
+    assert result.returncode == 1
+    assert (
+        f"docs/{ARTICLE}.rst:" in result.stdout
+        and "stale: message '人民利益高于一切。' is missing" in result.stdout
+    )
+    assert f"locale/en/{CATALOG}:" in result.stdout and "is no longer in the sources" in result.stdout
+    assert "run pubflow extract && pubflow update" in result.stdout
