@@ -1,4 +1,4 @@
-"""pubflow check: each check fails on a real bad entry, passes on the shipped catalogs, and can be silenced."""
+"""pubflow check: each check fails on a real bad entry, passes on the shipped catalogs, can be silenced."""
 
 from __future__ import annotations
 

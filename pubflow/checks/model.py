@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import polib
@@ -15,7 +15,7 @@ from pubflow.glossary import Glossary
 SKIP_FLAG_PREFIX = "pubflow-skip-"
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 

@@ -134,7 +134,8 @@ def missing_in_english(requirement: Requirement, translation: str) -> str | None
         if requirement.qualifier and not any(
             _qualified(translation, p, requirement.qualifier) for p in positions
         ):
-            return f"{requirement.source} is approximate; say so (for example '{requirement.qualifier[0]} {value:,g}')"
+            example = f"{requirement.qualifier[0]} {value:,g}"
+            return f"{requirement.source} is approximate; say so (for example '{example}')"
     months = english_months(translation)
     for month in requirement.months:
         if month not in months:
