@@ -125,6 +125,33 @@ def cmd_check(args: argparse.Namespace, config: ProjectConfig, report: Reporter)
     return EXIT_FAILED if errors else EXIT_OK
 
 
+def cmd_coverage(args: argparse.Namespace, config: ProjectConfig | None, report: Reporter) -> int:
+    from pubflow import coverage, coverage_report
+
+    stale = False
+    if args.paths:
+        locales = coverage.paths_coverage([Path(p) for p in args.paths], args.threshold)
+    else:
+        assert config is not None
+        locales = coverage.project_coverage(config, args.locale)
+        if args.threshold is not None:
+            for locale in locales:
+                locale.threshold = args.threshold
+        if not args.no_stale:
+            from pubflow.checks.stale import check_stale, fresh_templates
+
+            stale = any(check_stale(config, config.select(args.locale), fresh_templates(config)))
+    render = {
+        "text": coverage_report.render_text,
+        "json": coverage_report.render_json,
+        "markdown": coverage_report.render_markdown,
+    }[args.format]
+    print(render(locales, stale))
+    if stale:
+        report("the catalogs are stale: run pubflow extract && pubflow update, then measure again")
+    return EXIT_OK if all(loc.passed for loc in locales) and not stale else EXIT_FAILED
+
+
 def cmd_build(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
     from pubflow.build import build_html
 
@@ -221,6 +248,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_check)
 
     p = verbs.add_parser(
+        "coverage",
+        help="translation coverage per locale and catalog; exit 1 below a threshold",
+        description="Count total, translated, fuzzy, untranslated and obsolete messages as msgfmt "
+        "--statistics does (fuzzy is not translated), with the source's size in Chinese characters "
+        "and words. Without PATH, measures the project's locales against their thresholds; with "
+        "PATH (.po files or folders), any gettext catalogs.",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help=".po files or folders (default: the project)")
+    p.add_argument("-l", "--locale", action="append", help="only this locale (repeatable)")
+    p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    p.add_argument("--threshold", type=float, help="required percentage of translated messages")
+    p.add_argument("--no-stale", action="store_true", help="skip the stale-catalog check (no Sphinx run)")
+    p.set_defaults(run=cmd_coverage, project_optional=True)
+
+    p = verbs.add_parser(
         "build",
         help="build the editions into _build/",
         description="Build HTML editions into _build/html/<locale>/.",
@@ -243,7 +285,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     report = Reporter(args.quiet)
     try:
-        config = load_config(Path(args.project) if args.project else None)
+        optional = getattr(args, "project_optional", False) and getattr(args, "paths", None)
+        config = None if optional else load_config(Path(args.project) if args.project else None)
         return args.run(args, config, report)
     except PubflowError as exc:
         print(f"pubflow: error: {exc}", file=sys.stderr)

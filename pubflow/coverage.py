@@ -1,0 +1,180 @@
+"""Coverage: how complete each catalog is, counted as ``msgfmt --statistics`` counts.
+
+A fuzzy message is not translated (sphinx-intl's stat counts it as
+translated); a fuzzy message with an empty msgstr is untranslated, as msgfmt
+has it; a plural message is translated when any of its forms is. The source's
+size counts Chinese characters one by one and other text in words.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import polib
+
+from pubflow.catalog import load_catalog
+from pubflow.config import ProjectConfig
+from pubflow.errors import PubflowError, display_path
+
+SCHEMA = "pubflow-coverage/1"
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+
+
+@dataclass
+class Missing:
+    line: int
+    msgid: str
+    state: str  # "untranslated" or "fuzzy"
+
+
+@dataclass
+class CatalogCoverage:
+    path: str
+    language: str
+    messages: int = 0
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    obsolete: int = 0
+    source_chars: int = 0
+    source_words: int = 0
+    translated_chars: int = 0
+    translated_words: int = 0
+    missing: list[Missing] = field(default_factory=list)
+
+    @property
+    def percent_messages(self) -> float:
+        return 100.0 if not self.messages else round(100.0 * self.translated / self.messages, 2)
+
+    @property
+    def source_size(self) -> int:
+        return self.source_chars + self.source_words
+
+    @property
+    def percent_source(self) -> float:
+        size = self.source_size
+        return 100.0 if not size else round(100.0 * (self.translated_chars + self.translated_words) / size, 2)
+
+    def add(self, other: CatalogCoverage) -> None:
+        for name in ("messages", "translated", "fuzzy", "untranslated", "obsolete", "source_chars",
+                     "source_words", "translated_chars", "translated_words"):  # fmt: skip
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_dict(self, with_missing: bool = True) -> dict[str, object]:
+        data = asdict(self)
+        if not with_missing:
+            data.pop("missing")
+        data["percent_messages"] = self.percent_messages
+        data["percent_source"] = self.percent_source
+        data["source_size"] = self.source_size
+        return data
+
+
+def text_size(text: str) -> tuple[int, int]:
+    """(Chinese characters, words of other text) in ``text``."""
+    chars = len(HAN.findall(text))
+    words = len(WORD.findall(HAN.sub(" ", text))) if chars != len(text) else 0
+    return chars, words
+
+
+def has_translation(entry: polib.POEntry) -> bool:
+    if entry.msgid_plural:
+        return any(entry.msgstr_plural.values())
+    return bool(entry.msgstr)
+
+
+def catalog_coverage(path: Path) -> CatalogCoverage:
+    catalog = load_catalog(path)
+    coverage = CatalogCoverage(display_path(path), catalog.metadata.get("Language", ""))
+    for entry in catalog:
+        if entry.obsolete:
+            coverage.obsolete += 1
+            continue
+        if not entry.msgid and not entry.msgctxt:
+            continue  # the header
+        coverage.messages += 1
+        chars, words = text_size(entry.msgid)
+        coverage.source_chars += chars
+        coverage.source_words += words
+        translated = has_translation(entry)
+        if translated and not entry.fuzzy:
+            coverage.translated += 1
+            coverage.translated_chars += chars
+            coverage.translated_words += words
+        elif translated:
+            coverage.fuzzy += 1
+            coverage.missing.append(Missing(entry.linenum, entry.msgid, "fuzzy"))
+        else:
+            coverage.untranslated += 1
+            coverage.missing.append(Missing(entry.linenum, entry.msgid, "untranslated"))
+    return coverage
+
+
+def find_catalogs(paths: Iterable[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(path.rglob("*.po")))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise PubflowError("no such file or folder", path)
+    return found
+
+
+def measure(catalogs: list[Path], jobs: int | None = None) -> list[CatalogCoverage]:
+    """Coverage of each catalog, in the given order; large sets are read on every core."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 or len(catalogs) < 16:
+        return [catalog_coverage(p) for p in catalogs]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(catalog_coverage, catalogs, chunksize=8))
+
+
+@dataclass
+class LocaleCoverage:
+    locale: str
+    threshold: float | None
+    catalogs: list[CatalogCoverage]
+
+    @property
+    def total(self) -> CatalogCoverage:
+        total = CatalogCoverage("(all)", self.locale)
+        for catalog in self.catalogs:
+            total.add(catalog)
+        return total
+
+    @property
+    def passed(self) -> bool:
+        return self.threshold is None or self.total.percent_messages >= self.threshold
+
+
+def project_coverage(config: ProjectConfig, locale_names: list[str] | None = None) -> list[LocaleCoverage]:
+    locales = config.select(locale_names)
+    paths = {
+        loc.name: find_catalogs([config.locale_dir / loc.name])
+        if (config.locale_dir / loc.name).exists()
+        else []
+        for loc in locales
+    }
+    flat = [p for loc in locales for p in paths[loc.name]]
+    measured = dict(zip(flat, measure(flat), strict=True))
+    return [
+        LocaleCoverage(loc.name, loc.threshold, [measured[p] for p in paths[loc.name]]) for loc in locales
+    ]
+
+
+def paths_coverage(paths: list[Path], threshold: float | None) -> list[LocaleCoverage]:
+    """Catalogs from anywhere, grouped by their Language header (or folder when it has none)."""
+    catalogs = find_catalogs(paths)
+    groups: dict[str, list[CatalogCoverage]] = {}
+    for coverage in measure(catalogs):
+        key = coverage.language or str(Path(coverage.path).parent)
+        groups.setdefault(key, []).append(coverage)
+    return [LocaleCoverage(key, threshold, items) for key, items in groups.items()]

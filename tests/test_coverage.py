@@ -1,0 +1,116 @@
+"""pubflow coverage: counts equal msgfmt's, thresholds, the three formats, stale catalogs."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import polib
+
+from pubflow.coverage import catalog_coverage, text_size
+from tests.conftest import ARTICLE, FIXTURES, REPO, run_pubflow
+
+CATALOGS = sorted((FIXTURES / "catalogs").glob("*.po"))
+
+
+def msgfmt_statistics(path: Path) -> tuple[int, int, int]:
+    out = subprocess.run(
+        ["msgfmt", "--statistics", "-o", "/dev/null", str(path)], capture_output=True, text=True, check=True
+    ).stderr
+
+    def count(kind: str) -> int:
+        match = re.search(rf"(\d+) {kind}", out)
+        return int(match.group(1)) if match else 0
+
+    return count("translated"), count("fuzzy"), count("untranslated")
+
+
+def test_counts_equal_msgfmt_statistics() -> None:
+    paths = [*CATALOGS, *sorted((REPO / "locale").rglob("*.po"))]
+    assert {p.name for p in CATALOGS} == {"fuzzy_obsolete.po", "plural.po", "multiline.po", "header_only.po"}
+    for path in paths:
+        coverage = catalog_coverage(path)
+        assert (coverage.translated, coverage.fuzzy, coverage.untranslated) == msgfmt_statistics(path), path
+        assert coverage.messages == coverage.translated + coverage.fuzzy + coverage.untranslated
+    fuzzy = catalog_coverage(FIXTURES / "catalogs" / "fuzzy_obsolete.po")
+    assert (fuzzy.messages, fuzzy.translated, fuzzy.fuzzy, fuzzy.untranslated, fuzzy.obsolete) == (
+        4,
+        1,
+        1,
+        2,
+        1,
+    )
+    assert fuzzy.percent_messages == 25.0
+
+
+def test_source_size_counts_chinese_characters_and_words() -> None:
+    assert text_size("以合作促安全，以安全促发展。") == (12, 0)
+    assert text_size("A long English sentence") == (0, 4)
+    assert text_size("参见 pubflow check 与 2017年") == (4, 3)
+
+
+def test_paths_outside_a_project_as_potodo_does(tmp_path: Path) -> None:
+    for path in CATALOGS:
+        shutil.copy(path, tmp_path / path.name)
+    result = run_pubflow("coverage", "--format", "json", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {loc["locale"] for loc in data["locales"]} == {"en", "zh_TW", "fr"}
+    result = run_pubflow("coverage", "--threshold", "90", str(tmp_path / "plural.po"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "plural.po:17: untranslated: %d item" in result.stdout
+    assert "plural.po:22: fuzzy: %d day" in result.stdout
+
+
+def test_a_locale_below_its_threshold_fails_and_lists_every_missing_message(project: Path) -> None:
+    path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    catalog.find("人民利益，至高无上。").msgstr = ""
+    catalog.find("运筹帷幄，谋划长远。").flags.append("fuzzy")
+    catalog.save()
+    result = run_pubflow("coverage", "--no-stale", cwd=project)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert "en  (threshold 100%: BELOW THRESHOLD)" in lines
+    assert any(
+        re.fullmatch(rf"locale/en/LC_MESSAGES/{ARTICLE}.po:\d+: untranslated: 人民利益，至高无上。", ln)
+        for ln in lines
+    )
+    assert any(
+        re.fullmatch(rf"locale/en/LC_MESSAGES/{ARTICLE}.po:\d+: fuzzy: 运筹帷幄，谋划长远。", ln)
+        for ln in lines
+    )
+    assert "zh_TW  (threshold 100%: ok)" in lines
+
+
+def test_json_schema(project: Path) -> None:
+    result = run_pubflow("coverage", "--format", "json", cwd=project)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["schema"] == "pubflow-coverage/1" and data["passed"] is True and data["stale"] is False
+    en = next(loc for loc in data["locales"] if loc["locale"] == "en")
+    assert set(en) == {"locale", "threshold", "passed", "total", "catalogs"}
+    assert set(en["catalogs"][0]) == {
+        "path", "language", "messages", "translated", "fuzzy", "untranslated", "obsolete",
+        "source_chars", "source_words", "translated_chars", "translated_words", "missing",
+        "percent_messages", "percent_source", "source_size",
+    }  # fmt: skip
+    assert en["total"]["messages"] == en["total"]["translated"] == 60
+
+
+def test_markdown_table(project: Path) -> None:
+    result = run_pubflow("coverage", "--format", "markdown", "--no-stale", cwd=project)
+    assert result.returncode == 0
+    assert "| locale | catalog | total | translated | fuzzy | untranslated | obsolete |" in result.stdout
+    assert "| en | **all** | 60 | 60 | 0 | 0 | 0 | 100.00 | 100.00 | ✅ |" in result.stdout
+
+
+def test_coverage_of_stale_catalogs_says_so(project: Path) -> None:
+    doc = project / "docs" / f"{ARTICLE}.rst"
+    doc.write_text(doc.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
+    result = run_pubflow("coverage", cwd=project)
+    assert result.returncode == 1
+    assert "the catalogs are stale" in result.stdout and "pubflow extract && pubflow update" in result.stderr
