@@ -80,8 +80,7 @@ def build_html(
         result.outputs[locale.name] = html_dir(config, locale.name)
         result.problems[locale.name] = run.problems
         progress(
-            f"[{done}/{total}] {locale.name}: "
-            + ("ok" if not run.problems else f"{len(run.problems)} problem(s)")
+            f"[{done}/{total}] {locale.name}: " + ("ok" if not run.problems else f"{len(run.problems)} problem(s)")
         )
     write_root_index(config)
     return result

@@ -20,9 +20,7 @@ from pubflow.fileio import write_atomic
 WRAP_WIDTH = 0
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 # A keyword line or a continuation line: the string literal must close on its line.
-_STRING_LINE = re.compile(
-    r'^(?:#~\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?P<body>.*)$'
-)
+_STRING_LINE = re.compile(r'^(?:#~\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?P<body>.*)$')
 _CLOSED_STRING = re.compile(r'^(?:[^"\\]|\\.)*"\s*$')
 
 
@@ -80,8 +78,7 @@ def require_gettext_tool(name: str) -> str:
     found = shutil.which(name)
     if not found:
         raise PubflowError(
-            f"{name} (GNU gettext) is not installed; install the Debian package 'gettext' "
-            "or run scripts/setup.sh"
+            f"{name} (GNU gettext) is not installed; install the Debian package 'gettext' or run scripts/setup.sh"
         )
     return found
 

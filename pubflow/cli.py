@@ -157,15 +157,29 @@ def cmd_build(args: argparse.Namespace, config: ProjectConfig, report: Reporter)
 
     names = args.locale or list(config.locales)
     locales = [config.locale(name) for name in names]
-    result = build_html(config, locales, progress=report)
-    for locale, problems in result.problems.items():
-        for problem in problems:
-            print(f"{problem} [{locale}]", file=sys.stderr)
-    if not result.ok:
-        report("the build has warnings; fix the files named above (Sphinx runs with -W)")
+    formats = ["html", "pdf"] if args.format == "all" else [args.format]
+    failed = False
+    if "html" in formats:
+        result = build_html(config, locales, progress=report)
+        failed |= _report_problems(result.problems)
+        if result.ok:
+            report(f"open {_rel(config.output_dir / 'html' / 'index.html')}")
+    if "pdf" in formats:
+        from pubflow.pdf import build_pdf
+
+        pdfs = build_pdf(config, locales, progress=report)
+        failed |= _report_problems(pdfs.problems)
+    if failed:
+        report("the build failed; fix the files named above (Sphinx runs with -W)")
         return EXIT_USAGE
-    report(f"open {_rel(config.output_dir / 'html' / 'index.html')}")
     return EXIT_OK
+
+
+def _report_problems(problems: dict[str, list[str]]) -> bool:
+    for locale, lines in problems.items():
+        for line in lines:
+            print(f"{line} [{locale}]", file=sys.stderr)
+    return any(problems.values())
 
 
 def cmd_publish(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
@@ -173,7 +187,7 @@ def cmd_publish(args: argparse.Namespace, config: ProjectConfig, report: Reporte
         ("extract", lambda: cmd_extract(args, config, report)),
         ("update", lambda: cmd_update(_with(args, locale=None), config, report)),
         ("convert", lambda: cmd_convert(_with(args, locale=None), config, report)),
-        ("build", lambda: cmd_build(_with(args, locale=None), config, report)),
+        ("build", lambda: cmd_build(_with(args, locale=None, format="all"), config, report)),
     ]
     for index, (name, step) in enumerate(steps, start=1):
         report(f"== step {index}/{len(steps)}: {name}")
@@ -193,8 +207,7 @@ def _with(args: argparse.Namespace, **changes: object) -> argparse.Namespace:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pubflow",
-        description="Publish a Chinese text in several editions: import → extract → update → "
-        "convert → check → build.",
+        description="Publish a Chinese text in several editions: import → extract → update → convert → check → build.",
     )
     parser.add_argument("--version", action="version", version=f"pubflow {__version__}")
     parser.add_argument("-C", "--project", metavar="DIR", help="the project folder (default: here or above)")
@@ -265,10 +278,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser(
         "build",
         help="build the editions into _build/",
-        description="Build HTML editions into _build/html/<locale>/.",
+        description="Build HTML editions into _build/html/<locale>/ and PDF editions into _build/pdf/<locale>/.",
     )
     p.add_argument("-l", "--locale", action="append", help="only this locale (repeatable)")
-    p.add_argument("--format", choices=["html"], default="html", help="output format (default: html)")
+    p.add_argument("--format", choices=["html", "pdf", "all"], default="html", help="output format (default: html)")
     p.set_defaults(run=cmd_build)
 
     p = verbs.add_parser(

@@ -139,8 +139,7 @@ def _locale_from_table(name: str, spec: dict, source_language: str, path: Path) 
         )
     if (method == "source") != (name == source_language):
         raise PubflowError(
-            f"[tool.pubflow.locales.{name}]: only the source language "
-            f"{source_language} is produced-by = 'source'",
+            f"[tool.pubflow.locales.{name}]: only the source language {source_language} is produced-by = 'source'",
             path,
         )
     opencc_config = spec.get("opencc-config")

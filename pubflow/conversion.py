@@ -32,9 +32,7 @@ def engine_info() -> EngineInfo:
     """Which distribution provides the ``opencc`` module here, and its version."""
     providers = importlib.metadata.packages_distributions().get("opencc", [])
     if not providers:
-        raise PubflowError(
-            "OpenCC is not installed; run scripts/setup.sh (it installs the official binding 'opencc')"
-        )
+        raise PubflowError("OpenCC is not installed; run scripts/setup.sh (it installs the official binding 'opencc')")
     name = providers[0]
     return EngineInfo(name, importlib.metadata.version(name))
 
@@ -75,9 +73,7 @@ class ScriptConverter:
     @cached_property
     def signature(self) -> str:
         """What the output depends on: engine, version, configuration, glossary terms, quotes."""
-        material = repr(
-            (str(self.engine), self.locale.opencc_config, sorted(self._terms.items()), self.locale.quotes)
-        )
+        material = repr((str(self.engine), self.locale.opencc_config, sorted(self._terms.items()), self.locale.quotes))
         digest = hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
         return f"{self.engine}; config={self.locale.opencc_config}; rules={digest}"
 

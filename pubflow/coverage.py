@@ -158,16 +158,12 @@ class LocaleCoverage:
 def project_coverage(config: ProjectConfig, locale_names: list[str] | None = None) -> list[LocaleCoverage]:
     locales = config.select(locale_names)
     paths = {
-        loc.name: find_catalogs([config.locale_dir / loc.name])
-        if (config.locale_dir / loc.name).exists()
-        else []
+        loc.name: find_catalogs([config.locale_dir / loc.name]) if (config.locale_dir / loc.name).exists() else []
         for loc in locales
     }
     flat = [p for loc in locales for p in paths[loc.name]]
     measured = dict(zip(flat, measure(flat), strict=True))
-    return [
-        LocaleCoverage(loc.name, loc.threshold, [measured[p] for p in paths[loc.name]]) for loc in locales
-    ]
+    return [LocaleCoverage(loc.name, loc.threshold, [measured[p] for p in paths[loc.name]]) for loc in locales]
 
 
 def paths_coverage(paths: list[Path], threshold: float | None) -> list[LocaleCoverage]:

@@ -22,8 +22,7 @@ def render_text(locales: list[LocaleCoverage], stale: bool) -> str:
     lines: list[str] = []
     if stale:
         lines.append(
-            "warning: the catalogs are stale, so these numbers mean little; "
-            "run pubflow extract && pubflow update"
+            "warning: the catalogs are stale, so these numbers mean little; run pubflow extract && pubflow update"
         )
     for locale in locales:
         threshold = f"threshold {locale.threshold:g}%" if locale.threshold is not None else "no threshold"
@@ -86,9 +85,7 @@ def render_markdown(locales: list[LocaleCoverage], stale: bool) -> str:
                 f"| {loc.locale} | {name} | {c.messages} | {c.translated} | {c.fuzzy} | {c.untranslated} | "
                 f"{c.obsolete} | {c.percent_messages:.2f} | {c.percent_source:.2f} | {mark} |"
             )
-    thresholds = ", ".join(
-        f"{loc.locale} ≥ {loc.threshold:g}%" for loc in locales if loc.threshold is not None
-    )
+    thresholds = ", ".join(f"{loc.locale} ≥ {loc.threshold:g}%" for loc in locales if loc.threshold is not None)
     if thresholds:
         lines += ["", f"Thresholds: {thresholds}."]
     return "\n".join(lines)

@@ -22,8 +22,7 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise PubflowError(
-            f"not UTF-8 (byte 0x{data[exc.start]:02x}); convert it first, "
-            f"for example: iconv -f GB18030 -t UTF-8",
+            f"not UTF-8 (byte 0x{data[exc.start]:02x}); convert it first, for example: iconv -f GB18030 -t UTF-8",
             path,
             line,
         ) from None

@@ -56,8 +56,7 @@ def load_glossary(path: Path, source_language: str) -> Glossary:
     columns = reader.fieldnames or []
     if source_language not in columns:
         raise PubflowError(
-            f"the first line must name the columns, among them {source_language} "
-            f"(the source term) and {NOTE_COLUMN}",
+            f"the first line must name the columns, among them {source_language} (the source term) and {NOTE_COLUMN}",
             path,
             1,
         )
@@ -66,9 +65,7 @@ def load_glossary(path: Path, source_language: str) -> Glossary:
     for row in reader:
         line = reader.line_num
         if None in row:
-            raise PubflowError(
-                "more fields than the header names; quote a field that has a comma", path, line
-            )
+            raise PubflowError("more fields than the header names; quote a field that has a comma", path, line)
         source = (row.get(source_language) or "").strip()
         if not source:
             raise PubflowError(f"empty {source_language} term", path, line)

@@ -36,9 +36,7 @@ DATE = re.compile(
     r"(?P<year>\d{4})\s*[-/.年]\s*(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})\s*日?"
     r"(?:\s*(?P<time>\d{1,2}:\d{2}(?::\d{2})?))?"
 )
-BYLINE_FIELD = re.compile(
-    rf"{DATE.pattern}|(?P<author>(?:作者|记者|撰文|编译)\s*[:：])|(?P<source>来源\s*[:：])"
-)
+BYLINE_FIELD = re.compile(rf"{DATE.pattern}|(?P<author>(?:作者|记者|撰文|编译)\s*[:：])|(?P<source>来源\s*[:：])")
 DATELINE = re.compile(rf"^[{HAN}]{{2,20}}\d{{1,2}}月\d{{1,2}}日(?:电|讯)(?:[（(][^）)]{{1,30}}[）)])?$")
 SENTENCE_PUNCTUATION = re.compile(r"[，。！？；：、,.!?;:…—]")
 MAX_HEADING_LENGTH = 30
@@ -103,9 +101,7 @@ def fullwidth_punctuation(text: str) -> str:
 
 def parse_article(text: str, path: Path) -> Article:
     """Split a raw article text into its parts, or raise a PubflowError saying why it can't."""
-    numbered = [
-        (number, line.strip()) for number, line in enumerate(text.splitlines(), start=1) if line.strip()
-    ]
+    numbered = [(number, line.strip()) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
     if not numbered:
         raise PubflowError("the file is empty; expected a news article saved as text", path)
 
@@ -172,9 +168,7 @@ def _parse_byline(line: str) -> Byline:
         segment = fullwidth_punctuation(line[match.start() : end].strip())
         if match.group("year"):
             byline.date = segment
-            byline.iso_date = "{}-{:0>2}-{:0>2}".format(
-                match.group("year"), match.group("month"), match.group("day")
-            )
+            byline.iso_date = "{}-{:0>2}-{:0>2}".format(match.group("year"), match.group("month"), match.group("day"))
         elif match.group("author") and byline.author is None:
             byline.author = segment
         elif match.group("source") and byline.source is None:
@@ -261,9 +255,7 @@ def default_name(article: Article, raw_path: Path) -> str:
     return stem
 
 
-def import_article(
-    config: ProjectConfig, raw_path: Path, name: str | None = None, force: bool = False
-) -> ImportResult:
+def import_article(config: ProjectConfig, raw_path: Path, name: str | None = None, force: bool = False) -> ImportResult:
     """Import one raw article as ``docs/<name>.rst`` and list it in ``docs/index.rst``."""
     article = parse_article(read_text(raw_path), raw_path)
     name = name or default_name(article, raw_path)

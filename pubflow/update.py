@@ -48,8 +48,7 @@ def new_catalog(template: Path, locale: LocaleConfig) -> polib.POFile:
     catalog = load_catalog(template)
     plural = get_plural(locale.name)
     catalog.header = (
-        f"{locale.label} ({locale.name}) catalog of {template.stem}.\n"
-        "Edit the msgstr lines; pubflow update keeps them."
+        f"{locale.label} ({locale.name}) catalog of {template.stem}.\nEdit the msgstr lines; pubflow update keeps them."
     )
     catalog.metadata.update(
         {
@@ -104,9 +103,7 @@ def carry_flags(old: polib.POFile, merged: polib.POFile) -> bool:
     return changed
 
 
-def update_catalogs(
-    config: ProjectConfig, locales: list[LocaleConfig], pot_dir: Path | None = None
-) -> UpdateResult:
+def update_catalogs(config: ProjectConfig, locales: list[LocaleConfig], pot_dir: Path | None = None) -> UpdateResult:
     pot_dir = pot_dir or config.pot_dir
     result = UpdateResult()
     all_templates = templates(pot_dir)

@@ -14,13 +14,11 @@ DEBIAN_PACKAGES=(
   texlive-fonts-recommended
   texlive-lang-chinese         # xeCJK, ctex
   texlive-lang-cjk
-  texlive-lang-english
   latexmk
   lmodern
-  tex-gyre
   fonts-noto-cjk               # Noto Serif/Sans CJK SC, TC
   fonts-noto-core              # Noto Serif/Sans for Latin text
-  fonts-freefont-otf           # Sphinx's default xelatex fonts
+  fontconfig                   # fc-list, fc-match: pubflow finds the fonts before xelatex runs
   poppler-utils                # pdffonts, pdftotext, pdftoppm
   chromium                     # browser tests
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -17,7 +18,9 @@ PROJECT_FILES = ["pyproject.toml", "conf.py", "glossary.csv"]
 PROJECT_DIRS = ["docs", "locale"]
 
 
-def run_pubflow(*args: str, cwd: Path, check: bool = False) -> subprocess.CompletedProcess[str]:
+def run_pubflow(
+    *args: str, cwd: Path, check: bool = False, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the real command line in a separate process, as a user would."""
     result = subprocess.run(
         [sys.executable, "-m", "pubflow", *args],
@@ -25,6 +28,7 @@ def run_pubflow(*args: str, cwd: Path, check: bool = False) -> subprocess.Comple
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, **(env or {})},
     )
     if check and result.returncode != 0:
         raise AssertionError(f"pubflow {' '.join(args)} exited {result.returncode}:\n{result.stderr}")

@@ -138,9 +138,7 @@ def test_update_keeps_pubflow_and_translator_flags(project: Path) -> None:
     catalog.save()
     doc = project / "docs" / f"{ARTICLE}.rst"
     doc.write_text(
-        doc.read_text(encoding="utf-8").replace(
-            "以合作促安全，以安全促发展。", "以合作促安全，以安全促繁荣。"
-        ),
+        doc.read_text(encoding="utf-8").replace("以合作促安全，以安全促发展。", "以合作促安全，以安全促繁荣。"),
         encoding="utf-8",
     )
     assert run_pubflow("extract", cwd=project).returncode == 0

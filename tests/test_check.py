@@ -38,9 +38,7 @@ ENTRY_CASES = [
 ]
 
 
-def edit(
-    project: Path, locale: str, msgid_start: str, find: str, replace: str, flag: str | None = None
-) -> int:
+def edit(project: Path, locale: str, msgid_start: str, find: str, replace: str, flag: str | None = None) -> int:
     path = project / "locale" / locale / CATALOG
     catalog = polib.pofile(str(path), wrapwidth=0)
     entry = next(e for e in catalog if e.msgid.startswith(msgid_start))
@@ -157,9 +155,7 @@ def test_untranslated_and_outdated_engine_are_warnings(project: Path) -> None:
     by_check = {f["check"]: f for f in findings}
     assert by_check["untranslated"]["severity"] == "warning"
     assert "以合作促安全" in by_check["untranslated"]["message"]
-    assert (
-        "OpenCC 1.1.0" in by_check["engine"]["message"] and "pubflow convert" in by_check["engine"]["message"]
-    )
+    assert "OpenCC 1.1.0" in by_check["engine"]["message"] and "pubflow convert" in by_check["engine"]["message"]
 
 
 def test_stale_catalogs_fail_and_say_what_to_run(project: Path) -> None:
@@ -170,9 +166,6 @@ def test_stale_catalogs_fail_and_say_what_to_run(project: Path) -> None:
     )
     result = run_pubflow("-q", "check", "-l", "en", cwd=project)
     assert result.returncode == 1
-    assert (
-        f"docs/{ARTICLE}.rst:" in result.stdout
-        and "stale: message '人民利益高于一切。' is missing" in result.stdout
-    )
+    assert f"docs/{ARTICLE}.rst:" in result.stdout and "stale: message '人民利益高于一切。' is missing" in result.stdout
     assert f"locale/en/{CATALOG}:" in result.stdout and "is no longer in the sources" in result.stdout
     assert "run pubflow extract && pubflow update" in result.stdout

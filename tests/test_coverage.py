@@ -76,12 +76,10 @@ def test_a_locale_below_its_threshold_fails_and_lists_every_missing_message(proj
     lines = result.stdout.splitlines()
     assert "en  (threshold 100%: BELOW THRESHOLD)" in lines
     assert any(
-        re.fullmatch(rf"locale/en/LC_MESSAGES/{ARTICLE}.po:\d+: untranslated: 人民利益，至高无上。", ln)
-        for ln in lines
+        re.fullmatch(rf"locale/en/LC_MESSAGES/{ARTICLE}.po:\d+: untranslated: 人民利益，至高无上。", ln) for ln in lines
     )
     assert any(
-        re.fullmatch(rf"locale/en/LC_MESSAGES/{ARTICLE}.po:\d+: fuzzy: 运筹帷幄，谋划长远。", ln)
-        for ln in lines
+        re.fullmatch(rf"locale/en/LC_MESSAGES/{ARTICLE}.po:\d+: fuzzy: 运筹帷幄，谋划长远。", ln) for ln in lines
     )
     assert "zh_TW  (threshold 100%: ok)" in lines
 

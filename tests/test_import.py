@@ -159,9 +159,7 @@ def test_wrong_encoding_is_refused_with_line(project: Path, tmp_path: Path) -> N
 
 def test_existing_document_is_not_overwritten_without_force(project: Path, tmp_path: Path) -> None:
     changed = tmp_path / "changed.txt"
-    changed.write_text(
-        SEED.read_text(encoding="utf-8").replace("以合作促安全", "以合作促进安全"), encoding="utf-8"
-    )
+    changed.write_text(SEED.read_text(encoding="utf-8").replace("以合作促安全", "以合作促进安全"), encoding="utf-8")
     before = (project / "docs" / f"{ARTICLE}.rst").read_bytes()
     result = run_pubflow("import", str(changed), "--name", ARTICLE, cwd=project)
     assert result.returncode == 2

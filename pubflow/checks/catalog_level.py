@@ -42,9 +42,7 @@ def check_duplicates(path: Path, catalog: polib.POFile) -> Iterator[Finding]:
         key = (entry.msgctxt, entry.msgid)
         seen[key] += 1
         if seen[key] == 2:
-            yield Finding(
-                path, entry.linenum, "duplicate", f"msgid {excerpt(entry.msgid)!r} appears more than once"
-            )
+            yield Finding(path, entry.linenum, "duplicate", f"msgid {excerpt(entry.msgid)!r} appears more than once")
 
 
 def check_completeness(path: Path, catalog: polib.POFile) -> Iterator[Finding]:

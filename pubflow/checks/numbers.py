@@ -102,9 +102,7 @@ def english_numbers(text: str) -> list[tuple[float, int]]:
     """(value, position) of every number written in digits or in words."""
     lower = text.lower()
     values = [(float(m.group().replace(",", "")), m.start()) for m in ENGLISH_NUMBER.finditer(lower)]
-    values += [
-        (float(m.group(1)) * SCALE_WORDS[m.group(2)], m.start()) for m in ENGLISH_SCALE.finditer(lower)
-    ]
+    values += [(float(m.group(1)) * SCALE_WORDS[m.group(2)], m.start()) for m in ENGLISH_SCALE.finditer(lower)]
     for words in (NUMBER_WORDS, ORDINAL_WORDS):
         for word, value in words.items():
             values += [(float(value), m.start()) for m in re.finditer(rf"\b{word}\b", lower)]
@@ -114,9 +112,7 @@ def english_numbers(text: str) -> list[tuple[float, int]]:
 def english_months(text: str) -> set[int]:
     """Months named in full or abbreviated, capitalised as English writes them ("may" is no month)."""
     months = {i + 1 for i, name in enumerate(MONTHS) if re.search(rf"\b{name.capitalize()}\b", text)}
-    months |= {
-        n for abbr, n in MONTH_ABBREVIATIONS.items() if re.search(rf"\b{abbr.capitalize()}\b\.?", text)
-    }
+    months |= {n for abbr, n in MONTH_ABBREVIATIONS.items() if re.search(rf"\b{abbr.capitalize()}\b\.?", text)}
     return months
 
 
@@ -131,9 +127,7 @@ def missing_in_english(requirement: Requirement, translation: str) -> str | None
         positions = [pos for v, pos in numbers if v == value]
         if not positions:
             return f"{requirement.source} has {value:g}, which the translation lacks"
-        if requirement.qualifier and not any(
-            _qualified(translation, p, requirement.qualifier) for p in positions
-        ):
+        if requirement.qualifier and not any(_qualified(translation, p, requirement.qualifier) for p in positions):
             example = f"{requirement.qualifier[0]} {value:,g}"
             return f"{requirement.source} is approximate; say so (for example '{example}')"
     months = english_months(translation)
@@ -150,9 +144,7 @@ def check_numbers(ctx: EntryContext) -> Iterator[Finding]:
     if ctx.target_is_chinese:
         digits = re.findall(r"\d+(?:\.\d+)?", source)
         for number in digits:
-            if digits.count(number) > len(
-                re.findall(rf"(?<![\d.]){re.escape(number)}(?![\d.])", translation)
-            ):
+            if digits.count(number) > len(re.findall(rf"(?<![\d.]){re.escape(number)}(?![\d.])", translation)):
                 yield ctx.finding("numbers", f"{number} is missing from the translation")
         return
     for requirement in source_requirements(source):

@@ -22,9 +22,7 @@ def simplified_only() -> frozenset[str]:
 
 
 def is_traditional_locale(ctx: EntryContext) -> bool:
-    return (ctx.locale.opencc_config or "").removesuffix(
-        ".json"
-    ) in TRADITIONAL_OPENCC or ctx.locale.name in (
+    return (ctx.locale.opencc_config or "").removesuffix(".json") in TRADITIONAL_OPENCC or ctx.locale.name in (
         "zh_TW",
         "zh_HK",
         "zh_MO",
@@ -40,9 +38,7 @@ def check_script(ctx: EntryContext) -> Iterator[Finding]:
             yield ctx.finding("script", f"Chinese characters left in the translation: {''.join(han)}")
         punctuation = sorted(set(FULLWIDTH_PUNCTUATION.findall(text)))
         if punctuation:
-            yield ctx.finding(
-                "script", f"full-width punctuation left in the translation: {' '.join(punctuation)}"
-            )
+            yield ctx.finding("script", f"full-width punctuation left in the translation: {' '.join(punctuation)}")
     elif is_traditional_locale(ctx):
         table = simplified_only()
         for position, char in enumerate(text):

@@ -34,6 +34,4 @@ def check_security(ctx: EntryContext) -> Iterator[Finding]:
     for kind in PATTERNS:
         added = _found(ctx.entry.msgstr, kind) - _found(ctx.entry.msgid, kind)
         for item in sorted(added):
-            yield ctx.finding(
-                "security", f"the translation adds {kind} {item!r} that its source does not have"
-            )
+            yield ctx.finding("security", f"the translation adds {kind} {item!r} that its source does not have")

@@ -2,6 +2,7 @@
 
 - :mod:`.editions`: the language switcher and ``hreflang`` links between editions;
 - :mod:`.search`: Chinese search that knows the glossary's words;
+- :mod:`.latex`: PDF editions: fonts per edition, a title page from the translated article;
 - the ``pubflow`` HTML theme, which presents a document as a published article.
 """
 
@@ -13,7 +14,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from pubflow import __version__
-from pubflow.sphinxext import editions, search
+from pubflow.sphinxext import editions, latex, search
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 
@@ -22,4 +23,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_html_theme("pubflow", str(THEME_DIR))
     editions.setup(app)
     search.setup(app)
+    latex.setup(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

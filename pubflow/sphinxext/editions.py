@@ -41,9 +41,7 @@ def edition_links(config: ProjectConfig, current: str, pagename: str, suffix: st
     ]
 
 
-def _on_html_page_context(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
-) -> None:
+def _on_html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     config = project_config(app)
     language = app.config.language or config.source_language
     suffix = context.get("file_suffix", ".html")

@@ -1,0 +1,169 @@
+"""PDF: Sphinx's LaTeX builder, then xelatex through latexmk → ``_build/pdf/<locale>/<doc>.<locale>.pdf``.
+
+Before anything runs, the TeX programs and the fonts of each edition are
+looked for, so that a missing package is one line naming what to install. A
+missing glyph fails the build: xelatex only logs it, and a PDF with holes in
+its text must never be published.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache, partial
+from pathlib import Path
+
+from pubflow import sphinxrun
+from pubflow.config import LocaleConfig, ProjectConfig
+from pubflow.errors import PubflowError, display_path
+from pubflow.sphinxext.latex import cjk_region
+
+TEX_PROGRAMS = {"xelatex": "texlive-xetex", "latexmk": "latexmk"}
+MISSING_CHARACTER = re.compile(r"Missing character: There is no (.+?) in font (.+?)!")
+OVERFULL = re.compile(r"^Overfull \\hbox .*$", re.M)
+
+
+@dataclass
+class PdfResult:
+    outputs: dict[str, list[Path]] = field(default_factory=dict)
+    problems: dict[str, list[str]] = field(default_factory=dict)
+    overfull: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not any(self.problems.values())
+
+
+def required_fonts(locale: str) -> list[str]:
+    region = cjk_region(locale)
+    return [
+        "Noto Serif",
+        "Noto Sans",
+        f"Noto Serif CJK {region}",
+        f"Noto Sans CJK {region}",
+        f"Noto Sans Mono CJK {region}",
+    ]
+
+
+def check_tools(locales: list[LocaleConfig]) -> None:
+    for program, package in TEX_PROGRAMS.items():
+        if not shutil.which(program):
+            raise PubflowError(
+                f"{program} is not installed; install the Debian package {package} (or run scripts/setup.sh)"
+            )
+    if not shutil.which("fc-list"):
+        raise PubflowError("fc-list is not installed; install the Debian package fontconfig")
+    families = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=True).stdout
+    known = {name.strip() for line in families.splitlines() for name in line.split(",")}
+    for locale in locales:
+        for font in required_fonts(locale.name):
+            if font not in known:
+                package = "fonts-noto-cjk" if "CJK" in font else "fonts-noto-core"
+                raise PubflowError(
+                    f"the font '{font}' for the {locale.name} PDF is not installed; "
+                    f"install the Debian package {package} (or run scripts/setup.sh)"
+                )
+    result = subprocess.run(["kpsewhich", "xeCJK.sty"], capture_output=True, text=True, check=False)
+    if not result.stdout.strip():
+        raise PubflowError("the LaTeX package xeCJK is not installed; install the Debian package texlive-lang-chinese")
+
+
+@cache
+def font_coverage(family: str) -> frozenset[int]:
+    """The code points the font that fontconfig picks for ``family`` can draw."""
+    from fontTools.ttLib import TTFont
+
+    found = subprocess.run(
+        ["fc-match", "-f", "%{file}\t%{index}", family], capture_output=True, text=True, check=True
+    ).stdout
+    path, _, index = found.partition("\t")
+    font = TTFont(path, fontNumber=int(index or 0), lazy=True)
+    return frozenset(font.getBestCmap())
+
+
+def missing_glyphs(tex: Path, locale: str) -> list[str]:
+    """Characters of the document that none of the edition's text fonts has.
+
+    xeCJK typesets CJK characters itself and logs nothing when its font lacks
+    one, so the .tex is checked against the fonts' character maps directly.
+    """
+    text = tex.read_text(encoding="utf-8")
+    body = text[text.find("\\begin{document}") :]
+    region = cjk_region(locale)
+    covered = font_coverage("Noto Serif") | font_coverage(f"Noto Serif CJK {region}")
+    return sorted({ch for ch in body if ord(ch) > 0x7F and ord(ch) not in covered})
+
+
+def latex_dir(config: ProjectConfig, locale: str) -> Path:
+    return config.output_dir / "latex" / locale
+
+
+def pdf_dir(config: ProjectConfig, locale: str) -> Path:
+    return config.output_dir / "pdf" / locale
+
+
+def run_xelatex(tex: Path, locale: str) -> tuple[list[str], int]:
+    """Typeset one .tex file; returns (problems, overfull line count)."""
+    absent = missing_glyphs(tex, locale)
+    if absent:
+        listed = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in absent)
+        return [f"{display_path(tex)}: missing glyphs, the PDF would have holes: {listed}"], 0
+    result = subprocess.run(
+        ["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", tex.name],
+        cwd=tex.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    log_path = tex.with_suffix(".log")
+    log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
+    problems: list[str] = []
+    missing = sorted({f"{char} ({font})" for char, font in MISSING_CHARACTER.findall(log)})
+    if missing:
+        problems.append(f"{display_path(log_path)}: missing glyphs, the PDF would have holes: {', '.join(missing)}")
+    if result.returncode != 0:
+        error = next(
+            (ln for ln in log.splitlines() if re.match(r"^(\./)?\S+\.tex:\d+: ", ln) or ln.startswith("! ")),
+            None,
+        )
+        problems.append(f"{display_path(log_path)}: xelatex failed: {error or 'see the log'}")
+    return problems, len(OVERFULL.findall(log))
+
+
+def build_pdf(config: ProjectConfig, locales: list[LocaleConfig], progress=lambda _: None) -> PdfResult:  # type: ignore[no-untyped-def]
+    check_tools(locales)
+    result = PdfResult()
+    for locale in locales:
+        outdir = latex_dir(config, locale.name)
+        progress(f"building LaTeX {locale.name} → {display_path(outdir)}")
+        run = sphinxrun.run(
+            sphinxrun.sphinx_command(
+                config, "latex", locale.name, outdir, config.output_dir / "doctrees" / f"latex-{locale.name}"
+            ),
+            cwd=config.root,
+        )
+        result.problems[locale.name] = list(run.problems)
+        result.outputs[locale.name] = []
+        if run.problems:
+            continue
+        texs = sorted(outdir.glob("*.tex"))
+        with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+            typeset = list(pool.map(partial(run_xelatex, locale=locale.name), texs))
+        target_dir = pdf_dir(config, locale.name)
+        target_dir.mkdir(parents=True, exist_ok=True)
+        overfull = 0
+        for tex, (problems, overfull_lines) in zip(texs, typeset, strict=True):
+            overfull += overfull_lines
+            result.problems[locale.name].extend(problems)
+            if problems:
+                continue
+            target = target_dir / f"{tex.stem}.{locale.name}.pdf"
+            shutil.copyfile(tex.with_suffix(".pdf"), target)
+            result.outputs[locale.name].append(target)
+        result.overfull[locale.name] = overfull
+        progress(f"{locale.name}: {len(result.outputs[locale.name])} PDF(s) in {display_path(target_dir)}")
+    return result

@@ -1,0 +1,168 @@
+"""PDF editions through Sphinx's LaTeX builder and xelatex.
+
+- fonts per edition: Noto Serif/Sans CJK SC for zh_CN, TC for zh_TW (HK for
+  zh_HK), Noto Serif for English with CJK fallback through xeCJK;
+- one PDF per article, named after the document;
+- a title page made from the translated document itself (title, subtitle,
+  author, source, date), never from Sphinx's project or author settings;
+- running heads with the article's title and source, in the edition's language;
+- A4, no table of contents, no index, and a missing glyph is logged so that
+  the build can fail on it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util.texescape import escape as tex_escape
+
+from pubflow.sphinxext.editions import project_config
+
+CJK_REGION = {"zh_CN": "SC", "zh_SG": "SC", "zh_TW": "TC", "zh_HK": "HK", "zh_MO": "HK"}
+META_CLASSES = ("pubflow-subtitle", "pubflow-author", "pubflow-source", "pubflow-date")
+
+
+def cjk_region(language: str) -> str:
+    return CJK_REGION.get(language, "SC")
+
+
+def font_setup(language: str) -> str:
+    region = cjk_region(language)
+    latin = r"""
+\usepackage{fontspec}
+\setmainfont{Noto Serif}
+\setsansfont{Noto Sans}
+\setmonofont{Noto Sans Mono CJK SC}[Scale=0.9]
+"""
+    cjk = rf"""
+\usepackage{{xeCJK}}
+\setCJKmainfont{{Noto Serif CJK {region}}}
+\setCJKsansfont{{Noto Sans CJK {region}}}
+\setCJKmonofont{{Noto Sans Mono CJK {region}}}
+"""
+    if language.startswith("zh"):
+        extra = r"\AtBeginDocument{\setlength{\parindent}{2em}}"
+    else:
+        # Chinese is only a fallback here: quotation marks and dashes belong to the Latin font.
+        extra = r'\xeCJKDeclareCharClass{Default}{"2013,"2014,"2018,"2019,"201C,"201D,"2026}'
+    return latin + cjk + extra + "\n"
+
+
+PREAMBLE = r"""
+% A glyph missing from every font is logged; pubflow fails the build on it.
+\tracinglostchars=2
+\emergencystretch=3em
+\setcounter{secnumdepth}{0}
+\usepackage[fit]{truncate}
+\setlength{\parskip}{0.3\baselineskip}
+\def\pubflowheadtitle{}
+\def\pubflowheadsource{}
+\makeatletter
+\fancypagestyle{normal}{%
+  \fancyhf{}%
+  \fancyhead[L]{\small\truncate{0.64\headwidth}{\pubflowheadtitle}}%
+  \fancyhead[R]{\small\truncate{0.34\headwidth}{\pubflowheadsource}}%
+  \fancyfoot[C]{\small\thepage}%
+  \renewcommand{\headrulewidth}{0.4pt}%
+  \renewcommand{\footrulewidth}{0pt}}
+\fancypagestyle{plain}{\fancyhf{}\fancyfoot[C]{\small\thepage}\renewcommand{\headrulewidth}{0pt}}
+\makeatother
+"""
+
+
+def article_documents(app: Sphinx) -> list[str]:
+    project = project_config(app)
+    return sorted(
+        str(path.relative_to(project.docs_dir).with_suffix(""))
+        for path in project.docs_dir.rglob("*.rst")
+        if path.stem != "index"
+    )
+
+
+def _on_config_inited(app: Sphinx, config: Config) -> None:
+    language = config.language or "zh_CN"
+    config.latex_engine = "xelatex"
+    config.latex_theme = "howto"
+    config.latex_toplevel_sectioning = "section"
+    config.latex_documents = [(doc, f"{Path(doc).name}.tex", "", "", "howto", False) for doc in article_documents(app)]
+    elements: dict[str, Any] = {
+        "papersize": "a4paper",
+        "pointsize": "11pt",
+        "geometry": r"\usepackage[a4paper,top=25mm,bottom=25mm,left=25mm,right=25mm,headheight=14pt]{geometry}",
+        "fontpkg": font_setup(language),
+        "fontenc": "",
+        "babel": "",
+        "polyglossia": "",
+        "preamble": PREAMBLE,
+        "maketitle": "",
+        "tableofcontents": "",
+        "printindex": "",
+        "releasename": "",
+        "fncychap": "",
+        "extraclassoptions": "openany,oneside",
+        "sphinxsetup": "TitleColor={rgb}{0.1,0.1,0.1}, InnerLinkColor={rgb}{0.2,0.2,0.2}",
+    }
+    config.latex_elements = {**elements, **config.latex_elements}
+    config.latex_show_urls = "no"
+    config.latex_domain_indices = False
+
+
+def _text_of(tree: nodes.Element, css_class: str) -> str:
+    for node in tree.findall(nodes.paragraph):
+        if css_class in node.get("classes", []):
+            return node.astext()
+    return ""
+
+
+def title_page(title: str, meta: dict[str, str]) -> str:
+    esc = {key: tex_escape(value) for key, value in meta.items()}
+    lines = [
+        r"\begin{titlepage}",
+        r"\thispagestyle{empty}\vspace*{0.22\textheight}",
+        rf"{{\raggedright\sffamily\bfseries\fontsize{{24}}{{32}}\selectfont {tex_escape(title)}\par}}",
+    ]
+    if esc["subtitle"]:
+        lines.append(rf"\vspace{{1.2em}}{{\raggedright\Large {esc['subtitle']}\par}}")
+    lines.append(r"\vspace{2.5em}\noindent\rule{\linewidth}{0.6pt}\par\vspace{1em}")
+    for key in ("author", "source", "date"):
+        if esc[key]:
+            lines.append(rf"{{\raggedright\large {esc[key]}\par}}\vspace{{0.4em}}")
+    lines += [
+        r"\end{titlepage}",
+        rf"\def\pubflowheadtitle{{{tex_escape(title)}}}",
+        rf"\def\pubflowheadsource{{{esc['source']}}}",
+        rf"\hypersetup{{pdftitle={{{tex_escape(title)}}},pdfauthor={{{esc['author']}}}}}",
+        r"\pagestyle{normal}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def make_title_page(tree: nodes.document) -> None:
+    """Replace the article's heading block (subtitle, byline) with a title page.
+
+    The top section's title stays: Sphinx's LaTeX writer takes the first title as
+    the document's and prints none of it, so its sections become \\section.
+    """
+    top = next(iter(tree.findall(nodes.section)), None)
+    if top is None or not isinstance(top[0], nodes.title):
+        return
+    title = top[0].astext()
+    meta = {key.removeprefix("pubflow-"): _text_of(top, key) for key in META_CLASSES}
+    for node in list(top.findall(nodes.Element)):
+        if set(node.get("classes", [])) & {*META_CLASSES, "pubflow-byline"} and node.parent is not None:
+            node.parent.remove(node)
+    top.insert(1, nodes.raw("", title_page(title, meta), format="latex"))
+
+
+def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    if app.builder.format == "latex":
+        make_title_page(doctree)
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("config-inited", _on_config_inited, priority=700)
+    app.connect("doctree-resolved", _on_doctree_resolved)
