@@ -47,6 +47,7 @@ def test_templates_hold_the_source_language_only(project: Path) -> None:
     assert sorted(p.name for p in (project / "_build" / "gettext").glob("*.pot")) == [
         f"{ARTICLE}.pot",
         "index.pot",
+        "status.pot",
     ]
 
 

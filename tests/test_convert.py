@@ -159,7 +159,7 @@ def test_a_second_run_changes_nothing_and_converts_nothing(project: Path) -> Non
     before = {p: p.read_bytes() for p in (project / "locale").rglob("*.po")}
     second = convert_catalogs(config, config.targets)
     assert second.engine_calls == 0 and not second.written
-    assert len(second.skipped) == 2
+    assert len(second.skipped) == len(list((project / "locale" / "zh_TW").rglob("*.po")))
     assert {p: p.read_bytes() for p in (project / "locale").rglob("*.po")} == before
     assert first.engine_calls >= 0
     # Even without the cache, the catalogs are already what convert would write.

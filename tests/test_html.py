@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polib
 
-from tests.conftest import ARTICLE, run_pubflow
+from tests.conftest import ARTICLE, REPO, run_pubflow
 
 EDITIONS = {"zh_CN": "zh-CN", "en": "en", "zh_TW": "zh-TW"}
 
@@ -119,3 +119,47 @@ def test_adding_a_locale_is_configuration_only(project: Path) -> None:
     assert links.html_lang == "zh-HK"
     assert "zh-HK" in parse(project / "_build" / "html" / "en" / f"{ARTICLE}.html").switcher
     assert 'hreflang="zh-HK"' in (project / "_build" / "html" / "index.html").read_text(encoding="utf-8")
+
+
+def test_status_page_shows_the_numbers_of_pubflow_coverage(built_site: Path) -> None:
+    result = run_pubflow("coverage", "--format", "json", "--no-stale", cwd=REPO)
+    data = json.loads(result.stdout)
+    for edition in EDITIONS:
+        page = (built_site / edition / "status.html").read_text(encoding="utf-8")
+        cells = re.findall(r"<td><p>([^<]*)</p></td>", page)
+        for locale in data["locales"]:
+            for catalog in locale["catalogs"]:
+                doc = Path(catalog["path"]).stem
+                values = [str(catalog[k]) for k in ("messages", "translated", "fuzzy", "untranslated", "obsolete")]
+                row = [
+                    locale["locale"],
+                    doc,
+                    *values,
+                    f"{catalog['percent_messages']:.2f}",
+                    f"{catalog['percent_source']:.2f}",
+                ]
+                assert any(cells[i : i + len(row)] == row for i in range(len(cells))), (edition, row)
+    assert "翻譯狀態" in (built_site / "zh_TW" / "status.html").read_text(encoding="utf-8")
+    assert ">Translated<" in (built_site / "en" / "status.html").read_text(encoding="utf-8")
+
+
+def test_untranslated_and_fuzzy_paragraphs_are_marked(project: Path) -> None:
+    path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    catalog.find("以合作促安全，以安全促发展。").msgstr = ""
+    catalog.find("运筹帷幄，谋划长远。").flags.append("fuzzy")
+    catalog.save()
+    assert run_pubflow("build", "-l", "en", "-l", "zh_CN", cwd=project).returncode == 0
+    html = (project / "_build" / "html" / "en" / f"{ARTICLE}.html").read_text(encoding="utf-8")
+    assert re.search(
+        r'<p class="untranslated pubflow-untranslated"><span class="pubflow-mark">Not yet translated</span>'
+        r"以合作促安全，以安全促发展。</p>",
+        html,
+    )
+    assert re.search(
+        r'<p class="untranslated pubflow-fuzzy"><span class="pubflow-mark">Translation outdated</span>运筹帷幄',
+        html,
+    )
+    assert html.count("pubflow-mark") == 2
+    source = (project / "_build" / "html" / "zh_CN" / f"{ARTICLE}.html").read_text(encoding="utf-8")
+    assert "pubflow-mark" not in source

@@ -2,6 +2,7 @@
 
 - :mod:`.editions`: the language switcher and ``hreflang`` links between editions;
 - :mod:`.search`: Chinese search that knows the glossary's words;
+- :mod:`.status`: marks on untranslated and outdated paragraphs, the translation-status table;
 - :mod:`.latex`: PDF editions: fonts per edition, a title page from the translated article;
 - the ``pubflow`` HTML theme, which presents a document as a published article.
 """
@@ -14,7 +15,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from pubflow import __version__
-from pubflow.sphinxext import editions, latex, search
+from pubflow.sphinxext import editions, latex, search, status
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 
@@ -24,4 +25,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     editions.setup(app)
     search.setup(app)
     latex.setup(app)
+    status.setup(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

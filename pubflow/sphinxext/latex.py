@@ -79,7 +79,7 @@ def article_documents(app: Sphinx) -> list[str]:
     return sorted(
         str(path.relative_to(project.docs_dir).with_suffix(""))
         for path in project.docs_dir.rglob("*.rst")
-        if path.stem != "index"
+        if "pubflow-byline" in path.read_text(encoding="utf-8")  # imported articles, not index or status
     )
 
 

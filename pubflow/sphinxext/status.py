@@ -1,0 +1,158 @@
+"""Translation status in the editions.
+
+- Every paragraph Sphinx left in the source language is marked, as
+  ``pubflow-untranslated`` or, when its catalog entry is fuzzy,
+  ``pubflow-fuzzy``, with a visible label, instead of silently appearing in
+  the source language.
+- The ``pubflow-translation-status`` directive becomes a table with the
+  numbers of ``pubflow coverage``, per locale and per document.
+
+The labels come from the extension's own gettext catalog (``pubflow``), as
+Sphinx's own labels come from ``sphinx``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import polib
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.locale import get_translation
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.nodes import extract_messages
+
+from pubflow.coverage import project_coverage
+from pubflow.errors import PubflowError
+from pubflow.sphinxext.editions import project_config
+
+CATALOG = "pubflow"
+logger = logging.getLogger(__name__)
+_ = get_translation(CATALOG)
+SOURCE_CATALOGS = Path(__file__).resolve().parent / "locale"
+
+UNTRANSLATED = "pubflow-untranslated"
+FUZZY = "pubflow-fuzzy"
+
+
+def mark_label(state: str) -> str:
+    return _("Not yet translated") if state == UNTRANSLATED else _("Translation outdated")
+
+
+@cache
+def fuzzy_messages(po_path: Path, mtime: float) -> frozenset[str]:
+    if not po_path.exists():
+        return frozenset()
+    return frozenset(e.msgid for e in polib.pofile(str(po_path)) if e.fuzzy and not e.obsolete)
+
+
+def untranslated_state(app: Sphinx, docname: str, msgid: str) -> str:
+    project = project_config(app)
+    po_path = project.locale_dir / (app.config.language or "") / "LC_MESSAGES" / f"{docname}.po"
+    mtime = po_path.stat().st_mtime if po_path.exists() else 0.0
+    return FUZZY if msgid in fuzzy_messages(po_path, mtime) else UNTRANSLATED
+
+
+class MarkUntranslated(SphinxTransform):
+    """Label what Sphinx left untranslated, telling missing from outdated."""
+
+    default_priority = 960  # after Sphinx's AddTranslationClasses (950)
+
+    def apply(self, **kwargs: Any) -> None:
+        if self.app.builder.name == "gettext":
+            return
+        for node, msgid in list(extract_messages(self.document)):
+            if "untranslated" not in node.get("classes", []):
+                continue
+            state = untranslated_state(self.app, self.env.docname, msgid)
+            node["classes"].append(state)
+            label = nodes.inline("", mark_label(state), classes=["pubflow-mark"])
+            node.insert(0, label)
+
+
+class status_table(nodes.General, nodes.Element):
+    """Placeholder, filled when the document is resolved, so that numbers never become messages."""
+
+
+class TranslationStatusDirective(SphinxDirective):
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        return [status_table()]
+
+
+COLUMNS = ("messages", "translated", "fuzzy", "untranslated", "obsolete")
+
+
+def _row(cells: list[str], header: bool = False) -> nodes.row:
+    row = nodes.row()
+    for cell in cells:
+        entry = nodes.entry()
+        entry += nodes.paragraph("", cell)
+        row += entry
+    return row
+
+
+def build_table(app: Sphinx) -> nodes.table:
+    project = project_config(app)
+    labels = [_("Locale"), _("Document"), _("Messages"), _("Translated"), _("Fuzzy"), _("Untranslated"),
+              _("Obsolete"), _("Messages %"), _("Text %")]  # fmt: skip
+    table = nodes.table(classes=["pubflow-status"])
+    group = nodes.tgroup(cols=len(labels))
+    table += group
+    for _label in labels:
+        group += nodes.colspec(colwidth=1)
+    head = nodes.thead()
+    head += _row(labels)
+    group += head
+    body = nodes.tbody()
+    for locale in project_coverage(project):
+        for catalog in [*locale.catalogs, locale.total]:
+            name = _("All documents") if catalog.path == "(all)" else Path(catalog.path).stem
+            values = [str(getattr(catalog, c)) for c in COLUMNS]
+            body += _row(
+                [locale.locale, name, *values, f"{catalog.percent_messages:.2f}", f"{catalog.percent_source:.2f}"]
+            )
+    group += body
+    return table
+
+
+def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    for node in list(doctree.findall(status_table)):
+        if app.builder.name == "gettext":
+            node.parent.remove(node)
+            continue
+        try:
+            node.replace_self(build_table(app))
+        except PubflowError as error:
+            logger.warning("translation status not available: %s", error, location=node)
+            node.parent.remove(node)
+
+
+def compile_catalogs(app: Sphinx) -> None:
+    """Compile the extension's .po files for this build and register them with Sphinx."""
+    target = Path(app.doctreedir) / "pubflow-locale"
+    for po_path in SOURCE_CATALOGS.glob("*/LC_MESSAGES/*.po"):
+        mo_path = target / po_path.relative_to(SOURCE_CATALOGS).with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        with po_path.open("rb") as source:
+            catalog = read_po(source)
+        with mo_path.open("wb") as compiled:
+            write_mo(compiled, catalog)
+    app.add_message_catalog(CATALOG, str(target))
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("builder-inited", compile_catalogs)
+    app.add_transform(MarkUntranslated)
+    app.add_node(status_table)
+    app.add_directive("pubflow-translation-status", TranslationStatusDirective)
+    app.connect("doctree-resolved", _on_doctree_resolved)
