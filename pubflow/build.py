@@ -51,37 +51,69 @@ def html_dir(config: ProjectConfig, locale: str) -> Path:
     return config.output_dir / "html" / locale
 
 
+@dataclass(frozen=True)
+class Edition:
+    """One Sphinx build: a locale's edition, or a bilingual pair (``bilingual/zh_CN-en``)."""
+
+    name: str
+    language: str
+    options: tuple[str, ...] = ()
+
+    @classmethod
+    def of_locale(cls, locale: LocaleConfig) -> Edition:
+        return cls(locale.name, locale.name)
+
+    @classmethod
+    def of_pair(cls, first: str, second: str) -> Edition:
+        return cls(f"bilingual/{first}-{second}", first, ("-D", f"pubflow_bilingual={first}:{second}"))
+
+    @property
+    def locales(self) -> list[str]:
+        if not self.options:
+            return [self.language]
+        return self.options[1].split("=", 1)[1].split(":")
+
+    @property
+    def slug(self) -> str:
+        return self.name.replace("/", "-")
+
+
+def editions_for(
+    config: ProjectConfig, locales: list[LocaleConfig], bilingual: list[tuple[str, str]] | None = None
+) -> list[Edition]:
+    return [*(Edition.of_locale(loc) for loc in locales), *(Edition.of_pair(a, b) for a, b in bilingual or [])]
+
+
 def build_html(
     config: ProjectConfig,
-    locales: list[LocaleConfig],
+    editions: list[Edition],
     progress: Progress = lambda _: None,
     jobs: int | None = None,
 ) -> BuildResult:
-    validate_catalogs(config, locales)
+    validate_catalogs(config, [config.locale(name) for edition in editions for name in edition.locales])
     jobs = jobs or min(2, os.cpu_count() or 1)
     result = BuildResult()
-    pending = list(locales)
-    running: list[tuple[LocaleConfig, object]] = []
-    total = len(locales)
+    pending = list(editions)
+    running: list[tuple[Edition, object]] = []
+    total = len(editions)
     done = 0
     while pending or running:
         while pending and len(running) < jobs:
-            locale = pending.pop(0)
-            outdir = html_dir(config, locale.name)
+            edition = pending.pop(0)
+            outdir = html_dir(config, edition.name)
             args = sphinxrun.sphinx_command(
-                config, "html", locale.name, outdir,
-                config.output_dir / "doctrees" / f"html-{locale.name}",
+                config, "html", edition.language, outdir,
+                config.output_dir / "doctrees" / f"html-{edition.slug}", list(edition.options),
             )  # fmt: skip
-            progress(f"building HTML {locale.name} → {outdir.relative_to(config.root)}")
-            running.append((locale, sphinxrun.start(args, config.root)))
-        locale, process = running.pop(0)
+            progress(f"building HTML {edition.name} → {outdir.relative_to(config.root)}")
+            running.append((edition, sphinxrun.start(args, config.root)))
+        edition, process = running.pop(0)
         run = sphinxrun.finish(process)  # type: ignore[arg-type]
         done += 1
-        result.outputs[locale.name] = html_dir(config, locale.name)
-        result.problems[locale.name] = run.problems
-        progress(
-            f"[{done}/{total}] {locale.name}: " + ("ok" if not run.problems else f"{len(run.problems)} problem(s)")
-        )
+        result.outputs[edition.name] = html_dir(config, edition.name)
+        result.problems[edition.name] = run.problems
+        state = "ok" if not run.problems else f"{len(run.problems)} problem(s)"
+        progress(f"[{done}/{total}] {edition.name}: {state}")
     write_root_index(config)
     return result
 
@@ -100,12 +132,27 @@ def write_root_index(config: ProjectConfig) -> Path:
         f'  <link rel="alternate" hreflang="{loc.html_lang}" href="{loc.name}/index.html">'
         for loc in config.locales.values()
     )
+    pairs = []
+    for first, second in config.bilingual:
+        folder = f"bilingual/{first}-{second}"
+        if (root / folder / "index.html").exists():
+            label = f"{config.locales[first].label} · {config.locales[second].label}"
+            pairs.append(
+                f'    <li><a class="pubflow-bilingual" href="{folder}/index.html">{html.escape(label)}</a></li>'
+            )
+    extra = ""
+    if pairs:
+        extra = (
+            '  <h2>Bilingual · 双语对照 · 雙語對照</h2>\n  <ul class="pubflow-bilingual-editions">\n'
+            + "\n".join(pairs)
+            + "\n  </ul>"
+        )
     template = string.Template((THEME_DIR / "editions.html").read_text(encoding="utf-8"))
     page = template.substitute(
         lang=config.source.html_lang,
         alternates=alternates,
         editions="\n".join(items),
-        extra="",
+        extra=extra,
     )
     target = root / "index.html"
     write_atomic(target, page)

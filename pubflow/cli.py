@@ -153,21 +153,25 @@ def cmd_coverage(args: argparse.Namespace, config: ProjectConfig | None, report:
 
 
 def cmd_build(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
-    from pubflow.build import build_html
+    from pubflow.build import build_html, editions_for
+    from pubflow.config import parse_bilingual
 
-    names = args.locale or list(config.locales)
-    locales = [config.locale(name) for name in names]
+    pairs = [parse_bilingual(value, config.locales) for value in args.bilingual or []]
+    if args.all_bilingual:
+        pairs = [*pairs, *(p for p in config.bilingual if p not in pairs)]
+    names = args.locale or ([] if pairs else list(config.locales))
+    editions = editions_for(config, [config.locale(name) for name in names], pairs)
     formats = ["html", "pdf"] if args.format == "all" else [args.format]
     failed = False
     if "html" in formats:
-        result = build_html(config, locales, progress=report)
+        result = build_html(config, editions, progress=report)
         failed |= _report_problems(result.problems)
         if result.ok:
             report(f"open {_rel(config.output_dir / 'html' / 'index.html')}")
     if "pdf" in formats:
         from pubflow.pdf import build_pdf
 
-        pdfs = build_pdf(config, locales, progress=report)
+        pdfs = build_pdf(config, editions, progress=report)
         failed |= _report_problems(pdfs.problems)
     if failed:
         report("the build failed; fix the files named above (Sphinx runs with -W)")
@@ -187,7 +191,14 @@ def cmd_publish(args: argparse.Namespace, config: ProjectConfig, report: Reporte
         ("extract", lambda: cmd_extract(args, config, report)),
         ("update", lambda: cmd_update(_with(args, locale=None), config, report)),
         ("convert", lambda: cmd_convert(_with(args, locale=None), config, report)),
-        ("build", lambda: cmd_build(_with(args, locale=None, format="all"), config, report)),
+        (
+            "build",
+            lambda: cmd_build(
+                _with(args, locale=list(config.locales), format="all", bilingual=None, all_bilingual=True),
+                config,
+                report,
+            ),
+        ),
     ]
     for index, (name, step) in enumerate(steps, start=1):
         report(f"== step {index}/{len(steps)}: {name}")
@@ -282,6 +293,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-l", "--locale", action="append", help="only this locale (repeatable)")
     p.add_argument("--format", choices=["html", "pdf", "all"], default="html", help="output format (default: html)")
+    p.add_argument(
+        "--bilingual",
+        action="append",
+        metavar="A:B",
+        help="build the parallel edition of two locales, e.g. zh_CN:en (repeatable); "
+        "without --locale, only the parallel editions are built",
+    )
+    p.add_argument("--all-bilingual", action="store_true", help="also build every parallel edition in [tool.pubflow]")
     p.set_defaults(run=cmd_build)
 
     p = verbs.add_parser(

@@ -47,6 +47,7 @@ class ProjectConfig:
     output_dir: Path
     glossary_path: Path
     locales: dict[str, LocaleConfig]
+    bilingual: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def source(self) -> LocaleConfig:
@@ -115,8 +116,10 @@ def load_config(root: Path | None = None) -> ProjectConfig:
     locales: dict[str, LocaleConfig] = {}
     for name, spec in raw_locales.items():
         locales[name] = _locale_from_table(name, spec, source_language, path)
+    bilingual = [_bilingual_pair(value, locales, path) for value in table.get("bilingual", [])]
     return ProjectConfig(
         root=root,
+        bilingual=bilingual,
         source_language=source_language,
         docs_dir=root / table.get("docs", "docs"),
         locale_dir=root / table.get("locale", "locale"),
@@ -157,3 +160,23 @@ def _locale_from_table(name: str, spec: dict, source_language: str, path: Path) 
         quotes=dict(spec.get("quotes", {})),
         threshold=float(spec.get("threshold", 0)),
     )
+
+
+def parse_bilingual(value: str, locales: dict[str, LocaleConfig]) -> tuple[str, str]:
+    """``zh_CN:en`` → ("zh_CN", "en"), both configured and different."""
+    first, sep, second = value.partition(":")
+    if not sep or not first or not second or first == second:
+        raise PubflowError(f"bilingual edition {value!r} must name two different locales, as in zh_CN:en")
+    for name in (first, second):
+        if name not in locales:
+            raise PubflowError(
+                f"bilingual edition {value!r}: unknown locale {name!r}; configured are {', '.join(locales)}"
+            )
+    return first, second
+
+
+def _bilingual_pair(value: str, locales: dict[str, LocaleConfig], path: Path) -> tuple[str, str]:
+    try:
+        return parse_bilingual(value, locales)
+    except PubflowError as error:
+        raise PubflowError(f"[tool.pubflow] {error.message}", path) from None

@@ -18,6 +18,7 @@ from functools import cache, partial
 from pathlib import Path
 
 from pubflow import sphinxrun
+from pubflow.build import Edition
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError, display_path
 from pubflow.sphinxext.latex import cjk_region
@@ -85,7 +86,7 @@ def font_coverage(family: str) -> frozenset[int]:
     return frozenset(font.getBestCmap())
 
 
-def missing_glyphs(tex: Path, locale: str) -> list[str]:
+def missing_glyphs(tex: Path, locales: list[str]) -> list[str]:
     """Characters of the document that none of the edition's text fonts has.
 
     xeCJK typesets CJK characters itself and logs nothing when its font lacks
@@ -93,8 +94,9 @@ def missing_glyphs(tex: Path, locale: str) -> list[str]:
     """
     text = tex.read_text(encoding="utf-8")
     body = text[text.find("\\begin{document}") :]
-    region = cjk_region(locale)
-    covered = font_coverage("Noto Serif") | font_coverage(f"Noto Serif CJK {region}")
+    covered = font_coverage("Noto Serif")
+    for locale in locales:
+        covered |= font_coverage(f"Noto Serif CJK {cjk_region(locale)}")
     return sorted({ch for ch in body if ord(ch) > 0x7F and ord(ch) not in covered})
 
 
@@ -106,9 +108,9 @@ def pdf_dir(config: ProjectConfig, locale: str) -> Path:
     return config.output_dir / "pdf" / locale
 
 
-def run_xelatex(tex: Path, locale: str) -> tuple[list[str], int]:
+def run_xelatex(tex: Path, locales: list[str]) -> tuple[list[str], int]:
     """Typeset one .tex file; returns (problems, overfull line count)."""
-    absent = missing_glyphs(tex, locale)
+    absent = missing_glyphs(tex, locales)
     if absent:
         listed = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in absent)
         return [f"{display_path(tex)}: missing glyphs, the PDF would have holes: {listed}"], 0
@@ -134,36 +136,38 @@ def run_xelatex(tex: Path, locale: str) -> tuple[list[str], int]:
     return problems, len(OVERFULL.findall(log))
 
 
-def build_pdf(config: ProjectConfig, locales: list[LocaleConfig], progress=lambda _: None) -> PdfResult:  # type: ignore[no-untyped-def]
-    check_tools(locales)
+def build_pdf(config: ProjectConfig, editions: list[Edition], progress=lambda _: None) -> PdfResult:  # type: ignore[no-untyped-def]
+    check_tools([config.locale(name) for edition in editions for name in edition.locales])
     result = PdfResult()
-    for locale in locales:
-        outdir = latex_dir(config, locale.name)
-        progress(f"building LaTeX {locale.name} → {display_path(outdir)}")
+    for edition in editions:
+        outdir = latex_dir(config, edition.name)
+        progress(f"building LaTeX {edition.name} → {display_path(outdir)}")
         run = sphinxrun.run(
             sphinxrun.sphinx_command(
-                config, "latex", locale.name, outdir, config.output_dir / "doctrees" / f"latex-{locale.name}"
+                config, "latex", edition.language, outdir,
+                config.output_dir / "doctrees" / f"latex-{edition.slug}", list(edition.options),
             ),
             cwd=config.root,
-        )
-        result.problems[locale.name] = list(run.problems)
-        result.outputs[locale.name] = []
+        )  # fmt: skip
+        result.problems[edition.name] = list(run.problems)
+        result.outputs[edition.name] = []
         if run.problems:
             continue
         texs = sorted(outdir.glob("*.tex"))
         with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-            typeset = list(pool.map(partial(run_xelatex, locale=locale.name), texs))
-        target_dir = pdf_dir(config, locale.name)
+            typeset = list(pool.map(partial(run_xelatex, locales=edition.locales), texs))
+        target_dir = pdf_dir(config, edition.name)
         target_dir.mkdir(parents=True, exist_ok=True)
         overfull = 0
         for tex, (problems, overfull_lines) in zip(texs, typeset, strict=True):
             overfull += overfull_lines
-            result.problems[locale.name].extend(problems)
+            result.problems[edition.name].extend(problems)
             if problems:
                 continue
-            target = target_dir / f"{tex.stem}.{locale.name}.pdf"
+            name = tex.stem if edition.options else f"{tex.stem}.{edition.name}"
+            target = target_dir / f"{name}.pdf"
             shutil.copyfile(tex.with_suffix(".pdf"), target)
-            result.outputs[locale.name].append(target)
-        result.overfull[locale.name] = overfull
-        progress(f"{locale.name}: {len(result.outputs[locale.name])} PDF(s) in {display_path(target_dir)}")
+            result.outputs[edition.name].append(target)
+        result.overfull[edition.name] = overfull
+        progress(f"{edition.name}: {len(result.outputs[edition.name])} PDF(s) in {display_path(target_dir)}")
     return result

@@ -74,5 +74,9 @@ def test_outside_a_project(tmp_path: Path) -> None:
 def test_publish_shows_progress(project: Path) -> None:
     result = run_pubflow("publish", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert "step 1/" in result.stderr and "[3/3]" in result.stderr
+    assert "step 1/4: extract" in result.stderr and "[5/5]" in result.stderr
     assert (project / "_build" / "html" / "index.html").is_file()
+    for edition in ["zh_CN", "en", "zh_TW", "bilingual/zh_CN-en", "bilingual/zh_TW-en"]:
+        assert (project / "_build" / "html" / edition / f"{ARTICLE}.html").is_file(), edition
+        name = f"{ARTICLE}.{edition.split('/')[-1]}.pdf"
+        assert (project / "_build" / "pdf" / edition / name).is_file(), edition

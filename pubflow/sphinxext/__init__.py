@@ -3,21 +3,37 @@
 - :mod:`.editions`: the language switcher and ``hreflang`` links between editions;
 - :mod:`.search`: Chinese search that knows the glossary's words;
 - :mod:`.status`: marks on untranslated and outdated paragraphs, the translation-status table;
+- :mod:`.bilingual`: the parallel edition, each unit beside its translation;
 - :mod:`.latex`: PDF editions: fonts per edition, a title page from the translated article;
 - the ``pubflow`` HTML theme, which presents a document as a published article.
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 
 from pubflow import __version__
-from pubflow.sphinxext import editions, latex, search, status
+from pubflow.sphinxext import bilingual, editions, latex, search, status
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def code_version() -> int:
+    """A number that changes whenever pubflow's code changes.
+
+    Sphinx keeps its parsed environment between builds and rebuilds it only when
+    an extension's ``env_version`` changes; deriving it from the source means an
+    upgraded pubflow never serves doctrees made by the old one.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return int(digest.hexdigest()[:12], 16)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -26,4 +42,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     search.setup(app)
     latex.setup(app)
     status.setup(app)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    bilingual.setup(app)
+    return {
+        "version": __version__,
+        "env_version": code_version(),
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -27,8 +27,13 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     project_config(app)
 
 
-def edition_links(config: ProjectConfig, current: str, pagename: str, suffix: str) -> list[dict[str, Any]]:
-    up = "../" * (pagename.count("/") + 1)
+def edition_root(app: Sphinx, pagename: str) -> str:
+    """From a page to ``_build/html/``: editions are one folder deep, bilingual ones two."""
+    depth = pagename.count("/") + (2 if app.config.pubflow_bilingual else 1)
+    return "../" * depth
+
+
+def edition_links(config: ProjectConfig, current: str, pagename: str, suffix: str, up: str) -> list[dict[str, Any]]:
     return [
         {
             "name": loc.name,
@@ -45,8 +50,19 @@ def _on_html_page_context(app: Sphinx, pagename: str, templatename: str, context
     config = project_config(app)
     language = app.config.language or config.source_language
     suffix = context.get("file_suffix", ".html")
-    context["pubflow_editions"] = edition_links(config, language, pagename, suffix)
-    context["pubflow_home"] = "../" * (pagename.count("/") + 2) + "index.html"
+    up = edition_root(app, pagename)
+    current = "" if app.config.pubflow_bilingual else language
+    context["pubflow_editions"] = edition_links(config, current, pagename, suffix, up)
+    context["pubflow_bilingual"] = app.config.pubflow_bilingual
+    context["pubflow_bilingual_links"] = [
+        {
+            "label": f"{config.locales[a].label} · {config.locales[b].label}",
+            "url": f"{up}bilingual/{a}-{b}/{pagename}{suffix}",
+            "current": app.config.pubflow_bilingual == f"{a}:{b}",
+        }
+        for a, b in config.bilingual
+    ]
+    context["pubflow_home"] = f"{up}index.html"
     root_title = app.env.titles.get(app.config.root_doc)
     site_title = root_title.astext() if root_title is not None else app.config.project
     context["pubflow_site_title"] = site_title

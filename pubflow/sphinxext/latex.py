@@ -118,24 +118,27 @@ def _text_of(tree: nodes.Element, css_class: str) -> str:
     return ""
 
 
-def title_page(title: str, meta: dict[str, str]) -> str:
-    esc = {key: tex_escape(value) for key, value in meta.items()}
-    lines = [
-        r"\begin{titlepage}",
-        r"\thispagestyle{empty}\vspace*{0.22\textheight}",
-        rf"{{\raggedright\sffamily\bfseries\fontsize{{24}}{{32}}\selectfont {tex_escape(title)}\par}}",
-    ]
-    if esc["subtitle"]:
-        lines.append(rf"\vspace{{1.2em}}{{\raggedright\Large {esc['subtitle']}\par}}")
-    lines.append(r"\vspace{2.5em}\noindent\rule{\linewidth}{0.6pt}\par\vspace{1em}")
-    for key in ("author", "source", "date"):
-        if esc[key]:
-            lines.append(rf"{{\raggedright\large {esc[key]}\par}}\vspace{{0.4em}}")
+def title_page(blocks: list[tuple[str, dict[str, str]]]) -> str:
+    """A title page with one block per language: (font switch, title, subtitle, author, source, date)."""
+    lines = [r"\begin{titlepage}", r"\thispagestyle{empty}\vspace*{0.18\textheight}"]
+    for number, (font, meta) in enumerate(blocks):
+        esc = {key: tex_escape(meta.get(key, "")) for key in ("title", "subtitle", "author", "source", "date")}
+        if number:
+            lines.append(r"\vspace{3em}")
+        lines.append(rf"{{{font}\raggedright\sffamily\bfseries\fontsize{{22}}{{30}}\selectfont {esc['title']}\par}}")
+        if esc["subtitle"]:
+            lines.append(rf"\vspace{{1em}}{{{font}\raggedright\Large {esc['subtitle']}\par}}")
+        lines.append(r"\vspace{1.5em}\noindent\rule{\linewidth}{0.6pt}\par\vspace{0.8em}")
+        for key in ("author", "source", "date"):
+            if esc[key]:
+                lines.append(rf"{{{font}\raggedright\large {esc[key]}\par}}\vspace{{0.3em}}")
+    first = {key: tex_escape(blocks[0][1].get(key, "")) for key in ("title", "author", "source")}
+    head_font = blocks[0][0]
     lines += [
         r"\end{titlepage}",
-        rf"\def\pubflowheadtitle{{{tex_escape(title)}}}",
-        rf"\def\pubflowheadsource{{{esc['source']}}}",
-        rf"\hypersetup{{pdftitle={{{tex_escape(title)}}},pdfauthor={{{esc['author']}}}}}",
+        rf"\def\pubflowheadtitle{{{head_font}{first['title']}}}",
+        rf"\def\pubflowheadsource{{{head_font}{first['source']}}}",
+        rf"\hypersetup{{pdftitle={{{first['title']}}},pdfauthor={{{first['author']}}}}}",
         r"\pagestyle{normal}",
     ]
     return "\n".join(lines) + "\n"
@@ -155,11 +158,11 @@ def make_title_page(tree: nodes.document) -> None:
     for node in list(top.findall(nodes.Element)):
         if set(node.get("classes", [])) & {*META_CLASSES, "pubflow-byline"} and node.parent is not None:
             node.parent.remove(node)
-    top.insert(1, nodes.raw("", title_page(title, meta), format="latex"))
+    top.insert(1, nodes.raw("", title_page([("", {"title": title, **meta})]), format="latex"))
 
 
 def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    if app.builder.format == "latex":
+    if app.builder.format == "latex" and not app.config.pubflow_bilingual:
         make_title_page(doctree)
 
 
