@@ -19,9 +19,12 @@ from pubflow.fileio import write_atomic
 
 WRAP_WIDTH = 0
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
-# A keyword line or a continuation line: the string literal must close on its line.
-_STRING_LINE = re.compile(r'^(?:#~\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?P<body>.*)$')
-_CLOSED_STRING = re.compile(r'^(?:[^"\\]|\\.)*"\s*$')
+# A string literal that does not close on its line, or has something after its closing quote.
+_BAD_STRING = re.compile(
+    r"^[ \t]*+(?:\#~[ \t]*+)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]++)?"
+    r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+(?:$|"[ \t]*+[^\s])',
+    re.MULTILINE,
+)
 
 
 def check_string_literals(text: str, path: Path) -> None:
@@ -29,19 +32,15 @@ def check_string_literals(text: str, path: Path) -> None:
 
     polib (and Babel) accept ``msgstr "abc`` and silently drop its last
     character; gettext's msgfmt rejects it. A translator's typo must never
-    cost a character of translation, so it is an error here too.
+    cost a character of translation, so it is an error here too. One regular
+    expression over the whole file keeps this cheap on large corpora.
     """
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped or (stripped.startswith("#") and not stripped.startswith("#~")):
-            continue
-        match = _STRING_LINE.match(stripped)
-        if match and not _CLOSED_STRING.match(match.group("body")):
-            raise PubflowError(
-                '.po syntax: string not closed with a " on this line; fix it in a text editor or Poedit',
-                path,
-                number,
-            )
+    match = _BAD_STRING.search(text)
+    if match:
+        number = text.count("\n", 0, match.start()) + 1
+        raise PubflowError(
+            '.po syntax: string not closed with a " on this line; fix it in a text editor or Poedit', path, number
+        )
 
 
 def load_catalog(path: Path) -> polib.POFile:
@@ -56,7 +55,9 @@ def load_catalog(path: Path) -> polib.POFile:
         raise PubflowError("catalog is not UTF-8", path, line) from None
     check_string_literals(text, path)
     try:
-        return polib.pofile(str(path), wrapwidth=WRAP_WIDTH, encoding="utf-8")
+        catalog = polib.pofile(text, wrapwidth=WRAP_WIDTH, encoding="utf-8")
+        catalog.fpath = str(path)
+        return catalog
     except (OSError, ValueError) as exc:
         match = _SYNTAX_LINE.search(str(exc))
         line = int(match.group(1)) if match else None

@@ -22,8 +22,9 @@ from pubflow.config import ProjectConfig
 from pubflow.errors import PubflowError, display_path
 
 SCHEMA = "pubflow-coverage/1"
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
-WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+# One pass: each Chinese character alone, or a word of anything else.
+SIZE_TOKEN = re.compile(rf"(?P<han>[{HAN_RANGES}])|[^\W_{HAN_RANGES}]+(?:['’.-][^\W_{HAN_RANGES}]+)*")
 
 
 @dataclass
@@ -78,9 +79,9 @@ class CatalogCoverage:
 
 def text_size(text: str) -> tuple[int, int]:
     """(Chinese characters, words of other text) in ``text``."""
-    chars = len(HAN.findall(text))
-    words = len(WORD.findall(HAN.sub(" ", text))) if chars != len(text) else 0
-    return chars, words
+    tokens = SIZE_TOKEN.findall(text)
+    chars = sum(1 for han in tokens if han)
+    return chars, len(tokens) - chars
 
 
 def has_translation(entry: polib.POEntry) -> bool:

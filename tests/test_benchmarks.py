@@ -1,0 +1,31 @@
+"""The benchmarks run and their correctness checks hold. Their timings are reported, never asserted."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+
+def run_benchmark(name: str) -> dict:
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / f"bench_{name}.py")], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    return json.loads((REPO / "_build" / "benchmarks" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def test_convert_benchmark_covers_a_megabyte_and_its_second_run_converts_nothing() -> None:
+    data = run_benchmark("convert")
+    assert data["chinese_bytes"] >= 1_048_576
+    assert data["second_run_engine_calls"] == 0
+    assert data["pubflow_convert_chars_per_second"] > 0 and data["opencc_direct_chars_per_second"] > 0
+
+
+def test_coverage_benchmark_counts_equal_msgfmt_on_400_catalogs() -> None:
+    data = run_benchmark("coverage")
+    assert data["catalogs"] >= 400 and data["megabytes"] >= 15
+    assert data["catalogs_whose_counts_differ_from_msgfmt"] == 0
+    assert data["potodo_seconds"] > 0 and data["pubflow_coverage_seconds"] > 0
