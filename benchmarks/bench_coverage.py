@@ -42,8 +42,9 @@ def entry(rng: random.Random, number: int, index: int, source: str, translation:
     if roll < 0.05:
         return f"#~ msgid {quote(msgid)}\n#~ msgstr {quote(translation)}\n"
     if roll < 0.10:
+        second_form = "%d cases" if rng.random() < 0.7 else ""
         return (f"{location}msgid {quote('%d case ' + str(index))}\nmsgid_plural {quote('%d cases ' + str(index))}\n"
-                f"msgstr[0] {quote('%d case')}\nmsgstr[1] {quote('%d cases' if rng.random() < 0.7 else '')}\n")  # fmt: skip
+                f"msgstr[0] {quote('%d case')}\nmsgstr[1] {quote(second_form)}\n")  # fmt: skip
     if roll < 0.20:
         return (f"{location}#, fuzzy\n#| msgid {quote(source)}\nmsgid {quote(msgid)}\n"
                 f"msgstr {quote(translation if rng.random() < 0.9 else '')}\n")  # fmt: skip
