@@ -169,3 +169,21 @@ def test_stale_catalogs_fail_and_say_what_to_run(project: Path) -> None:
     assert f"docs/{ARTICLE}.rst:" in result.stdout and "stale: message '人民利益高于一切。' is missing" in result.stdout
     assert f"locale/en/{CATALOG}:" in result.stdout and "is no longer in the sources" in result.stdout
     assert "run pubflow extract && pubflow update" in result.stdout
+
+
+def test_duplicate_and_completeness_findings_can_be_silenced(project: Path) -> None:
+    path = project / "locale" / "zh_TW" / CATALOG
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    untranslated = catalog.find("以合作促安全，以安全促发展。")
+    untranslated.msgstr = ""
+    untranslated.flags.append("pubflow-skip-untranslated")
+    outdated = catalog.find("人民利益，至高无上。")
+    outdated.flags += ["fuzzy", "pubflow-skip-fuzzy"]
+    catalog.save()
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + '\n#, pubflow-skip-duplicate\nmsgid "运筹帷幄，谋划长远。"\nmsgstr "運籌帷幄，謀劃長遠。"\n',
+        encoding="utf-8",
+    )
+    _, findings = check(project, "-l", "zh_TW")
+    assert not [f for f in findings if f["check"] in ("untranslated", "fuzzy", "duplicate")]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polib
 
-from pubflow.checks.model import Finding, Severity, excerpt
+from pubflow.checks.model import SKIP_FLAG_PREFIX, Finding, Severity, excerpt
 from pubflow.config import LocaleConfig
 
 
@@ -41,7 +41,7 @@ def check_duplicates(path: Path, catalog: polib.POFile) -> Iterator[Finding]:
             continue
         key = (entry.msgctxt, entry.msgid)
         seen[key] += 1
-        if seen[key] == 2:
+        if seen[key] == 2 and f"{SKIP_FLAG_PREFIX}duplicate" not in entry.flags:
             yield Finding(path, entry.linenum, "duplicate", f"msgid {excerpt(entry.msgid)!r} appears more than once")
 
 
@@ -49,12 +49,12 @@ def check_completeness(path: Path, catalog: polib.POFile) -> Iterator[Finding]:
     for entry in catalog:
         if entry.obsolete or not entry.msgid:
             continue
-        if entry.fuzzy:
+        if entry.fuzzy and f"{SKIP_FLAG_PREFIX}fuzzy" not in entry.flags:
             yield Finding(
                 path, entry.linenum, "fuzzy", f"source changed, translation outdated: {excerpt(entry.msgid)}",
                 Severity.WARNING,
             )  # fmt: skip
-        elif not entry.translated():
+        elif not entry.fuzzy and not entry.translated() and f"{SKIP_FLAG_PREFIX}untranslated" not in entry.flags:
             yield Finding(path, entry.linenum, "untranslated", excerpt(entry.msgid), Severity.WARNING)
 
 

@@ -242,7 +242,6 @@ BILINGUAL_PREAMBLE = r"""
 % Headings are pairs in the columns; Sphinx's own \section commands print nothing.
 \RenewDocumentCommand\section{s O{} m}{}
 \RenewDocumentCommand\subsection{s O{} m}{}
-\expandafter\def\csname DUrolepubflow-mark\endcsname#1{\fbox{\scriptsize\sffamily #1}\ }
 \setlength{\parindent}{0pt}
 """
 

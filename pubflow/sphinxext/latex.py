@@ -53,6 +53,8 @@ def font_setup(language: str) -> str:
 
 
 PREAMBLE = r"""
+% The mark Sphinx puts on an untranslated paragraph (see pubflow.sphinxext.status).
+\expandafter\def\csname DUrolepubflow-mark\endcsname#1{\fbox{\scriptsize\sffamily #1}\ }
 % A glyph missing from every font is logged; pubflow fails the build on it.
 \tracinglostchars=2
 \emergencystretch=3em
@@ -111,10 +113,27 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     config.latex_domain_indices = False
 
 
+def plain_text(node: nodes.Element) -> str:
+    """The node's text without pubflow's "not yet translated" marks."""
+    return "".join(
+        text.astext()
+        for text in node.findall(nodes.Text)
+        if not any("pubflow-mark" in getattr(a, "get", lambda *_: [])("classes", []) for a in _ancestors(text, node))
+    )
+
+
+def _ancestors(node: nodes.Node, stop: nodes.Node) -> list[nodes.Node]:
+    found = []
+    while node is not None and node is not stop:
+        node = node.parent
+        found.append(node)
+    return found
+
+
 def _text_of(tree: nodes.Element, css_class: str) -> str:
     for node in tree.findall(nodes.paragraph):
         if css_class in node.get("classes", []):
-            return node.astext()
+            return plain_text(node)
     return ""
 
 
@@ -153,7 +172,7 @@ def make_title_page(tree: nodes.document) -> None:
     top = next(iter(tree.findall(nodes.section)), None)
     if top is None or not isinstance(top[0], nodes.title):
         return
-    title = top[0].astext()
+    title = plain_text(top[0])
     meta = {key.removeprefix("pubflow-"): _text_of(top, key) for key in META_CLASSES}
     for node in list(top.findall(nodes.Element)):
         if set(node.get("classes", [])) & {*META_CLASSES, "pubflow-byline"} and node.parent is not None:

@@ -72,8 +72,18 @@ class MarkUntranslated(SphinxTransform):
                 continue
             state = untranslated_state(self.app, self.env.docname, msgid)
             node["classes"].append(state)
+            if self.app.builder.format == "latex" and is_document_title(node):
+                continue  # LaTeX takes the document title as plain text, for the title page
             label = nodes.inline("", mark_label(state), classes=["pubflow-mark"])
             node.insert(0, label)
+
+
+def is_document_title(node: nodes.Node) -> bool:
+    return (
+        isinstance(node, nodes.title)
+        and isinstance(node.parent, nodes.section)
+        and isinstance(node.parent.parent, nodes.document)
+    )
 
 
 class status_table(nodes.General, nodes.Element):
