@@ -215,6 +215,26 @@ def _with(args: argparse.Namespace, **changes: object) -> argparse.Namespace:
 # -- parser --------------------------------------------------------------------------------
 
 
+def add_verb(
+    verbs: argparse._SubParsersAction, name: str, run: Callable[..., int], summary: str, description: str, example: str
+) -> argparse.ArgumentParser:
+    parser = verbs.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=f"example: {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(run=run)
+    return parser
+
+
+def add_locale_option(parser: argparse.ArgumentParser, no_stale: bool = False) -> None:
+    parser.add_argument("-l", "--locale", action="append", help="only this locale (repeatable)")
+    if no_stale:
+        parser.add_argument("--no-stale", action="store_true", help="skip the stale-catalog check (no Sphinx run)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pubflow",
@@ -225,73 +245,87 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-q", "--quiet", action="store_true", help="print no progress")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
 
-    p = verbs.add_parser(
+    p = add_verb(
+        verbs,
         "import",
-        help="turn a raw article text into a reST document under docs/",
-        description="Turn a news page saved as text into docs/<name>.rst and list it in docs/index.rst.",
+        cmd_import,
+        "turn a raw article text into a reST document under docs/",
+        "Turn a news page saved as text into docs/<name>.rst and list it in docs/index.rst.",
+        "pubflow import raw/article.txt --name 2017-09-25-international-law-enforcement-cooperation",
     )
     p.add_argument("raw", metavar="RAW.txt", help="the article as UTF-8 text")
     p.add_argument("--name", help="document name, e.g. 2017-09-25-international-law-enforcement-cooperation")
     p.add_argument("--force", action="store_true", help="replace an existing document of that name")
-    p.set_defaults(run=cmd_import)
 
-    p = verbs.add_parser(
+    add_verb(
+        verbs,
         "extract",
-        help="write the .pot templates (source language only)",
-        description="Extract every document's messages into _build/gettext/<doc>.pot.",
+        cmd_extract,
+        "write the .pot templates (source language only)",
+        "Extract every document's messages into _build/gettext/<doc>.pot.",
+        "pubflow extract",
     )
-    p.set_defaults(run=cmd_extract)
 
-    p = verbs.add_parser(
+    p = add_verb(
+        verbs,
         "update",
-        help="merge the templates into locale/<lang>/LC_MESSAGES/*.po",
-        description="Merge templates into each target locale's catalogs, keeping translations.",
+        cmd_update,
+        "merge the templates into locale/<lang>/LC_MESSAGES/*.po",
+        "Merge templates into each target locale's catalogs, keeping translations.",
+        "pubflow update --locale en",
     )
-    p.add_argument("-l", "--locale", action="append", help="only this locale (repeatable)")
-    p.set_defaults(run=cmd_update)
+    add_locale_option(p)
 
-    p = verbs.add_parser(
+    p = add_verb(
+        verbs,
         "convert",
-        help="fill OpenCC-produced locales (zh_TW, …) from the msgids",
-        description="Convert untranslated and machine-converted messages with OpenCC and the glossary; "
+        cmd_convert,
+        "fill OpenCC-produced locales (zh_TW, …) from the msgids",
+        "Convert untranslated and machine-converted messages with OpenCC and the glossary; "
         "messages a reviewer edited are never overwritten.",
+        "pubflow convert --locale zh_TW",
     )
-    p.add_argument("-l", "--locale", action="append", help="only this locale (repeatable)")
-    p.set_defaults(run=cmd_convert)
+    add_locale_option(p)
 
-    p = verbs.add_parser(
+    p = add_verb(
+        verbs,
         "check",
-        help="run every catalog check: syntax, header, markup, numbers, glossary, script, security, stale",
-        description="Check every catalog of the chosen locales. Each finding is printed as "
+        cmd_check,
+        "run every catalog check: syntax, header, markup, numbers, glossary, script, security, stale",
+        "Check every catalog of the chosen locales. Each finding is printed as "
         "file:line: check-name: message; exit 1 when any is an error. Silence one check for one "
         "message with the flag pubflow-skip-<check-name>.",
+        "pubflow check --locale en --format json",
     )
-    p.add_argument("-l", "--locale", action="append", help="only this locale (repeatable)")
+    add_locale_option(p, no_stale=True)
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument("--no-stale", action="store_true", help="skip the stale-catalog check (no Sphinx run)")
-    p.set_defaults(run=cmd_check)
 
-    p = verbs.add_parser(
+    p = add_verb(
+        verbs,
         "coverage",
-        help="translation coverage per locale and catalog; exit 1 below a threshold",
-        description="Count total, translated, fuzzy, untranslated and obsolete messages as msgfmt "
+        cmd_coverage,
+        "translation coverage per locale and catalog; exit 1 below a threshold",
+        "Count total, translated, fuzzy, untranslated and obsolete messages as msgfmt "
         "--statistics does (fuzzy is not translated), with the source's size in Chinese characters "
         "and words. Without PATH, measures the project's locales against their thresholds; with "
         "PATH (.po files or folders), any gettext catalogs.",
+        "pubflow coverage --format markdown;  pubflow coverage --threshold 90 path/to/locales",
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help=".po files or folders (default: the project)")
-    p.add_argument("-l", "--locale", action="append", help="only this locale (repeatable)")
+    add_locale_option(p, no_stale=True)
     p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     p.add_argument("--threshold", type=float, help="required percentage of translated messages")
-    p.add_argument("--no-stale", action="store_true", help="skip the stale-catalog check (no Sphinx run)")
-    p.set_defaults(run=cmd_coverage, project_optional=True)
+    p.set_defaults(project_optional=True)
 
-    p = verbs.add_parser(
+    p = add_verb(
+        verbs,
         "build",
-        help="build the editions into _build/",
-        description="Build HTML editions into _build/html/<locale>/ and PDF editions into _build/pdf/<locale>/.",
+        cmd_build,
+        "build the editions into _build/",
+        "Build HTML editions into _build/html/<edition>/ and PDF editions into _build/pdf/<edition>/.",
+        "pubflow build --format pdf --locale zh_TW;  pubflow build --bilingual zh_CN:en",
     )
-    p.add_argument("-l", "--locale", action="append", help="only this locale (repeatable)")
+    add_locale_option(p)
     p.add_argument("--format", choices=["html", "pdf", "all"], default="html", help="output format (default: html)")
     p.add_argument(
         "--bilingual",
@@ -301,14 +335,16 @@ def build_parser() -> argparse.ArgumentParser:
         "without --locale, only the parallel editions are built",
     )
     p.add_argument("--all-bilingual", action="store_true", help="also build every parallel edition in [tool.pubflow]")
-    p.set_defaults(run=cmd_build)
 
-    p = verbs.add_parser(
+    add_verb(
+        verbs,
         "publish",
-        help="extract, update, convert and build every edition",
-        description="Run every stage for every locale: extract, update, convert, build.",
+        cmd_publish,
+        "extract, update, convert and build every edition",
+        "Run every stage for every locale: extract, update, convert, build (HTML and PDF, "
+        "and the bilingual editions listed in [tool.pubflow]).",
+        "pubflow publish",
     )
-    p.set_defaults(run=cmd_publish)
     return parser
 
 
