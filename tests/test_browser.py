@@ -34,9 +34,9 @@ def test_editions_switcher_and_search_in_chromium(built_site: Path) -> None:
                 assert page.locator("h1").inner_text() == TITLES[locale]
             page.screenshot(path=str(SCREENSHOTS / f"{locale}.png"), full_page=True)
 
-        for locale in ["zh_CN", "zh_TW"]:
+        for locale, query in [("zh_CN", "湄公河"), ("zh_TW", "湄公河"), ("zh_CN", "拉克鲁瓦"), ("zh_TW", "孟宏偉")]:
             page.goto(f"{base}/{locale}/{ARTICLE}.html")
-            page.fill(".pubflow-search input[name=q]", "湄公河")
+            page.fill(".pubflow-search input[name=q]", query)
             page.press(".pubflow-search input[name=q]", "Enter")
             result = page.locator("ul.search li a").first
             result.wait_for(timeout=15000)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from functools import cache
 from pathlib import Path
@@ -168,7 +167,3 @@ def test_missing_tex_or_font_is_one_line_naming_the_package(project: Path, tmp_p
         in result.stderr
     )
     assert len(result.stderr.strip().splitlines()) == 1
-
-
-def test_environment_is_untouched() -> None:
-    assert "FONTCONFIG_FILE" not in os.environ
