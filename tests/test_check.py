@@ -187,3 +187,23 @@ def test_duplicate_and_completeness_findings_can_be_silenced(project: Path) -> N
     )
     _, findings = check(project, "-l", "zh_TW")
     assert not [f for f in findings if f["check"] in ("untranslated", "fuzzy", "duplicate")]
+
+
+def test_a_glossary_change_fails_until_convert_runs(project: Path) -> None:
+    glossary = project / "glossary.csv"
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8").replace(
+            "中国-东盟,China-ASEAN,中國-東協,", "中国-东盟,China-ASEAN,中國-東南亞國協,"
+        ),
+        encoding="utf-8",
+    )
+    status, findings = check(project, "-l", "zh_TW")
+    converted = [f for f in findings if f["check"] == "converted"]
+    assert status == 1 and converted
+    assert "run pubflow convert" in converted[0]["message"]
+    assert any(f["check"] == "engine" for f in findings)  # the rules recorded in the header changed too
+    assert run_pubflow("convert", cwd=project).returncode == 0
+    status, findings = check(project, "-l", "zh_TW")
+    assert status == 0 and not findings
+    text = (project / "locale" / "zh_TW" / CATALOG).read_text(encoding="utf-8")
+    assert "中國-東南亞國協" in text

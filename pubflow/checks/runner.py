@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pubflow.catalog import load_catalog
 from pubflow.checks.catalog_level import check_completeness, check_duplicates, check_engine, check_header
+from pubflow.checks.converted import make_check_converted
 from pubflow.checks.markup import check_markup
 from pubflow.checks.model import EntryContext, Finding
 from pubflow.checks.numbers import check_numbers
@@ -16,6 +17,7 @@ from pubflow.checks.stale import check_stale, fresh_templates
 from pubflow.checks.terms import check_terms
 from pubflow.checks.whitespace import check_whitespace
 from pubflow.config import LocaleConfig, ProjectConfig
+from pubflow.conversion import ScriptConverter
 from pubflow.errors import PubflowError
 from pubflow.glossary import load_glossary
 
@@ -30,11 +32,13 @@ ENTRY_CHECKS: dict[str, EntryCheck] = {
     "whitespace": check_whitespace,
     "security": check_security,
 }
-CHECK_NAMES = ["po-syntax", "header", "duplicate", *ENTRY_CHECKS, "untranslated", "fuzzy", "stale", "engine"]
+CHECK_NAMES = [
+    "po-syntax", "header", "duplicate", *ENTRY_CHECKS, "converted", "untranslated", "fuzzy", "stale", "engine",
+]  # fmt: skip
 
 
 def check_catalog(
-    path: Path, locale: LocaleConfig, config: ProjectConfig, engine_signature: str | None
+    path: Path, locale: LocaleConfig, config: ProjectConfig, converter: ScriptConverter | None
 ) -> Iterator[Finding]:
     try:
         catalog = load_catalog(path)
@@ -45,13 +49,15 @@ def check_catalog(
     yield from check_header(path, catalog, locale)
     yield from check_duplicates(path, catalog)
     yield from check_completeness(path, catalog)
-    if engine_signature:
-        yield from check_engine(path, catalog, engine_signature)
+    checks = dict(ENTRY_CHECKS)
+    if converter is not None:
+        yield from check_engine(path, catalog, converter.signature)
+        checks["converted"] = make_check_converted(converter)
     for entry in catalog:
         if entry.obsolete or not entry.msgid or not entry.msgstr or entry.fuzzy:
             continue
         ctx = EntryContext(path, entry, locale, config.source_language, glossary)
-        for name, check in ENTRY_CHECKS.items():
+        for name, check in checks.items():
             if not ctx.skipped(name):
                 yield from check(ctx)
 
@@ -60,13 +66,9 @@ def run_checks(config: ProjectConfig, locales: list[LocaleConfig], stale: bool =
     findings: list[Finding] = []
     glossary = load_glossary(config.glossary_path, config.source_language)
     for locale in locales:
-        engine_signature = None
-        if locale.method == "opencc":
-            from pubflow.conversion import ScriptConverter
-
-            engine_signature = ScriptConverter(locale, glossary).signature
+        converter = ScriptConverter(locale, glossary) if locale.method == "opencc" else None
         for path in sorted((config.locale_dir / locale.name).rglob("*.po")):
-            findings.extend(check_catalog(path, locale, config, engine_signature))
+            findings.extend(check_catalog(path, locale, config, converter))
     if stale:
         findings.extend(check_stale(config, locales, fresh_templates(config)))
     return findings
