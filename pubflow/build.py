@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import os
 import string
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,7 +95,7 @@ def build_html(
     jobs = jobs or min(2, os.cpu_count() or 1)
     result = BuildResult()
     pending = list(editions)
-    running: list[tuple[Edition, object]] = []
+    running: list[tuple[Edition, subprocess.Popen[str]]] = []
     total = len(editions)
     done = 0
     while pending or running:
@@ -108,7 +109,7 @@ def build_html(
             progress(f"building HTML {edition.name} → {outdir.relative_to(config.root)}")
             running.append((edition, sphinxrun.start(args, config.root)))
         edition, process = running.pop(0)
-        run = sphinxrun.finish(process)  # type: ignore[arg-type]
+        run = sphinxrun.finish(process)
         done += 1
         result.outputs[edition.name] = html_dir(config, edition.name)
         result.problems[edition.name] = run.problems

@@ -60,9 +60,9 @@ def load_catalog(path: Path) -> polib.POFile:
         return catalog
     except (OSError, ValueError) as exc:
         match = _SYNTAX_LINE.search(str(exc))
-        line = int(match.group(1)) if match else None
+        syntax_line = int(match.group(1)) if match else None
         reason = str(exc).split(" in po file")[0].split(" (line")[0].lower()
-        raise PubflowError(f".po syntax: {reason}; fix it in a text editor or Poedit", path, line) from None
+        raise PubflowError(f".po syntax: {reason}; fix it in a text editor or Poedit", path, syntax_line) from None
 
 
 def render_catalog(catalog: polib.POFile) -> str:

@@ -11,6 +11,7 @@ also keeps OpenCC from joining words across the span.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 PRIVATE_USE_START = 0xE000
@@ -40,7 +41,11 @@ class Masked:
         return text.translate({PRIVATE_USE_START + i: span for i, span in enumerate(self.spans)})
 
 
-def mask(text: str, extra: re.Pattern[str] | None = None, replacement=None) -> Masked:  # type: ignore[no-untyped-def]
+def mask(
+    text: str,
+    extra: re.Pattern[str] | None = None,
+    replacement: Callable[[re.Match[str]], str] | None = None,
+) -> Masked:
     """Replace each protected span (and each ``extra`` match) by a private-use character.
 
     ``replacement`` maps an ``extra`` match to what should be restored in its

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache, partial
@@ -136,7 +137,9 @@ def run_xelatex(tex: Path, locales: list[str]) -> tuple[list[str], int]:
     return problems, len(OVERFULL.findall(log))
 
 
-def build_pdf(config: ProjectConfig, editions: list[Edition], progress=lambda _: None) -> PdfResult:  # type: ignore[no-untyped-def]
+def build_pdf(
+    config: ProjectConfig, editions: list[Edition], progress: Callable[[str], None] = lambda _: None
+) -> PdfResult:
     check_tools([config.locale(name) for edition in editions for name in edition.locales])
     result = PdfResult()
     for edition in editions:

@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check pubflow tests benchmarks conf.py
+.venv/bin/mypy pubflow
 # The gates CI holds every change to: no failing check, no locale below its threshold,
 # no stale catalog. The Markdown table doubles as a CI job summary.
 .venv/bin/pubflow check

@@ -6,13 +6,13 @@ date until ``pubflow convert`` runs; CI fails rather than publish them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from pubflow.checks.model import EntryContext, Finding
 from pubflow.conversion import ScriptConverter
 
 
-def make_check_converted(converter: ScriptConverter):  # type: ignore[no-untyped-def]
+def make_check_converted(converter: ScriptConverter) -> Callable[[EntryContext], Iterator[Finding]]:
     from pubflow.convert import MACHINE_FLAG
 
     def check_converted(ctx: EntryContext) -> Iterator[Finding]:
