@@ -166,3 +166,18 @@ def test_each_pair_starts_on_the_same_pdf_page(
         assert page_a == page_b, (msgid[:20], page_a, page_b)
         checked += 1
     assert checked >= 40
+
+
+def test_each_pdf_column_is_set_in_its_languages_font(bilingual_site: Path) -> None:
+    from tests.test_pdf import cjk_glyph, glyphs_in_pdf
+
+    for first, region in [("zh_CN", "SC"), ("zh_TW", "TC")]:
+        pdf = bilingual_site / "pdf" / "bilingual" / f"{first}-en" / f"{ARTICLE}.{first}-en.pdf"
+        assert glyphs_in_pdf(pdf, "述")["述"] == {cjk_glyph(region, "述")}, first
+        with pymupdf.open(pdf) as document:
+            fonts = {
+                span["font"]
+                for span in document[1].get_texttrace()
+                if any(chr(c[0]) in "Cooperation" for c in span["chars"])
+            }
+        assert any(font.endswith("NotoSerif-Regular") for font in fonts), fonts
