@@ -119,15 +119,25 @@ def build_html(
     return result
 
 
+def pdf_links(config: ProjectConfig, edition: str) -> str:
+    """Links from the root index to an edition's PDFs, when they have been built."""
+    folder = config.output_dir / "pdf" / edition
+    pdfs = sorted(folder.glob("*.pdf")) if folder.is_dir() else []
+    links = [
+        f'<a class="pubflow-pdf" href="../pdf/{edition}/{pdf.name}">PDF · {html.escape(pdf.stem)}</a>' for pdf in pdfs
+    ]
+    return f' <span class="pubflow-pdfs">{" ".join(links)}</span>' if links else ""
+
+
 def write_root_index(config: ProjectConfig) -> Path:
-    """``_build/html/index.html``: one link per edition that has been built."""
+    """``_build/html/index.html``: one link per edition that has been built, with its PDFs."""
     root = config.output_dir / "html"
     items = []
     for locale in config.locales.values():
         if (root / locale.name / "index.html").exists():
             items.append(
                 f'    <li><a href="{locale.name}/index.html" hreflang="{locale.html_lang}" '
-                f'lang="{locale.html_lang}">{html.escape(locale.label)}</a></li>'
+                f'lang="{locale.html_lang}">{html.escape(locale.label)}</a>{pdf_links(config, locale.name)}</li>'
             )
     alternates = "\n".join(
         f'  <link rel="alternate" hreflang="{loc.html_lang}" href="{loc.name}/index.html">'
@@ -139,7 +149,8 @@ def write_root_index(config: ProjectConfig) -> Path:
         if (root / folder / "index.html").exists():
             label = f"{config.locales[first].label} · {config.locales[second].label}"
             pairs.append(
-                f'    <li><a class="pubflow-bilingual" href="{folder}/index.html">{html.escape(label)}</a></li>'
+                f'    <li><a class="pubflow-bilingual" href="{folder}/index.html">{html.escape(label)}</a>'
+                f"{pdf_links(config, folder)}</li>"
             )
     extra = ""
     if pairs:

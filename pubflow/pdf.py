@@ -19,7 +19,7 @@ from functools import cache, partial
 from pathlib import Path
 
 from pubflow import sphinxrun
-from pubflow.build import Edition
+from pubflow.build import Edition, write_root_index
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError, display_path
 from pubflow.sphinxext.latex import cjk_region
@@ -173,4 +173,5 @@ def build_pdf(
             result.outputs[edition.name].append(target)
         result.overfull[edition.name] = overfull
         progress(f"{edition.name}: {len(result.outputs[edition.name])} PDF(s) in {display_path(target_dir)}")
+    write_root_index(config)
     return result

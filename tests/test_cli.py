@@ -80,3 +80,5 @@ def test_publish_shows_progress(project: Path) -> None:
         assert (project / "_build" / "html" / edition / f"{ARTICLE}.html").is_file(), edition
         name = f"{ARTICLE}.{edition.split('/')[-1]}.pdf"
         assert (project / "_build" / "pdf" / edition / name).is_file(), edition
+        root = (project / "_build" / "html" / "index.html").read_text(encoding="utf-8")
+        assert f'href="../pdf/{edition}/{name}"' in root, edition
