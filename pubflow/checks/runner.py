@@ -19,7 +19,7 @@ from pubflow.checks.whitespace import check_whitespace
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.conversion import ScriptConverter
 from pubflow.errors import PubflowError
-from pubflow.glossary import load_glossary
+from pubflow.glossary import Glossary, load_glossary
 
 EntryCheck = Callable[[EntryContext], Iterator[Finding]]
 
@@ -38,14 +38,13 @@ CHECK_NAMES = [
 
 
 def check_catalog(
-    path: Path, locale: LocaleConfig, config: ProjectConfig, converter: ScriptConverter | None
+    path: Path, locale: LocaleConfig, config: ProjectConfig, glossary: Glossary, converter: ScriptConverter | None
 ) -> Iterator[Finding]:
     try:
         catalog = load_catalog(path)
     except PubflowError as error:
         yield Finding(path, error.line, "po-syntax", error.message)
         return
-    glossary = load_glossary(config.glossary_path, config.source_language)
     yield from check_header(path, catalog, locale)
     yield from check_duplicates(path, catalog)
     yield from check_completeness(path, catalog)
@@ -68,7 +67,7 @@ def run_checks(config: ProjectConfig, locales: list[LocaleConfig], stale: bool =
     for locale in locales:
         converter = ScriptConverter(locale, glossary) if locale.method == "opencc" else None
         for path in sorted((config.locale_dir / locale.name).rglob("*.po")):
-            findings.extend(check_catalog(path, locale, config, converter))
+            findings.extend(check_catalog(path, locale, config, glossary, converter))
     if stale:
         findings.extend(check_stale(config, locales, fresh_templates(config)))
     return findings
