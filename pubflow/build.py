@@ -17,7 +17,6 @@ from pathlib import Path
 from pubflow import sphinxrun
 from pubflow.catalog import load_catalog
 from pubflow.config import LocaleConfig, ProjectConfig
-from pubflow.errors import PubflowError
 from pubflow.fileio import write_atomic
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
@@ -33,10 +32,6 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         return not any(self.problems.values())
-
-
-class BuildFailed(PubflowError):
-    """Sphinx reported warnings or errors: the sources or catalogs need fixing."""
 
 
 def validate_catalogs(config: ProjectConfig, locales: list[LocaleConfig]) -> None:

@@ -15,7 +15,6 @@ from pathlib import Path
 import polib
 
 from pubflow.errors import PubflowError
-from pubflow.fileio import write_atomic
 
 WRAP_WIDTH = 0
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
@@ -68,11 +67,6 @@ def load_catalog(path: Path) -> polib.POFile:
 def render_catalog(catalog: polib.POFile) -> str:
     catalog.wrapwidth = WRAP_WIDTH
     return str(catalog) + "\n" if not str(catalog).endswith("\n") else str(catalog)
-
-
-def save_catalog(catalog: polib.POFile, path: Path) -> bool:
-    """Write atomically; returns False when the file already held exactly this."""
-    return write_atomic(path, render_catalog(catalog))
 
 
 def require_gettext_tool(name: str) -> str:

@@ -88,7 +88,3 @@ class ScriptConverter:
         result = masked.restore(converted)
         self._memo[text] = result
         return result
-
-    def convert_raw(self, text: str) -> str:
-        """OpenCC alone, for comparison in benchmarks and tests."""
-        return self._opencc.convert(text)

@@ -115,19 +115,10 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
 
 def plain_text(node: nodes.Element) -> str:
     """The node's text without pubflow's "not yet translated" marks."""
-    return "".join(
-        text.astext()
-        for text in node.findall(nodes.Text)
-        if not any("pubflow-mark" in getattr(a, "get", lambda *_: [])("classes", []) for a in _ancestors(text, node))
-    )
-
-
-def _ancestors(node: nodes.Node, stop: nodes.Node) -> list[nodes.Node]:
-    found = []
-    while node is not None and node is not stop:
-        node = node.parent
-        found.append(node)
-    return found
+    copy = node.deepcopy()
+    for mark in list(copy.findall(lambda n: isinstance(n, nodes.inline) and "pubflow-mark" in n["classes"])):
+        mark.parent.remove(mark)
+    return copy.astext()
 
 
 def _text_of(tree: nodes.Element, css_class: str) -> str:
