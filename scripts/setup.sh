@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(
-  gettext                      # msgmerge, msgfmt
+  python3-venv                 # ensurepip, without which python3 -m venv makes a .venv with no pip
+  gettext                      # msgmerge, msgfmt, msgcat
   texlive-xetex                # xelatex
   texlive-latex-recommended
   texlive-latex-extra          # LaTeX packages Sphinx's LaTeX writer loads
@@ -21,6 +22,7 @@ DEBIAN_PACKAGES=(
   fontconfig                   # fc-list, fc-match: pubflow finds the fonts before xelatex runs
   poppler-utils                # pdffonts, pdftotext, pdftoppm
   chromium                     # browser tests
+  libatomic1                   # Playwright's bundled node driver links against it
 )
 
 missing=()
@@ -40,9 +42,24 @@ else
 fi
 
 PYTHON="${PYTHON:-python3}"
-if [ ! -x .venv/bin/python ]; then
+# A .venv left half-made (an interrupted set-up, or one created before python3-venv was
+# installed, has no pip) or whose Python no longer runs (the system Python was upgraded
+# or removed) is rebuilt rather than failed on.
+if [ -e .venv ] && ! .venv/bin/python -c 'import pip' >/dev/null 2>&1; then
+  if [ -x .venv/bin/python ] && .venv/bin/python -c '' >/dev/null 2>&1; then
+    echo "setup: .venv has no pip (an interrupted or failed set-up); rebuilding it"
+  else
+    echo "setup: .venv's Python does not run any more; rebuilding it"
+  fi
+  rm -rf .venv
+fi
+if [ ! -e .venv ]; then
   echo "setup: creating .venv with $("$PYTHON" --version)"
-  "$PYTHON" -m venv .venv
+  if ! "$PYTHON" -m venv .venv; then
+    rm -rf .venv
+    echo "setup: error: $PYTHON -m venv failed; install Debian's python3-venv (apt-get install python3-venv) and run this again" >&2
+    exit 2
+  fi
 fi
 # opencc-python-reimplemented installs a module named opencc too; it must never share
 # this environment with the official binding.
