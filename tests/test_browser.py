@@ -10,7 +10,7 @@ from tests.conftest import ARTICLE, REPO
 SCREENSHOTS = REPO / "_build" / "screenshots"
 TITLES = {
     "zh_CN": "全国公安机关国际执法安全合作述评（上）",
-    "en": "China’s Police in International Law Enforcement and Security Cooperation: A Review (Part One)",
+    "en": "China’s police in international law enforcement and security cooperation: a review (part one)",
     "zh_TW": "全國公安機關國際執法安全合作述評（上）",
 }
 

@@ -29,9 +29,9 @@ EXPECTED = {
         "paragraph": "以合作促安全，以安全促发展。",
     },
     "en": {
-        "title": "China’s Police in International Law Enforcement",
-        "page1": ["By Cai Changchun", "Legal Daily (Legal Daily Online)", "25 September 2017, 10:15"],
-        "headings": ["Taking an active part in global security governance", "Serving the bigger picture"],
+        "title": "China’s police in international law enforcement",
+        "page1": ["By Cai Changchun", "Source: Legal Daily, via Legal Daily Online", "25 September 2017, 10:15"],
+        "headings": ["Taking an active part in global security governance", "Stronger protection of China’s overseas interests"],
         "paragraph": "Cooperation for security; security for development.",
     },
     "zh_TW": {
