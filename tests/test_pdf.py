@@ -31,7 +31,7 @@ EXPECTED = {
     "en": {
         "title": "China’s police in international law enforcement",
         "page1": ["By Cai Changchun", "Source: Legal Daily, via Legal Daily Online", "25 September 2017, 10:15"],
-        "headings": ["Taking an active part in global security governance", "Stronger protection of China’s overseas interests"],
+        "headings": ["Taking an active part in global security governance", "Stronger protection of China’s overseas"],
         "paragraph": "Cooperation for security; security for development.",
     },
     "zh_TW": {
