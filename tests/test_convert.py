@@ -35,6 +35,14 @@ GLOSSARY_FIXES = [
     ("驻外警务联络官积极加强和驻在国沟通联系", "溝通聯絡", "溝通聯繫"),
     ("欧洲的波黑、科索沃、塞浦路斯", "波黑", "波赫"),
     ("被誉为“一道独特的风景线”的中意警方联合巡逻", "中意警方", "中義警方"),
+    # Taiwan writes Laos 寮國, so the four Mekong countries are 中寮緬泰 (the long mechanism name too).
+    ("在中国的倡导下，2011年10月31日，中老缅泰四国联合发表", "中老緬泰", "中寮緬泰"),
+    ("中老缅泰湄公河流域执法实施近6年来", "中老緬泰", "中寮緬泰"),
+    # Europol as Taiwan media name it.
+    ("中国-东盟、欧洲警察署等国际和区域性执法合作组织", "歐洲警察署", "歐洲刑警組織"),
+    # 渠道 as a channel of cooperation is 管道 in Taiwan; both of the article's 渠道 have that sense.
+    ("我国每年利用国际刑警组织渠道，与外国警方相互求查案件约3000起", "組織渠道", "組織管道"),
+    ("对外充分利用双边执法合作机制和警务联络官等资源渠道", "資源渠道", "資源管道"),
 ]
 
 
@@ -166,3 +174,11 @@ def test_a_second_run_changes_nothing_and_converts_nothing(project: Path) -> Non
     (project / "_build" / "cache" / "convert.json").unlink()
     third = convert_catalogs(config, config.targets)
     assert not third.written
+
+
+def test_every_channel_of_the_article_is_taiwans_guandao() -> None:
+    # Each 渠道 of the article is a channel of cooperation (INTERPOL's, liaison officers'), none a ditch.
+    messages = shipped_messages()
+    channels = [msgid for msgid in messages if "渠道" in msgid]
+    assert len(channels) == 2
+    assert all("渠道" not in messages[msgid] and "管道" in messages[msgid] for msgid in channels)
