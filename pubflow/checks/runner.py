@@ -10,6 +10,7 @@ from pubflow.checks.catalog_level import check_completeness, check_duplicates, c
 from pubflow.checks.converted import make_check_converted
 from pubflow.checks.markup import check_markup
 from pubflow.checks.model import EntryContext, Finding
+from pubflow.checks.notes import CHECK_NOTE, CHECK_STALE, check_notes
 from pubflow.checks.numbers import check_numbers
 from pubflow.checks.script import check_script
 from pubflow.checks.security import check_security
@@ -34,6 +35,7 @@ ENTRY_CHECKS: dict[str, EntryCheck] = {
 }
 CHECK_NAMES = [
     "po-syntax", "header", "duplicate", *ENTRY_CHECKS, "converted", "untranslated", "fuzzy", "stale", "engine",
+    CHECK_NOTE, CHECK_STALE,
 ]  # fmt: skip
 
 
@@ -68,6 +70,7 @@ def run_checks(config: ProjectConfig, locales: list[LocaleConfig], stale: bool =
         converter = ScriptConverter(locale, glossary) if locale.method == "opencc" else None
         for path in sorted((config.locale_dir / locale.name).rglob("*.po")):
             findings.extend(check_catalog(path, locale, config, glossary, converter))
+        findings.extend(check_notes(config, locale))
     if stale:
         findings.extend(check_stale(config, locales, fresh_templates(config)))
     return findings
