@@ -5,6 +5,7 @@
 - :mod:`.status`: marks on untranslated and outdated paragraphs, the translation-status table;
 - :mod:`.bilingual`: the parallel edition, each unit beside its translation;
 - :mod:`.latex`: PDF editions: fonts per edition, a title page from the translated article;
+- :mod:`.notes`: editor's and translator's notes, numbered after their message or at the start;
 - the ``pubflow`` HTML theme, which presents a document as a published article.
 """
 
@@ -17,7 +18,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from pubflow import __version__
-from pubflow.sphinxext import bilingual, editions, latex, search, status
+from pubflow.sphinxext import bilingual, editions, latex, notes, search, status
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -43,6 +44,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     latex.setup(app)
     status.setup(app)
     bilingual.setup(app)
+    notes.setup(app)
     return {
         "version": __version__,
         "env_version": code_version(),

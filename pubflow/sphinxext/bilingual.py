@@ -105,7 +105,8 @@ class BilingualPairs(SphinxTransform):
                     if is_document_title:
                         title_meta["title"] = [(t, lang) for t, _, lang in texts]
                     else:
-                        node.parent.insert(node.parent.index(node) + 1, self.make_pair("heading", node, texts, locales))
+                        heading = self.make_pair("heading", node, texts, locales, msgid)
+                        node.parent.insert(node.parent.index(node) + 1, heading)
                     continue
                 node.children = []
                 for (text, state, lang), loc in zip(texts, locales, strict=True):
@@ -128,7 +129,7 @@ class BilingualPairs(SphinxTransform):
             kind = KINDS.get(classes[0], "paragraph") if classes else "paragraph"
             if isinstance(node.parent, nodes.list_item):
                 kind = "list-item"
-            node.replace_self(self.make_pair(kind, node, texts, locales))
+            node.replace_self(self.make_pair(kind, node, texts, locales, msgid))
         if latex and "title" in title_meta:
             self.add_latex_frame(title_meta, locales)
 
@@ -143,11 +144,20 @@ class BilingualPairs(SphinxTransform):
         return [nodes.Text(text)]
 
     def make_pair(
-        self, kind: str, node: nodes.Element, texts: list[tuple[str, str, str]], locales: tuple[LocaleConfig, ...]
+        self,
+        kind: str,
+        node: nodes.Element,
+        texts: list[tuple[str, str, str]],
+        locales: tuple[LocaleConfig, ...],
+        msgid: str,
     ) -> pair:
         states = [state for _, state, _ in texts]
+        # The msgid stays on the pair: the notes of each column are attached by it (see notes.py).
         unit = pair(
-            "", kind=kind, classes=["pubflow-pair", f"pubflow-unit-{kind}", *[s for s in states if s != "ok"][:1]]
+            "",
+            kind=kind,
+            msgid=msgid,
+            classes=["pubflow-pair", f"pubflow-unit-{kind}", *[s for s in states if s != "ok"][:1]],
         )
         for (text, state, lang), loc in zip(texts, locales, strict=True):
             column = cell("", lang=lang, locale=loc.name, classes=["pubflow-cell", *self.state_class(state)])
