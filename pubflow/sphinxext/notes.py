@@ -34,6 +34,7 @@ from sphinx.util import logging
 from sphinx.util.nodes import extract_messages
 
 from pubflow.config import LocaleConfig
+from pubflow.errors import PubflowError
 from pubflow.notes import Message, Note, load_resolved, notes_files
 from pubflow.sphinxext.bilingual import bilingual_locales, cell, cell_inline, pair
 from pubflow.sphinxext.editions import project_config
@@ -86,10 +87,15 @@ class AddNotes(SphinxTransform):
         project = project_config(self.app)
         units = list(self.units())
         messages = [Message(msgid) for _, msgid in units]
-        notes = {
-            loc.name: [r for r in load_resolved(project, loc.name, self.env.docname, messages) if r.fresh]
-            for loc in locales
-        }
+        try:
+            notes = {
+                loc.name: [r for r in load_resolved(project, loc.name, self.env.docname, messages) if r.fresh]
+                for loc in locales
+            }
+        except PubflowError as error:
+            where = f"{error.path}:{error.line}" if error.line else str(error.path)
+            logger.warning("%s (run pubflow check)", error.message, location=where)
+            return
         if not any(notes.values()):
             return
         self.latex = self.app.builder.format == "latex"

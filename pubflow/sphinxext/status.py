@@ -5,7 +5,8 @@
   ``pubflow-fuzzy``, with a visible label, instead of silently appearing in
   the source language.
 - The ``pubflow-translation-status`` directive becomes a table with the
-  numbers of ``pubflow coverage``, per locale and per document.
+  numbers of ``pubflow coverage``, per locale and per document, and the
+  edition's notes (published, and held back as stale; see :mod:`pubflow.notes`).
 
 The labels come from the extension's own gettext catalog (``pubflow``), as
 Sphinx's own labels come from ``sphinx``.
@@ -30,6 +31,7 @@ from sphinx.util.nodes import extract_messages
 
 from pubflow.coverage import project_coverage
 from pubflow.errors import PubflowError
+from pubflow.notes import NoteCount, count_notes
 from pubflow.sphinxext.editions import project_config
 
 CATALOG = "pubflow"
@@ -109,10 +111,16 @@ def _row(cells: list[str], header: bool = False) -> nodes.row:
     return row
 
 
+def document_name(catalog_path: str) -> str:
+    """docs/sub/doc.rst's name from its catalog's path (locale/<lang>/LC_MESSAGES/sub/doc.po)."""
+    _folder, marker, rest = catalog_path.replace("\\", "/").partition("LC_MESSAGES/")
+    return str(Path(rest).with_suffix("")) if marker else Path(catalog_path).stem
+
+
 def build_table(app: Sphinx) -> nodes.table:
     project = project_config(app)
     labels = [_("Locale"), _("Document"), _("Messages"), _("Translated"), _("Fuzzy"), _("Untranslated"),
-              _("Obsolete"), _("Messages %"), _("Text %")]  # fmt: skip
+              _("Obsolete"), _("Messages %"), _("Text %"), _("Notes"), _("Stale notes")]  # fmt: skip
     table = nodes.table(classes=["pubflow-status"])
     group = nodes.tgroup(cols=len(labels))
     table += group
@@ -123,12 +131,18 @@ def build_table(app: Sphinx) -> nodes.table:
     group += head
     body = nodes.tbody()
     for locale in project_coverage(project):
+        documents = [document_name(c.path) for c in locale.catalogs]
+        counts = {document: count_notes(project, locale.locale, document) for document in documents}
         for catalog in [*locale.catalogs, locale.total]:
-            name = _("All documents") if catalog.path == "(all)" else Path(catalog.path).stem
+            if catalog.path == "(all)":
+                name = _("All documents")
+                notes = NoteCount(sum(n.notes for n in counts.values()), sum(n.stale for n in counts.values()))
+            else:
+                name = document_name(catalog.path)
+                notes = counts[name]
             values = [str(getattr(catalog, c)) for c in COLUMNS]
-            body += _row(
-                [locale.locale, name, *values, f"{catalog.percent_messages:.2f}", f"{catalog.percent_source:.2f}"]
-            )
+            percents = [f"{catalog.percent_messages:.2f}", f"{catalog.percent_source:.2f}"]
+            body += _row([locale.locale, name, *values, *percents, str(notes.notes), str(notes.stale)])
     group += body
     return table
 
