@@ -17,15 +17,20 @@ PAIRS = [("zh_CN", "en", "zh-CN", "en"), ("zh_TW", "en", "zh-TW", "en")]
 
 
 class Pairs(HTMLParser):
-    """Every pubflow-pair's cells as (lang, classes, text)."""
+    """Every pubflow-pair's cells as (lang, classes, text, mark, note markers); the notes' own pairs apart."""
+
+    NOTE_UNITS = frozenset({"pubflow-unit-note", "pubflow-unit-notes"})
 
     def __init__(self) -> None:
         super().__init__()
         self.pairs: list[list[dict[str, str]]] = []
         self.titles: list[list[dict[str, str]]] = []
+        self.note_pairs: list[list[dict[str, str]]] = []
+        self._unit: list[dict[str, str]] = []
         self._cell: dict[str, str] | None = None
         self._depth = 0
         self._in_mark = 0
+        self._in_note_ref = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
@@ -34,29 +39,33 @@ class Pairs(HTMLParser):
             self._depth += 1
             if "pubflow-mark" in classes:
                 self._in_mark = self._depth
+            if "pubflow-note-ref" in classes:
+                self._in_note_ref = self._depth
             return
-        if "pubflow-pair" in classes:
-            self.pairs.append([])
-        elif "pubflow-pair-title" in classes:
-            self.titles.append([])
+        if "pubflow-pair" in classes or "pubflow-pair-title" in classes:
+            self._unit = []
+            units = self.titles if "pubflow-pair-title" in classes else self.pairs
+            (self.note_pairs if self.NOTE_UNITS & set(classes) else units).append(self._unit)
         elif "pubflow-cell" in classes:
-            self._cell = {"lang": a.get("lang", ""), "classes": " ".join(classes), "text": "", "mark": ""}
+            self._cell = {"lang": a.get("lang", ""), "classes": " ".join(classes), "text": "", "mark": "", "notes": ""}
             self._depth = 1
-            target = self.titles if tag == "span" else self.pairs
-            target[-1].append(self._cell)
+            self._unit.append(self._cell)
 
     def handle_endtag(self, tag: str) -> None:
         if self._cell is None:
             return
         if self._in_mark == self._depth:
             self._in_mark = 0
+        if self._in_note_ref == self._depth:
+            self._in_note_ref = 0
         self._depth -= 1
         if self._depth == 0:
             self._cell = None
 
     def handle_data(self, data: str) -> None:
         if self._cell is not None:
-            self._cell["mark" if self._in_mark else "text"] += data.strip("\n")
+            field = "notes" if self._in_note_ref else "mark" if self._in_mark else "text"
+            self._cell[field] += data.strip("\n")
 
 
 def parse(path: Path) -> Pairs:
@@ -181,3 +190,29 @@ def test_each_pdf_column_is_set_in_its_languages_font(bilingual_site: Path) -> N
                 if any(chr(c[0]) in "Cooperation" for c in span["chars"])
             }
         assert any(font.endswith("NotoSerif-Regular") for font in fonts), fonts
+
+
+def test_each_columns_notes_stay_in_its_column(bilingual_site: Path) -> None:
+    # en has three notes; zh_TW the same three and one at the start; zh_CN, the source, none.
+    for first, lang, first_notes in [("zh_CN", "zh-CN", 0), ("zh_TW", "zh-TW", 3)]:
+        page = bilingual_site / "html" / "bilingual" / f"{first}-en" / f"{ARTICLE}.html"
+        parsed = parse(page)
+        marked = [(a, b) for a, b in parsed.pairs if a["notes"] or b["notes"]]
+        english = catalog(REPO, "en")
+        noted = [english[m] for m in english if any(p in m for p in ("南太平洋国家东帝汶", "以身殉职", "糯康及其他"))]
+        assert [b["text"] for _, b in marked] == noted
+        assert all(b["notes"] for _, b in marked)
+        assert sum(1 for a, _ in marked if a["notes"]) == first_notes
+        *start, notes = parsed.note_pairs
+        assert [c["lang"] for c in notes] == [lang, "en"]
+        assert notes[1]["text"].startswith("Notes") and notes[1]["text"].count("Editor's note:") == 3
+        if first == "zh_TW":
+            assert notes[0]["text"].startswith("註釋") and notes[0]["text"].count("編按：") == 3
+            assert len(start) == 1 and "中華人民共和國" in start[0][0]["text"] and start[0][1]["text"] == ""
+        else:
+            assert notes[0]["text"] == "" and not start
+        pdf = bilingual_site / "pdf" / "bilingual" / f"{first}-en" / f"{ARTICLE}.{first}-en.pdf"
+        with pymupdf.open(pdf) as document:
+            text = "".join("".join(p.get_text().split()) for p in document)
+        assert text.count("Editor’snote:") == 3
+        assert text.count("編按：") == (4 if first == "zh_TW" else 0)
