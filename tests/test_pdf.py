@@ -167,3 +167,26 @@ def test_missing_tex_or_font_is_one_line_naming_the_package(project: Path, tmp_p
         in result.stderr
     )
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_notes_are_footnotes_of_their_own_edition_only(pdfs: dict[str, Path]) -> None:
+    pages = {}
+    for locale in LOCALES:
+        with pymupdf.open(pdfs[locale]) as document:
+            pages[locale] = [flat(page.get_text()) for page in document]
+    assert sum(p.count("Editor’snote:") for p in pages["en"]) == 3
+    assert sum(p.count("編按：") for p in pages["zh_TW"]) == 4
+    assert not any("编者按" in p or "Editor" in p for p in pages["zh_CN"])
+    # The point-of-view note opens the zh_TW article; every other note is at the foot of its marker's page.
+    _running_head, body = pages["zh_TW"][1].split("來源：法制日報——法制網", 1)
+    assert body.startswith("編按：本文原載中國大陸《法制日報》")
+    for locale, passage, note in [
+        ("zh_TW", "南太平洋国家东帝汶", "原文稱東帝汶為"),
+        ("zh_TW", "8名中国维和警察以身殉职", "原文易使人以為"),
+        ("en", "南太平洋国家东帝汶", "ThesourcecallsTimor-Leste"),
+        ("en", "糯康及其他5名骨干成员", "Thesourcedatesthearrest"),
+    ]:
+        catalog = polib.pofile(str(REPO / "locale" / locale / "LC_MESSAGES" / f"{ARTICLE}.po"))
+        ending = flat(next(e.msgstr for e in catalog if passage in e.msgid))[-12:]
+        page = next(p for p in pages[locale] if ending in p)
+        assert note in page and page.index(note) > page.index(ending), (locale, note)
