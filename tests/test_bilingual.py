@@ -114,6 +114,8 @@ def test_the_root_index_and_the_switcher_link_the_parallel_editions(bilingual_si
 
 
 def test_gaps_are_marked_never_silent(project: Path) -> None:
+    # Built once before the catalog changes: the next build must see the change (the catalog is a dependency).
+    assert run_pubflow("build", "--bilingual", "zh_CN:en", cwd=project).returncode == 0
     path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
     po = polib.pofile(str(path), wrapwidth=0)
     po.find("以合作促安全，以安全促发展。").msgstr = ""

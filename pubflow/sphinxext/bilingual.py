@@ -94,6 +94,12 @@ class BilingualPairs(SphinxTransform):
             return
         latex = self.app.builder.format == "latex"
         docname = self.env.docname
+        project = project_config(self.app)
+        for loc in locales:
+            # Sphinx does not translate here, so it would not see a changed catalog: make it a dependency.
+            path = project.locale_dir / loc.name / "LC_MESSAGES" / f"{docname}.po"
+            if path.is_file():
+                self.env.note_dependency(str(path))
         title_meta: dict[str, list[tuple[str, str]]] = {}
         for node, msgid in list(extract_messages(self.document)):
             texts = [translation(self.app, loc, docname, msgid) for loc in locales]
