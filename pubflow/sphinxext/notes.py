@@ -88,8 +88,11 @@ class AddNotes(SphinxTransform):
         units = list(self.units())
         messages = [Message(msgid) for _, msgid in units]
         try:
+            # Only the editions pubflow checks carry notes: the source edition is the original as published.
             notes = {
                 loc.name: [r for r in load_resolved(project, loc.name, self.env.docname, messages) if r.fresh]
+                if loc.method != "source"
+                else []
                 for loc in locales
             }
         except PubflowError as error:
