@@ -207,7 +207,7 @@ def test_each_columns_notes_stay_in_its_column(bilingual_site: Path) -> None:
         assert sum(1 for a, _ in marked if a["notes"]) == first_notes
         *start, notes = parsed.note_pairs
         assert [c["lang"] for c in notes] == [lang, "en"]
-        assert notes[1]["text"].startswith("Notes") and notes[1]["text"].count("Editor's note:") == 3
+        assert notes[1]["text"].startswith("Notes") and notes[1]["text"].count("Editor’s note:") == 3
         if first == "zh_TW":
             assert notes[0]["text"].startswith("註釋") and notes[0]["text"].count("編按：") == 3
             assert len(start) == 1 and "中華人民共和國" in start[0][0]["text"] and start[0][1]["text"] == ""

@@ -53,13 +53,22 @@ def test_a_changed_source_turns_its_note_stale_and_unpublished(project: Path) ->
     ]
     # A stale note is held back, as a fuzzy translation is; the others keep their order and numbers.
     # Notes of the source edition, which pubflow does not check, are never published.
+    # A translator's note, added after the others in the file, is numbered in the document's order.
+    translator_note = (
+        '\n[[note]]\nmessage = "以合作促安全，以安全促发展。"\n'
+        f'source-hash = "{source_hash("以合作促安全，以安全促发展。")}"\nby = "translator"\n'
+        'text = "A four-character parallel in the source."\n'
+    )
+    notes.write_text(notes.read_text("utf-8") + translator_note, "utf-8")
     source_notes = notes_file(project, "zh_CN")
     source_notes.parent.mkdir(parents=True)
     source_notes.write_text(notes.read_text("utf-8"), "utf-8")
     run_pubflow("build", "--locale", "en", "--locale", "zh_CN", cwd=project, check=True)
     page = (project / "_build" / "html" / "en" / f"{ARTICLE}.html").read_text(encoding="utf-8")
     assert "Timor-Leste a South Pacific nation. It lies" not in page
-    assert re.findall(r'id="pubflow-note-en-(\d)"', page) == ["1", "2"]
+    assert re.findall(r'id="pubflow-note-en-(\d)"', page) == ["1", "2", "3"]
+    first_note = page.split('id="pubflow-note-en-1"')[1].split('id="pubflow-note-en-2"')[0]
+    assert "<strong>Translator’s note:</strong> A four-character parallel" in first_note
     assert "pubflow-note" not in (project / "_build" / "html" / "zh_CN" / f"{ARTICLE}.html").read_text("utf-8")
     # Read against the new source and confirmed with its hash, it is current again.
     notes.write_text(notes.read_text("utf-8").replace("f207d4299f04", new_hash), "utf-8")
@@ -139,7 +148,7 @@ def test_each_edition_shows_its_own_notes(built_site: Path) -> None:
     notes = english[english.index('<div class="pubflow-notes') :]
     assert notes.startswith('<div class="pubflow-notes docutils container">\n<p class="rubric">Notes</p>')
     assert re.findall(r'id="pubflow-note-en-(\d)"', notes) == ["1", "2", "3"]
-    assert "<strong>Editor's note:</strong> The source calls Timor-Leste" in notes
+    assert "<strong>Editor’s note:</strong> The source calls Timor-Leste" in notes
     # zh_TW: the point-of-view note at the start, after the byline and before the first paragraph.
     byline = traditional.index("pubflow-byline")
     start = traditional.index('<div class="pubflow-note-start')

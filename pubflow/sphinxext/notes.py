@@ -43,7 +43,7 @@ from pubflow.sphinxext.status import CATALOG, is_document_title
 logger = logging.getLogger(__name__)
 MSGID = "pubflow_msgid"
 BYLINE_CLASSES = {"pubflow-subtitle", "pubflow-byline", "pubflow-author", "pubflow-source", "pubflow-date"}
-LABELS = {"editor": "Editor's note:", "translator": "Translator's note:"}
+LABELS = {"editor": "Editor’s note:", "translator": "Translator’s note:"}
 NOTES_HEADING = "Notes"
 
 
