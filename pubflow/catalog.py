@@ -1,8 +1,11 @@
 """The catalog model: polib's POFile, read and written the way every stage needs.
 
-Catalogs are written unwrapped (``wrapwidth=0``), the same as ``msgmerge
---no-wrap``, so that the merge (gettext) and the conversion (polib) never
-re-flow each other's lines and a catalog only changes where a message does.
+A stage that changes a catalog rewrites only the entries that changed
+(:class:`CatalogLayout`): every other entry keeps the lines the last tool gave
+it, whether msgcat, Poedit, Weblate, Babel or polib wrapped them. Changed
+entries are rendered at the project's ``wrap-width`` (default 0: unwrapped,
+the same as ``msgmerge --no-wrap``); ``pubflow format`` lays a whole catalog
+out that way.
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
 
 from pubflow.errors import PubflowError
+from pubflow.fileio import write_atomic
 
 WRAP_WIDTH = 0
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
@@ -64,9 +69,155 @@ def load_catalog(path: Path) -> polib.POFile:
         raise PubflowError(f".po syntax: {reason}; fix it in a text editor or Poedit", path, syntax_line) from None
 
 
-def render_catalog(catalog: polib.POFile) -> str:
-    catalog.wrapwidth = WRAP_WIDTH
-    return str(catalog) + "\n" if not str(catalog).endswith("\n") else str(catalog)
+def render_catalog(catalog: polib.POFile, wrap_width: int = WRAP_WIDTH) -> str:
+    """The whole catalog in pubflow's own layout: polib's, at ``wrap_width`` (0: unwrapped)."""
+    catalog.wrapwidth = wrap_width
+    text = str(catalog)
+    return text if text.endswith("\n") else text + "\n"
+
+
+@dataclass
+class FormatResult:
+    changed: list[Path] = field(default_factory=list)
+    kept: int = 0
+
+
+def off_format(path: Path, wrap_width: int) -> bool:
+    """Whether the catalog's text differs from pubflow's layout at ``wrap_width``."""
+    catalog = load_catalog(path)
+    return render_catalog(catalog, wrap_width) != path.read_text(encoding="utf-8")
+
+
+def format_catalogs(paths: list[Path], wrap_width: int, check_only: bool = False) -> FormatResult:
+    """Rewrite catalogs in pubflow's layout; only line breaks change, never a message."""
+    result = FormatResult()
+    for path in paths:
+        text = render_catalog(load_catalog(path), wrap_width)
+        if text == path.read_text(encoding="utf-8"):
+            result.kept += 1
+            continue
+        if not check_only:
+            write_atomic(path, text)
+        result.changed.append(path)
+    return result
+
+
+# -- writing back only what changed ----------------------------------------------------------
+
+_HEADER = ("header",)
+# Header fields that change without any message changing (msgmerge copies the template's date).
+_VOLATILE_HEADER_FIELDS = {"POT-Creation-Date"}
+
+
+def _entry_key(entry: polib.POEntry) -> tuple[object, ...]:
+    return ("obsolete" if entry.obsolete else "live", entry.msgctxt, entry.msgid)
+
+
+def _entry_content(entry: polib.POEntry) -> tuple[object, ...]:
+    """Everything an entry says, independent of how its lines were wrapped."""
+    return (
+        entry.obsolete, entry.msgctxt, entry.msgid, entry.msgid_plural, entry.msgstr,
+        tuple(sorted(entry.msgstr_plural.items())), tuple(entry.flags), entry.tcomment or "",
+        entry.comment or "", tuple(entry.occurrences) if not entry.obsolete else (),
+        entry.previous_msgctxt, entry.previous_msgid, entry.previous_msgid_plural,
+    )  # fmt: skip
+
+
+def _header_content(catalog: polib.POFile) -> tuple[object, ...]:
+    fields = tuple((k, v) for k, v in catalog.metadata.items() if k not in _VOLATILE_HEADER_FIELDS)
+    return (catalog.header or "", fields, bool(catalog.metadata_is_fuzzy))
+
+
+def _blocks(text: str) -> list[tuple[int, int, str]]:
+    """Runs of non-blank lines: (first line, last line, text), lines counted from 1."""
+    blocks: list[tuple[int, int, str]] = []
+    current: list[str] = []
+    start = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line)
+        elif current:
+            blocks.append((start, number - 1, "\n".join(current)))
+            current = []
+    if current:
+        blocks.append((start, start + len(current) - 1, "\n".join(current)))
+    return blocks
+
+
+class CatalogLayout:
+    """A catalog file's text as it was read: each entry's own lines and what they said.
+
+    Whatever tool wrote the file (msgcat at 79 columns, translate-toolkit at 77,
+    Babel at 76, polib at 78, unwrapped), :meth:`splice` writes an entry whose
+    content did not change with its original lines, and renders only changed or
+    new entries. A file where nothing changed comes back byte for byte. This is
+    more robust than reproducing each tool's wrapping, which differ in how they
+    count CJK columns and where they break.
+    """
+
+    def __init__(self, text: str, catalog: polib.POFile):
+        self.text = text
+        self.order: list[tuple[object, ...]] = []
+        self.blocks: dict[tuple[object, ...], str] = {}
+        self.content: dict[tuple[object, ...], tuple[object, ...]] = {}
+        self.usable = self._map(catalog)
+
+    def _map(self, catalog: polib.POFile) -> bool:
+        blocks = _blocks(self.text)
+        owner: dict[int, tuple[object, ...]] = {}
+        for entry in catalog:
+            key = _entry_key(entry)
+            if key in self.content or entry.linenum is None:
+                return False  # duplicates or no line numbers: render everything
+            index = next((i for i, (first, last, _) in enumerate(blocks) if first <= entry.linenum <= last), None)
+            if index is None or index in owner:
+                return False
+            owner[index] = key
+            self.content[key] = _entry_content(entry)
+        for index, (_, _, block) in enumerate(blocks):
+            if index in owner:
+                key = owner[index]
+            elif index == 0 and (catalog.metadata or catalog.header):
+                key = _HEADER
+                self.content[key] = _header_content(catalog)
+            else:
+                return False  # a block that is no entry: do not guess
+            self.order.append(key)
+            self.blocks[key] = block
+        return True
+
+    def splice(self, catalog: polib.POFile, wrap_width: int = WRAP_WIDTH) -> str:
+        """``catalog`` as text: unchanged entries keep their lines, changed ones are rendered."""
+        if not self.usable:
+            return render_catalog(catalog, wrap_width)
+        parts: list[str] = []
+        order: list[tuple[object, ...]] = []
+        if catalog.metadata or catalog.header:
+            order.append(_HEADER)
+            if self.content.get(_HEADER) == _header_content(catalog):
+                parts.append(self.blocks[_HEADER])
+            else:
+                parts.append(_render_header(catalog, wrap_width))
+        for entry in catalog:
+            key = _entry_key(entry)
+            order.append(key)
+            if self.content.get(key) == _entry_content(entry):
+                parts.append(self.blocks[key])
+            else:
+                parts.append(entry.__unicode__(wrap_width).rstrip("\n"))
+        if order == self.order and all(self.blocks.get(k) == p for k, p in zip(order, parts, strict=True)):
+            return self.text  # nothing changed: not even the blank lines or the last newline
+        return "\n\n".join(parts) + "\n"
+
+
+def _render_header(catalog: polib.POFile, wrap_width: int) -> str:
+    header = polib.POFile(wrapwidth=wrap_width)
+    header.header = catalog.header
+    header.metadata = dict(catalog.metadata)
+    header.metadata_is_fuzzy = catalog.metadata_is_fuzzy
+    return str(header).rstrip("\n")
 
 
 def require_gettext_tool(name: str) -> str:

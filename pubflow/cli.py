@@ -71,9 +71,14 @@ def cmd_extract(args: argparse.Namespace, config: ProjectConfig, report: Reporte
 
 
 def cmd_update(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
+    from pubflow.extract import templates_out_of_date
     from pubflow.update import update_catalogs
 
     locales = config.select(args.locale)
+    stale = templates_out_of_date(config)
+    if stale and not getattr(args, "no_extract", False):
+        report(f"{stale}: extracting first")
+        cmd_extract(args, config, report)
     result = update_catalogs(config, locales)
     for path in result.created:
         report(f"created {_rel(path)}")
@@ -82,7 +87,16 @@ def cmd_update(args: argparse.Namespace, config: ProjectConfig, report: Reporter
     report(f"{len(result.unchanged)} catalog(s) unchanged")
     for path in result.orphaned:
         report(f"warning: {_rel(path)} has no source document; delete it or restore its .rst")
+    _report_unrecorded(result.unrecorded, report)
     return EXIT_OK
+
+
+def _report_unrecorded(paths: list[Path], report: Reporter) -> None:
+    for path in paths:
+        report(
+            f"warning: {_rel(path)} had no review record: which messages are machine output cannot be told, "
+            "so every translated message counts as a person's (recorded now)"
+        )
 
 
 def cmd_convert(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
@@ -97,10 +111,26 @@ def cmd_convert(args: argparse.Namespace, config: ProjectConfig, report: Reporte
         report(f"wrote {_rel(path)}")
     report(
         f"{result.converted} converted, {result.reconverted} re-converted, "
-        f"{result.reviewed_kept} reviewed kept, {result.adopted} edited by hand (flag removed), "
+        f"{result.reviewed_kept} kept as a person's, {result.adopted} of them machine output a person has edited "
+        "or approved since, "
         f"{len(result.skipped)} catalog(s) unchanged since the last run"
     )
+    _report_unrecorded(result.unrecorded, report)
     return EXIT_OK
+
+
+def cmd_format(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
+    from pubflow.catalog import format_catalogs
+
+    width = args.wrap_width if args.wrap_width is not None else config.wrap_width
+    paths = [p for loc in config.select(args.locale) for p in sorted((config.locale_dir / loc.name).rglob("*.po"))]
+    result = format_catalogs(paths, width, check_only=args.check)
+    layout = f"wrapped at {width} columns" if width else "unwrapped"
+    for path in result.changed:
+        report(f"{'would rewrite' if args.check else 'rewrote'} {_rel(path)} ({layout})")
+    done = "off format" if args.check else "rewritten"
+    report(f"{len(result.changed)} catalog(s) {done}, {result.kept} already {layout}")
+    return EXIT_FAILED if args.check and result.changed else EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
@@ -275,6 +305,22 @@ def build_parser() -> argparse.ArgumentParser:
         "pubflow update --locale en",
     )
     add_locale_option(p)
+    p.add_argument(
+        "--no-extract", action="store_true", help="refuse, rather than extract first, when the templates are stale"
+    )
+
+    p = add_verb(
+        verbs,
+        "format",
+        cmd_format,
+        "rewrite catalogs in the project's layout (wrap-width in [tool.pubflow])",
+        "Rewrite every catalog of the chosen locales at the configured wrap-width (0: unwrapped, as "
+        "msgmerge --no-wrap; 79 as powrap). Only the layout changes: no message, comment, flag or order.",
+        "pubflow format --locale en;  pubflow format --check",
+    )
+    add_locale_option(p)
+    p.add_argument("--wrap-width", type=int, metavar="N", help="columns (default: wrap-width in [tool.pubflow])")
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 when a catalog is off format")
 
     p = add_verb(
         verbs,

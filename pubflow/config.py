@@ -48,6 +48,10 @@ class ProjectConfig:
     glossary_path: Path
     locales: dict[str, LocaleConfig]
     bilingual: list[tuple[str, str]] = field(default_factory=list)
+    #: Column at which catalogs are written (0: unwrapped, as msgmerge --no-wrap); 79 is powrap's.
+    wrap_width: int = 0
+    #: Whether ``pubflow check`` fails on a catalog not laid out at ``wrap_width`` (see ``pubflow format``).
+    strict_format: bool = False
 
     @property
     def source(self) -> LocaleConfig:
@@ -126,7 +130,24 @@ def load_config(root: Path | None = None) -> ProjectConfig:
         output_dir=root / table.get("output", "_build"),
         glossary_path=root / table.get("glossary", "glossary.csv"),
         locales=locales,
+        wrap_width=_wrap_width(table.get("wrap-width", 0), path),
+        strict_format=_strict_format(table.get("strict-format", False), path),
     )
+
+
+def _wrap_width(value: object, path: Path) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise PubflowError(
+            f"[tool.pubflow] wrap-width = {value!r}; expected a whole number of columns (0: do not wrap; 79 as powrap)",
+            path,
+        )
+    return value
+
+
+def _strict_format(value: object, path: Path) -> bool:
+    if not isinstance(value, bool):
+        raise PubflowError(f"[tool.pubflow] strict-format = {value!r}; expected true or false", path)
+    return value
 
 
 def _locale_from_table(name: str, spec: dict, source_language: str, path: Path) -> LocaleConfig:
