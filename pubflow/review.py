@@ -13,11 +13,15 @@ from (``opencc``, ``memory``, ``mt`` …), the signature of the engine and rules
 that made it, the SHA-256 of the exact msgstr pubflow wrote, and the
 ``pubflow-skip-*`` checks silenced for it.
 
-The rule: a message whose msgstr is the one recorded as machine output is
-machine output (a later stage may replace it); any other translated message is
-a person's, and no stage ever rewrites it, whatever changed since (glossary,
-engine, rules). A catalog without a record cannot be told apart: every
-message counts as a person's, and the stages say so.
+The rule: a message whose msgstr is the one recorded as machine output, and
+which still carries the note, is machine output (a later stage may replace
+it); any other translated message is a person's, and no stage ever rewrites
+it, whatever changed since (glossary, engine, rules). A reviewer makes machine
+output theirs by editing it, or approves it unchanged by deleting the note.
+Every tool tried keeps ``# `` comments; one that dropped them would only turn
+machine output into a person's, which loses nothing. A catalog without a
+record cannot be told apart: every message counts as a person's, and the
+stages say so.
 """
 
 from __future__ import annotations
@@ -171,7 +175,7 @@ def state_of(entry: polib.POEntry, record: ReviewRecord) -> State:
     if not text.strip("\x00"):
         return State.UNTRANSLATED
     message = record.get(entry)
-    if message and message.machine and message.machine.digest == digest(text):
+    if message and message.machine and message.machine.digest == digest(text) and has_note(entry):
         return State.MACHINE
     return State.PERSON if record.existed else State.UNKNOWN
 

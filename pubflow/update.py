@@ -105,8 +105,9 @@ def carry_flags(old: polib.POFile, merged: polib.POFile) -> bool:
             key = (entry.previous_msgctxt, entry.previous_msgid)
         old_flags = before.get(key, [])
         own = _own_flags_of(old_flags)
-        # The old order for flags the entry still has, then msgmerge's new ones.
-        flags = [f for f in old_flags if f in entry.flags or f in own]
+        # A new fuzzy flag first, as gettext writes it; then the old order; then msgmerge's other new flags.
+        flags = ["fuzzy"] if "fuzzy" in entry.flags and "fuzzy" not in old_flags else []
+        flags += [f for f in old_flags if f in entry.flags or f in own]
         flags += [f for f in entry.flags if f not in flags]
         if flags != entry.flags:
             entry.flags = flags
