@@ -8,8 +8,8 @@ import opencc
 import polib
 import pytest
 
-from pubflow.config import load_config
 from pubflow import review
+from pubflow.config import load_config
 from pubflow.convert import convert_catalogs
 from pubflow.masking import mask
 from tests.conftest import ARTICLE, REPO, run_pubflow
