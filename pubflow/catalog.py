@@ -123,8 +123,15 @@ def _entry_content(entry: polib.POEntry) -> tuple[object, ...]:
     )  # fmt: skip
 
 
+def _field_value(key: str, value: str) -> str:
+    return value.strip().lower() if key == "Content-Type" else value.strip()
+
+
 def _header_content(catalog: polib.POFile) -> tuple[object, ...]:
-    fields = tuple((k, v) for k, v in catalog.metadata.items() if k not in _VOLATILE_HEADER_FIELDS)
+    # Order, spacing and the charset's case are layout: msgmerge and translators' tools each write them their way.
+    fields = tuple(
+        sorted((k, _field_value(k, v)) for k, v in catalog.metadata.items() if k not in _VOLATILE_HEADER_FIELDS)
+    )
     return (catalog.header or "", fields, bool(catalog.metadata_is_fuzzy))
 
 
@@ -199,7 +206,7 @@ class CatalogLayout:
             if self.content.get(_HEADER) == _header_content(catalog):
                 parts.append(self.blocks[_HEADER])
             else:
-                parts.append(_render_header(catalog, wrap_width))
+                parts.append(_splice_header(self.blocks.get(_HEADER), catalog) or _render_header(catalog, wrap_width))
         for entry in catalog:
             key = _entry_key(entry)
             order.append(key)
@@ -209,7 +216,44 @@ class CatalogLayout:
                 parts.append(entry.__unicode__(wrap_width).rstrip("\n"))
         if order == self.order and all(self.blocks.get(k) == p for k, p in zip(order, parts, strict=True)):
             return self.text  # nothing changed: not even the blank lines or the last newline
-        return "\n\n".join(parts) + "\n"
+        ending = self.text[len(self.text.rstrip()) :] or "\n"  # keep the file's own last blank lines
+        return "\n\n".join(parts) + ending
+
+
+_FIELD_LINE = re.compile(r'^"([A-Za-z0-9-]+):(.*)\\n"$')
+
+
+def _splice_header(block: str | None, catalog: polib.POFile) -> str | None:
+    """The old header block with only its changed fields' lines changed, when it has one field per line.
+
+    Returns None when the block is laid out otherwise, or its comment or fuzziness changed.
+    """
+    if block is None:
+        return None
+    lines = block.split("\n")
+    try:
+        start = lines.index('msgstr ""') + 1
+    except ValueError:
+        return None
+    old = polib.pofile(block + "\n")
+    if (old.header or "") != (catalog.header or "") or bool(old.metadata_is_fuzzy) != bool(catalog.metadata_is_fuzzy):
+        return None
+    fields: dict[str, int] = {}
+    for index in range(start, len(lines)):
+        match = _FIELD_LINE.match(lines[index])
+        if not match:
+            return None
+        fields[match.group(1)] = index
+    wanted = {k: v for k, v in catalog.metadata.items() if k not in _VOLATILE_HEADER_FIELDS}
+    for key, index in list(fields.items()):
+        if key in _VOLATILE_HEADER_FIELDS:
+            continue
+        if key not in wanted:
+            lines[index] = ""
+        elif _field_value(key, old.metadata.get(key, "")) != _field_value(key, wanted[key]):
+            lines[index] = f'"{key}: {polib.escape(wanted[key])}\\n"'
+    lines += [f'"{key}: {polib.escape(value)}\\n"' for key, value in wanted.items() if key not in fields]
+    return "\n".join(line for line in lines if line)
 
 
 def _render_header(catalog: polib.POFile, wrap_width: int) -> str:

@@ -72,6 +72,7 @@ def convert_catalog(
     catalog: polib.POFile, record: review.ReviewRecord, converter: ScriptConverter, result: ConvertResult
 ) -> None:
     """Apply the conversion rules to one catalog and its review record, in memory."""
+    wrote = False
     for entry in catalog:
         if entry.obsolete or not entry.msgid:
             continue
@@ -91,6 +92,7 @@ def convert_catalog(
         if state is review.State.UNTRANSLATED:
             review.mark_machine(entry, record, converter.convert(entry.msgid), ORIGIN, converter.signature)
             result.converted += 1
+            wrote = True
             continue
         produced = review.machine_output(entry, record)
         if produced and produced.origin != ORIGIN and not entry.fuzzy:
@@ -100,7 +102,11 @@ def convert_catalog(
             result.reconverted += 1
         if entry.fuzzy or entry.msgstr != fresh or produced is None or produced.signature != converter.signature:
             review.mark_machine(entry, record, fresh, ORIGIN, converter.signature)
-    catalog.metadata[CONVERTER_HEADER] = converter.signature
+            wrote = True
+    if wrote:
+        # Informative (the record holds each message's signature); a tool that dropped it (Babel does) is
+        # not a reason to rewrite the header.
+        catalog.metadata[CONVERTER_HEADER] = converter.signature
 
 
 def convert_catalogs(
