@@ -70,10 +70,55 @@ def load_catalog(path: Path) -> polib.POFile:
 
 
 def render_catalog(catalog: polib.POFile, wrap_width: int = WRAP_WIDTH) -> str:
-    """The whole catalog in pubflow's own layout: polib's, at ``wrap_width`` (0: unwrapped)."""
-    catalog.wrapwidth = wrap_width
+    """The whole catalog in the project's layout.
+
+    Unwrapped (0) as polib and ``msgmerge --no-wrap`` write it. Wrapped, as GNU
+    gettext wraps (``msgcat --width``, which powrap runs): polib cannot break
+    Chinese, which has no spaces, and gettext's line breaking is what the
+    python-docs-* projects expect. msgcat drops flags it does not know
+    (``pubflow-skip-*``, a translator's own), so they are put back.
+    """
+    catalog.wrapwidth = 0
     text = str(catalog)
-    return text if text.endswith("\n") else text + "\n"
+    text = text if text.endswith("\n") else text + "\n"
+    return _gettext_wrapped(text, catalog, wrap_width) if wrap_width else text
+
+
+def _gettext_wrapped(text: str, catalog: polib.POFile, wrap_width: int) -> str:
+    require_gettext_tool("msgcat")
+    result = subprocess.run(
+        ["msgcat", f"--width={wrap_width}", "--output-file=-", "-"],
+        input=text.encode("utf-8"),
+        capture_output=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise PubflowError(f"msgcat could not lay out the catalog: {message[0] if message else 'failed'}")
+    wrapped = result.stdout.decode("utf-8")
+    wanted = {_entry_key(e): list(e.flags) for e in catalog}
+    model = polib.pofile(wrapped)
+    lines = wrapped.split("\n")
+    # From the last entry up, so that inserting or removing a line never shifts one still to fix.
+    for entry in sorted(model, key=lambda e: e.linenum, reverse=True):
+        flags = wanted.get(_entry_key(entry), list(entry.flags))
+        if flags == list(entry.flags):
+            continue
+        first = entry.linenum - 1
+        while first > 0 and lines[first - 1].strip():
+            first -= 1
+        last = first
+        while last < len(lines) and lines[last].strip():
+            last += 1
+        block = [ln for ln in lines[first:last] if not ln.startswith("#, ")]
+        at = next(
+            (i for i, ln in enumerate(block) if ln.startswith(("#|", "#~", "msgctxt", "msgid"))),
+            len(block),
+        )
+        if flags:
+            block.insert(at, "#, " + ", ".join(flags))
+        lines[first:last] = block
+    return "\n".join(lines)
 
 
 @dataclass
@@ -207,17 +252,36 @@ class CatalogLayout:
                 parts.append(self.blocks[_HEADER])
             else:
                 parts.append(_splice_header(self.blocks.get(_HEADER), catalog) or _render_header(catalog, wrap_width))
+        changed = [e for e in catalog if self.content.get(_entry_key(e)) != _entry_content(e)]
+        rendered = _render_entries(catalog, changed, wrap_width)
         for entry in catalog:
             key = _entry_key(entry)
             order.append(key)
-            if self.content.get(key) == _entry_content(entry):
-                parts.append(self.blocks[key])
-            else:
-                parts.append(entry.__unicode__(wrap_width).rstrip("\n"))
+            parts.append(rendered[key] if key in rendered else self.blocks[key])
         if order == self.order and all(self.blocks.get(k) == p for k, p in zip(order, parts, strict=True)):
             return self.text  # nothing changed: not even the blank lines or the last newline
         ending = self.text[len(self.text.rstrip()) :] or "\n"  # keep the file's own last blank lines
         return "\n\n".join(parts) + ending
+
+
+def _render_entries(
+    catalog: polib.POFile, entries: list[polib.POEntry], wrap_width: int
+) -> dict[tuple[object, ...], str]:
+    """Each entry's lines in the project's layout; one msgcat run for all of them when wrapping."""
+    if not entries:
+        return {}
+    if not wrap_width:
+        return {_entry_key(e): e.__unicode__(0).rstrip("\n") for e in entries}
+    batch = polib.POFile(wrapwidth=0)
+    batch.metadata = dict(catalog.metadata)  # msgcat needs the charset
+    batch.extend(entries)
+    text = render_catalog(batch, wrap_width)
+    model = polib.pofile(text)
+    blocks = _blocks(text)
+    found: dict[tuple[object, ...], str] = {}
+    for entry in model:
+        found[_entry_key(entry)] = next(b for first, last, b in blocks if first <= entry.linenum <= last)
+    return found
 
 
 _FIELD_LINE = re.compile(r'^"([A-Za-z0-9-]+):(.*)\\n"$')

@@ -242,3 +242,122 @@ def test_a_catalog_without_a_record_is_named_and_all_of_it_is_a_persons(project:
     assert polib.pofile(str(project / TW)).find("人民利益，至高无上。").msgstr == "人民的利益至高無上。"
     check = run_pubflow("check", "--no-stale", "-l", "zh_TW", cwd=project)
     assert "review" not in check.stdout  # recorded now
+
+
+def _append_glossary_row(project: Path, row: str) -> None:
+    glossary = project / "glossary.csv"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + row, encoding="utf-8")
+
+
+def test_an_edit_under_the_machine_note_survives_an_unrelated_glossary_row(project: Path) -> None:
+    """Issue 11's report: edit a machine-converted message, keep its marks, add a glossary row, re-run."""
+    path = project / TW
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    entry = catalog.find("人民利益，至高无上。")
+    entry.msgstr = "人民的利益至高無上。"
+    entry.flags.append(review.LEGACY_MACHINE_FLAG)  # the old flag kept too, as the reporter did
+    catalog.save()
+    assert review.has_note(entry)
+    _append_glossary_row(project, "量子计算,,量子計算,unrelated\n")
+    for verb in ["extract", "update"]:
+        run_pubflow(verb, cwd=project, check=True)
+    result = run_pubflow("convert", cwd=project, check=True)
+    assert "0 re-converted" in result.stderr
+    kept = polib.pofile(str(path)).find("人民利益，至高无上。")
+    assert kept.msgstr == "人民的利益至高無上。"
+    assert not review.has_note(kept) and review.LEGACY_MACHINE_FLAG not in kept.flags  # now plainly a person's
+
+
+def test_a_person_is_never_overwritten_when_the_engine_changes(project: Path) -> None:
+    """Machine output recorded under another OpenCC version is refreshed; a person's text is not."""
+    path = project / TW
+    record_file = review.record_path(path)
+    record_file.write_text(
+        record_file.read_text(encoding="utf-8").replace("OpenCC 1.4.2;", "OpenCC 1.4.0;"), encoding="utf-8"
+    )
+    text = path.read_text(encoding="utf-8").replace("OpenCC 1.4.2;", "OpenCC 1.4.0;")
+    text = text.replace('msgstr "作者：蔡長春"', 'msgstr "作者：蔡長春（法制日報）"')
+    path.write_text(text, encoding="utf-8")
+    check = run_pubflow("check", "--no-stale", "-l", "zh_TW", cwd=project)
+    assert "engine: warning: converted with 'OpenCC 1.4.0" in check.stdout
+    run_pubflow("convert", cwd=project, check=True)
+    assert polib.pofile(str(path)).find("作者：蔡长春").msgstr == "作者：蔡長春（法制日報）"
+    record = review.load_record(path)
+    signatures = {m.machine.signature.split(";")[0] for m in record.messages.values() if m.machine}
+    assert signatures == {"OpenCC 1.4.2"}
+    assert run_pubflow("check", "--no-stale", "-l", "zh_TW", cwd=project).returncode == 0
+
+
+def test_a_person_is_never_overwritten_when_the_locale_rules_change(project: Path) -> None:
+    """Other quotation marks: machine output follows, a reviewed message keeps its marks."""
+    path = project / TW
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    reviewed = catalog.find("为全球安全治理贡献“中国力量”")
+    reviewed.tcomment = ""  # approved as it is
+    catalog.save()
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8").replace('"“" = "「", "”" = "」"', '"“" = "“", "”" = "”"'),
+        encoding="utf-8",
+    )
+    check = run_pubflow("check", "--no-stale", "-l", "zh_TW", cwd=project)
+    assert check.returncode == 1 and "converted: machine-converted text is out of date" in check.stdout
+    assert "为全球安全治理贡献" not in check.stdout.split("converted:")[0]
+    run_pubflow("convert", cwd=project, check=True)
+    catalog = polib.pofile(str(path))
+    assert catalog.find("为全球安全治理贡献“中国力量”").msgstr == "為全球安全治理貢獻「中國力量」"
+    machine = next(e for e in catalog if e.msgid.startswith("秉持合作共赢理念"))
+    assert machine.msgstr.endswith("貢獻“中國力量”。")
+
+
+def test_skip_flags_hold_after_msgcat_strips_them(project: Path) -> None:
+    path = project / EN
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    entry = next(e for e in catalog if e.msgid.startswith("截至目前，公安部已与113个国家"))
+    entry.msgstr = entry.msgstr.replace("113 countries", "over a hundred countries")  # the numbers check objects
+    entry.flags.append("pubflow-skip-numbers")
+    catalog.save()
+    run_pubflow("update", cwd=project, check=True)  # records the skip
+    subprocess.run(["msgcat", "-o", str(path), str(path)], check=True)
+    assert "pubflow-skip-numbers" not in path.read_text(encoding="utf-8")
+    assert run_pubflow("check", "--no-stale", "-l", "en", cwd=project).returncode == 0
+    # The record, not the flag, holds it: without the record the finding is back.
+    review.record_path(path).unlink()
+    assert "numbers" in run_pubflow("check", "--no-stale", "-l", "en", cwd=project).stdout
+
+
+def test_update_never_merges_stale_templates(project: Path) -> None:
+    run_pubflow("extract", cwd=project, check=True)
+    _edit_doc(project, "人民利益，至高无上。", "人民利益，永远至高无上。")
+    refused = run_pubflow("update", "--no-extract", cwd=project)
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines() == [
+        "pubflow: error: _build/gettext: docs/ or conf.py changed since the templates were extracted; "
+        "run pubflow extract first"
+    ]
+    result = run_pubflow("update", cwd=project, check=True)
+    assert "changed since the templates were extracted: extracting first" in result.stderr
+    assert polib.pofile(str(project / EN)).find("人民利益，永远至高无上。").fuzzy
+
+
+def test_format_lays_catalogs_out_at_the_configured_width(project: Path) -> None:
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8").replace(
+            'glossary = "glossary.csv"\n', 'glossary = "glossary.csv"\nwrap-width = 79\nstrict-format = true\n'
+        ),
+        encoding="utf-8",
+    )
+    before = states(project)
+    check = run_pubflow("check", "--no-stale", cwd=project)
+    assert check.returncode == 1 and "format: not laid out wrapped at 79 columns" in check.stdout
+    assert run_pubflow("format", "--check", cwd=project).returncode == 1
+    run_pubflow("format", cwd=project, check=True)
+    assert max(len(ln) for ln in (project / EN).read_text(encoding="utf-8").splitlines()) <= 79
+    assert states(project) == before
+    assert run_pubflow("format", "--check", cwd=project).returncode == 0
+    assert run_pubflow("check", "--no-stale", cwd=project).returncode == 0
+    # 79 columns is gettext's own wrapping: what msgcat, Poedit and powrap write is in format as it is.
+    for path in (project / "locale").rglob("*.po"):
+        subprocess.run(["msgcat", "-o", str(path), str(path)], check=True)
+    assert run_pubflow("format", "--check", cwd=project).returncode == 0
