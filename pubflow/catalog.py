@@ -79,9 +79,18 @@ def render_catalog(catalog: polib.POFile, wrap_width: int = WRAP_WIDTH) -> str:
     (``pubflow-skip-*``, a translator's own), so they are put back.
     """
     catalog.wrapwidth = 0
-    text = str(catalog)
+    text = _in_own_order(catalog)
     text = text if text.endswith("\n") else text + "\n"
     return _gettext_wrapped(text, catalog, wrap_width) if wrap_width else text
+
+
+def _in_own_order(catalog: polib.POFile) -> str:
+    """polib's text of the catalog, its header fields in the catalog's own order (polib would sort them)."""
+    catalog.ordered_metadata = lambda: list(catalog.metadata.items())  # type: ignore[method-assign]
+    try:
+        return str(catalog)
+    finally:
+        del catalog.ordered_metadata
 
 
 def _gettext_wrapped(text: str, catalog: polib.POFile, wrap_width: int) -> str:
@@ -325,7 +334,7 @@ def _render_header(catalog: polib.POFile, wrap_width: int) -> str:
     header.header = catalog.header
     header.metadata = dict(catalog.metadata)
     header.metadata_is_fuzzy = catalog.metadata_is_fuzzy
-    return str(header).rstrip("\n")
+    return render_catalog(header, wrap_width).rstrip("\n")
 
 
 def require_gettext_tool(name: str) -> str:
