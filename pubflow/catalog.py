@@ -127,11 +127,11 @@ def _gettext_wrapped(text: str, catalog: polib.POFile, wrap_width: int) -> str:
         if flags:
             block.insert(at, "#, " + ", ".join(flags))
         lines[first:last] = block
-    result = "\n".join(lines)
+    laid_out = "\n".join(lines)
     # Wrapping must change line breaks only; refuse rather than write a catalog that says something else.
-    if [_entry_content(e) for e in polib.pofile(result)] != [_entry_content(e) for e in catalog]:
+    if [_entry_content(e) for e in polib.pofile(laid_out)] != [_entry_content(e) for e in catalog]:
         raise PubflowError(f"msgcat --width={wrap_width} changed a message, not only line breaks; nothing written")
-    return result
+    return laid_out
 
 
 @dataclass
