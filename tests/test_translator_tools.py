@@ -11,6 +11,7 @@ with previous msgids, skip flags, a reviewed zh_TW message and machine output.
 from __future__ import annotations
 
 import difflib
+import re
 import shutil
 import subprocess
 import sys
@@ -275,7 +276,9 @@ def test_a_person_is_never_overwritten_when_the_engine_changes(project: Path) ->
     record_file.write_text(
         record_file.read_text(encoding="utf-8").replace("OpenCC 1.4.2;", "OpenCC 1.4.0;"), encoding="utf-8"
     )
-    text = path.read_text(encoding="utf-8").replace("OpenCC 1.4.2;", "OpenCC 1.4.0;")
+    # Babel drops the X-Pubflow-Converter header field: the record alone tells which engine made what.
+    text = re.sub(r'"X-Pubflow-Converter: [^"]*"\n', "", path.read_text(encoding="utf-8"))
+    assert "X-Pubflow-Converter" not in text
     text = text.replace('msgstr "作者：蔡長春"', 'msgstr "作者：蔡長春（法制日報）"')
     path.write_text(text, encoding="utf-8")
     check = run_pubflow("check", "--no-stale", "-l", "zh_TW", cwd=project)

@@ -62,10 +62,17 @@ def check_completeness(
             yield Finding(path, entry.linenum, "untranslated", excerpt(entry.msgid), Severity.WARNING)
 
 
-def check_engine(path: Path, catalog: polib.POFile, installed_signature: str) -> Iterator[Finding]:
-    from pubflow.convert import CONVERTER_HEADER
+def check_engine(
+    path: Path, catalog: polib.POFile, installed_signature: str, record: review.ReviewRecord | None = None
+) -> Iterator[Finding]:
+    from pubflow.convert import CONVERTER_HEADER, ORIGIN
 
     recorded = catalog.metadata.get(CONVERTER_HEADER)
+    # The review record says what made each message still machine output, even if a tool dropped the header.
+    machine = [review.machine_output(e, record) for e in catalog if not e.obsolete] if record else []
+    older = sorted({m.signature for m in machine if m and m.origin == ORIGIN and m.signature != installed_signature})
+    if older:
+        recorded = older[0]
     if recorded and recorded != installed_signature:
         yield Finding(
             path,

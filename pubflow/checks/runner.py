@@ -68,7 +68,7 @@ def check_catalog(
     yield from check_completeness(path, catalog, record)
     checks = dict(ENTRY_CHECKS)
     if converter is not None:
-        yield from check_engine(path, catalog, converter.signature)
+        yield from check_engine(path, catalog, converter.signature, record)
         checks["converted"] = make_check_converted(converter)
     for entry in catalog:
         if entry.obsolete or not entry.msgid or not entry.msgstr or entry.fuzzy:
