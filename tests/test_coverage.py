@@ -103,7 +103,7 @@ def test_markdown_table(project: Path) -> None:
     result = run_pubflow("coverage", "--format", "markdown", "--no-stale", cwd=project)
     assert result.returncode == 0
     assert "| locale | catalog | total | translated | fuzzy | untranslated | obsolete |" in result.stdout
-    assert "| en | **all** | 62 | 62 | 0 | 0 | 0 | 100.00 | 100.00 | ✅ |" in result.stdout
+    assert "| en | **all** | 63 | 63 | 0 | 0 | 0 | 100.00 | 100.00 | ✅ |" in result.stdout
 
 
 def test_coverage_of_stale_catalogs_says_so(project: Path) -> None:
