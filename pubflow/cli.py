@@ -123,6 +123,8 @@ def cmd_format(args: argparse.Namespace, config: ProjectConfig, report: Reporter
     from pubflow.catalog import format_catalogs
 
     width = args.wrap_width if args.wrap_width is not None else config.wrap_width
+    if width < 0:
+        raise PubflowError(f"--wrap-width {width}: expected 0 (do not wrap) or a number of columns, such as 79")
     paths = [p for loc in config.select(args.locale) for p in sorted((config.locale_dir / loc.name).rglob("*.po"))]
     result = format_catalogs(paths, width, check_only=args.check)
     layout = f"wrapped at {width} columns" if width else "unwrapped"
