@@ -360,6 +360,16 @@ def test_format_lays_catalogs_out_at_the_configured_width(project: Path) -> None
     assert states(project) == before
     assert run_pubflow("format", "--check", cwd=project).returncode == 0
     assert run_pubflow("check", "--no-stale", cwd=project).returncode == 0
+    # A changed message is written at 79 columns too, and only its lines change.
+    saved = catalogs(project)
+    _edit_doc(project, MACHINE, "在合作中共赢，更在合作中前进。")
+    for verb in ["update", "convert"]:  # update extracts first: the sources changed
+        run_pubflow(verb, cwd=project, check=True)
+    assert run_pubflow("format", "--check", cwd=project).returncode == 0
+    removed, added = diff_lines(saved[TW].decode("utf-8"), (project / TW).read_text(encoding="utf-8"))
+    assert removed <= entry_lines(saved[TW].decode("utf-8"), MACHINE)
+    added -= {ln for ln in added if ln.startswith('"X-Pubflow-Converter: ')}
+    assert added and added <= entry_lines((project / TW).read_text(encoding="utf-8"), "在合作中共赢，更在合作中前进。")
     # 79 columns is gettext's own wrapping: what msgcat, Poedit and powrap write is in format as it is.
     for path in (project / "locale").rglob("*.po"):
         subprocess.run(["msgcat", "-o", str(path), str(path)], check=True)
