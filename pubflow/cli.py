@@ -88,6 +88,24 @@ def cmd_update(args: argparse.Namespace, config: ProjectConfig, report: Reporter
     for path in result.orphaned:
         report(f"warning: {_rel(path)} has no source document; delete it or restore its .rst")
     _report_unrecorded(result.unrecorded, report)
+    if getattr(args, "no_memory", False):
+        return EXIT_OK
+    return cmd_memory(_with(args, tmx=None), config, report)
+
+
+def cmd_memory(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
+    from pubflow.memory import propose_from_memory
+
+    locales = config.select(args.locale)
+    extra = [Path(name) for name in args.tmx or []]
+    result = propose_from_memory(config, locales, extra)
+    for path in result.written:
+        report(f"proposed from memory in {_rel(path)}")
+    sizes = ", ".join(f"{name} {size:,} pairs" for name, size in result.memory_sizes.items())
+    report(
+        f"translation memory ({sizes or 'no translated locale'}): {result.exact} exact, {result.fuzzy} fuzzy "
+        f"(>= {config.memory_threshold:g}%) proposal(s); {result.approved} approved fuzzy proposal(s) now a person's"
+    )
     return EXIT_OK
 
 
@@ -303,13 +321,15 @@ def build_parser() -> argparse.ArgumentParser:
         "update",
         cmd_update,
         "merge the templates into locale/<lang>/LC_MESSAGES/*.po",
-        "Merge templates into each target locale's catalogs, keeping translations.",
+        "Merge templates into each target locale's catalogs, keeping translations, then propose "
+        "translations from the translation memory (see pubflow memory --help).",
         "pubflow update --locale en",
     )
     add_locale_option(p)
     p.add_argument(
         "--no-extract", action="store_true", help="refuse, rather than extract first, when the templates are stale"
     )
+    p.add_argument("--no-memory", action="store_true", help="make no proposals from the translation memory")
 
     p = add_verb(
         verbs,
@@ -323,6 +343,21 @@ def build_parser() -> argparse.ArgumentParser:
     add_locale_option(p)
     p.add_argument("--wrap-width", type=int, metavar="N", help="columns (default: wrap-width in [tool.pubflow])")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 when a catalog is off format")
+
+    p = add_verb(
+        verbs,
+        "memory",
+        cmd_memory,
+        "fill untranslated messages from the translation memory (update runs it too)",
+        "Propose translations for untranslated messages from every translated message of the locale "
+        "and the TMX files in memory-files: an exact match is filled in, a close one (memory-threshold, "
+        "75% of characters by default) is filled in as fuzzy; each says where it came from in a translator "
+        "comment and is recorded as memory output until a person edits or approves it. A person's "
+        "translation is never replaced. Locales produced by OpenCC take no proposals.",
+        "pubflow memory --locale en --tmx old-project.tmx",
+    )
+    add_locale_option(p)
+    p.add_argument("--tmx", action="append", metavar="FILE", help="also use this TMX file (repeatable)")
 
     p = add_verb(
         verbs,

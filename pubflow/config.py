@@ -52,6 +52,10 @@ class ProjectConfig:
     wrap_width: int = 0
     #: Whether ``pubflow check`` fails on a catalog not laid out at ``wrap_width`` (see ``pubflow format``).
     strict_format: bool = False
+    #: TMX files whose pairs join the translation memory (``memory-files``).
+    memory_files: list[Path] = field(default_factory=list)
+    #: The least similarity, in percent of characters, of a close match (``memory-threshold``).
+    memory_threshold: float = 75.0
 
     @property
     def source(self) -> LocaleConfig:
@@ -132,6 +136,8 @@ def load_config(root: Path | None = None) -> ProjectConfig:
         locales=locales,
         wrap_width=_wrap_width(table.get("wrap-width", 0), path),
         strict_format=_strict_format(table.get("strict-format", False), path),
+        memory_files=[root / name for name in _string_list(table, "memory-files", path)],
+        memory_threshold=_percentage(table, "memory-threshold", 75.0, path),
     )
 
 
@@ -148,6 +154,20 @@ def _strict_format(value: object, path: Path) -> bool:
     if not isinstance(value, bool):
         raise PubflowError(f"[tool.pubflow] strict-format = {value!r}; expected true or false", path)
     return value
+
+
+def _string_list(table: dict, key: str, path: Path) -> list[str]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise PubflowError(f"[tool.pubflow] {key} must be a list of file names, as in [\"tm/legacy.tmx\"]", path)
+    return value
+
+
+def _percentage(table: dict, key: str, default: float, path: Path) -> float:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 100:
+        raise PubflowError(f"[tool.pubflow] {key} = {value!r}; expected a percentage above 0, at most 100", path)
+    return float(value)
 
 
 def _locale_from_table(name: str, spec: dict, source_language: str, path: Path) -> LocaleConfig:

@@ -1,0 +1,235 @@
+"""Translation memory: every earlier translation, proposed for messages that have none.
+
+The memory of a locale is every translated message of every document of that
+locale (fuzzy ones and unreviewed machine output left out; obsolete ones kept,
+they are a person's work too), then the pairs of the TMX files listed in
+``memory-files``. The stage ``propose_from_memory`` runs after update:
+
+- an untranslated message whose source is in the memory gets that translation
+  (an exact match);
+- otherwise the most similar source at or above ``memory-threshold`` percent
+  (rapidfuzz's ratio, an edit-distance similarity counted in characters, the
+  natural unit of Chinese) gives a fuzzy proposal, with the memory's source as
+  the previous msgid, so that Poedit shows what differs;
+- each proposal carries a translator comment naming its similarity and its
+  document, and the review record marks it as memory output (origin
+  ``memory``), so it never counts as a person's until a person edits it or,
+  for a fuzzy proposal, clears the fuzzy flag.
+
+A person's translation, fuzzy or not, is never replaced. Memory output that is
+still fuzzy is proposed again on the next run, from the memory as it is then.
+OpenCC-produced locales (zh_TW) take no proposals: convert fills every message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+import rapidfuzz
+from rapidfuzz import fuzz, process
+
+from pubflow.catalog import load_catalog, render_catalog
+from pubflow.config import LocaleConfig, ProjectConfig
+from pubflow.exchange.tmx import Pair, read_tmx
+from pubflow.fileio import write_atomic
+from pubflow.review import ReviewRecord, State, load_record, mark_machine, mark_person, save_record, state_of
+
+EXACT_ORIGIN = "memory"
+FUZZY_ORIGIN = "memory, fuzzy"
+#: The translator comment line naming a proposal's similarity and document.
+COMMENT_PREFIX = "pubflow memory:"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    pair: Pair
+    similarity: float  # percent, 100 for an exact match
+
+    @property
+    def exact(self) -> bool:
+        return self.similarity >= 100.0
+
+    @property
+    def comment(self) -> str:
+        return f"{COMMENT_PREFIX} {int(self.similarity)}% {self.pair.origin}"
+
+
+class TranslationMemory:
+    """Source → translation for one locale: a dict for exact matches, rapidfuzz over the sources for close ones.
+
+    When a source was translated more than once, the first pair added wins:
+    the project's catalogs (in document order) before the TMX files.
+    """
+
+    def __init__(self) -> None:
+        self.exact: dict[str, Pair] = {}
+        self._sources: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+    def add(self, pair: Pair) -> None:
+        if pair.source and pair.target and pair.source not in self.exact:
+            self.exact[pair.source] = pair
+            self._sources.append(pair.source)
+
+    def propose(self, source: str, threshold: float) -> Proposal | None:
+        pair = self.exact.get(source)
+        if pair is not None:
+            return Proposal(pair, 100.0)
+        found = process.extractOne(source, self._sources, scorer=fuzz.ratio, score_cutoff=threshold)
+        if found is None:
+            return None
+        text, score, _index = found
+        return Proposal(self.exact[text], min(float(score), 99.99))
+
+
+def is_memory_output(entry: polib.POEntry, record: ReviewRecord) -> bool:
+    """Memory output no person has taken over yet.
+
+    A fuzzy proposal a person approved by clearing the fuzzy flag is theirs,
+    although its text is still the one pubflow wrote.
+    """
+    if state_of(entry, record) is not State.MACHINE:
+        return False
+    message = record.get(entry)
+    origin = message.machine.origin if message and message.machine else ""
+    return origin == EXACT_ORIGIN or (origin == FUZZY_ORIGIN and entry.fuzzy)
+
+
+def is_unreviewed(entry: polib.POEntry, record: ReviewRecord) -> bool:
+    """Machine output of any stage (OpenCC, memory) that no person has taken over."""
+    if state_of(entry, record) is not State.MACHINE:
+        return False
+    message = record.get(entry)
+    if message and message.machine and message.machine.origin == FUZZY_ORIGIN:
+        return entry.fuzzy
+    return True
+
+
+def catalog_documents(config: ProjectConfig, locale: LocaleConfig) -> Iterator[tuple[str, Path]]:
+    """(document name, catalog path) of every catalog of a locale, in a stable order."""
+    folder = config.locale_dir / locale.name / "LC_MESSAGES"
+    for path in sorted(folder.rglob("*.po")) if folder.is_dir() else []:
+        yield path.relative_to(folder).with_suffix("").as_posix(), path
+
+
+def catalog_pairs(config: ProjectConfig, locale: LocaleConfig, with_obsolete: bool = True) -> Iterator[Pair]:
+    """Every translated, non-fuzzy, singular message of a locale's catalogs, machine output marked."""
+    for document, path in catalog_documents(config, locale):
+        catalog = load_catalog(path)
+        record = load_record(path)
+        for entry in catalog:
+            if not entry.msgid or entry.msgid_plural or not entry.msgstr or entry.fuzzy:
+                continue
+            if entry.obsolete and not with_obsolete:
+                continue
+            yield Pair(entry.msgid, entry.msgstr, document, machine=is_unreviewed(entry, record))
+
+
+def load_memory(config: ProjectConfig, locale: LocaleConfig, extra_files: list[Path] | None = None) -> TranslationMemory:
+    """The locale's memory: its catalogs' translations by people, then the TMX files."""
+    memory = TranslationMemory()
+    for pair in catalog_pairs(config, locale):
+        if not pair.machine:
+            memory.add(pair)
+    for tmx_path in [*config.memory_files, *(extra_files or [])]:
+        for pair in read_tmx(tmx_path, config.source_language, locale.name):
+            memory.add(pair)
+    return memory
+
+
+@dataclass
+class MemoryResult:
+    exact: int = 0
+    fuzzy: int = 0
+    approved: int = 0  # fuzzy proposals a person approved by clearing the flag: now theirs
+    memory_sizes: dict[str, int] = field(default_factory=dict)
+    written: list[Path] = field(default_factory=list)
+    locales_skipped: list[str] = field(default_factory=list)  # produced by OpenCC
+
+
+def signature(threshold: float) -> str:
+    return f"pubflow-memory/1 rapidfuzz-{rapidfuzz.__version__} ratio>={threshold:g}"
+
+
+def _set_comment(entry: polib.POEntry, comment: str | None) -> None:
+    lines = [ln for ln in (entry.tcomment or "").split("\n") if ln and not ln.startswith(COMMENT_PREFIX)]
+    if comment:
+        # After review's "machine output" note, which mark_machine puts first.
+        lines.insert(1 if lines else 0, comment)
+    entry.tcomment = "\n".join(lines)
+
+
+def _already_proposed(entry: polib.POEntry, proposal: Proposal) -> bool:
+    return (
+        entry.msgstr == proposal.pair.target
+        and entry.fuzzy == (not proposal.exact)
+        and proposal.comment in (entry.tcomment or "").split("\n")
+    )
+
+
+def apply_proposal(entry: polib.POEntry, record: ReviewRecord, proposal: Proposal, threshold: float) -> None:
+    origin = EXACT_ORIGIN if proposal.exact else FUZZY_ORIGIN
+    mark_machine(entry, record, proposal.pair.target, origin, signature(threshold))
+    if not proposal.exact:
+        entry.flags.append("fuzzy")
+        entry.previous_msgid = proposal.pair.source  # Poedit and Weblate show the difference
+    _set_comment(entry, proposal.comment)
+
+
+def propose_in_catalog(
+    catalog: polib.POFile, record: ReviewRecord, memory: TranslationMemory, threshold: float, result: MemoryResult
+) -> bool:
+    """Fill the catalog's untranslated messages from the memory; whether anything changed."""
+    changed = False
+    for entry in catalog:
+        if entry.obsolete or not entry.msgid or entry.msgid_plural:
+            continue
+        state = state_of(entry, record)
+        if state is State.MACHINE and not is_unreviewed(entry, record):
+            mark_person(entry, record)  # an approved fuzzy proposal
+            _set_comment(entry, None)
+            result.approved += 1
+            changed = True
+            continue
+        if not (state is State.UNTRANSLATED or is_memory_output(entry, record) and entry.fuzzy):
+            continue
+        proposal = memory.propose(entry.msgid, threshold)
+        if proposal is None or _already_proposed(entry, proposal):
+            continue
+        apply_proposal(entry, record, proposal, threshold)
+        if proposal.exact:
+            result.exact += 1
+        else:
+            result.fuzzy += 1
+        changed = True
+    return changed
+
+
+def propose_from_memory(
+    config: ProjectConfig, locales: list[LocaleConfig], extra_files: list[Path] | None = None
+) -> MemoryResult:
+    """The memory stage: proposals for every catalog of the translated locales."""
+    result = MemoryResult()
+    threshold = config.memory_threshold
+    for locale in locales:
+        if locale.method != "translation":
+            result.locales_skipped.append(locale.name)
+            continue
+        memory = load_memory(config, locale, extra_files)
+        result.memory_sizes[locale.name] = len(memory)
+        for _document, path in catalog_documents(config, locale):
+            catalog = load_catalog(path)
+            record = load_record(path)
+            if not propose_in_catalog(catalog, record, memory, threshold, result):
+                continue
+            # The record first: if the run is killed in between, the catalog still has no
+            # proposal, and the next run makes it again.
+            save_record(record)
+            if write_atomic(path, render_catalog(catalog)):
+                result.written.append(path)
+    return result
