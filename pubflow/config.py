@@ -159,7 +159,7 @@ def _strict_format(value: object, path: Path) -> bool:
 def _string_list(table: dict, key: str, path: Path) -> list[str]:
     value = table.get(key, [])
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise PubflowError(f"[tool.pubflow] {key} must be a list of file names, as in [\"tm/legacy.tmx\"]", path)
+        raise PubflowError(f'[tool.pubflow] {key} must be a list of file names, as in ["tm/legacy.tmx"]', path)
     return value
 
 

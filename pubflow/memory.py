@@ -35,7 +35,7 @@ from pubflow.catalog import load_catalog, render_catalog
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.exchange.tmx import Pair, read_tmx
 from pubflow.fileio import write_atomic
-from pubflow.review import ReviewRecord, State, load_record, mark_machine, mark_person, save_record, state_of
+from pubflow.review import LEGACY_MACHINE_FLAG, ReviewRecord, State, load_record, mark_machine, mark_person, save_record, state_of
 
 EXACT_ORIGIN = "memory"
 FUZZY_ORIGIN = "memory, fuzzy"
@@ -127,10 +127,13 @@ def catalog_pairs(config: ProjectConfig, locale: LocaleConfig, with_obsolete: bo
                 continue
             if entry.obsolete and not with_obsolete:
                 continue
-            yield Pair(entry.msgid, entry.msgstr, document, machine=is_unreviewed(entry, record))
+            machine = LEGACY_MACHINE_FLAG in entry.flags or is_unreviewed(entry, record)
+            yield Pair(entry.msgid, entry.msgstr, document, machine=machine)
 
 
-def load_memory(config: ProjectConfig, locale: LocaleConfig, extra_files: list[Path] | None = None) -> TranslationMemory:
+def load_memory(
+    config: ProjectConfig, locale: LocaleConfig, extra_files: list[Path] | None = None
+) -> TranslationMemory:
     """The locale's memory: its catalogs' translations by people, then the TMX files."""
     memory = TranslationMemory()
     for pair in catalog_pairs(config, locale):
@@ -156,7 +159,8 @@ def signature(threshold: float) -> str:
     return f"pubflow-memory/1 rapidfuzz-{rapidfuzz.__version__} ratio>={threshold:g}"
 
 
-def _set_comment(entry: polib.POEntry, comment: str | None) -> None:
+def set_memory_comment(entry: polib.POEntry, comment: str | None) -> None:
+    """Put (or with None, take away) the translator comment saying where a proposal came from."""
     lines = [ln for ln in (entry.tcomment or "").split("\n") if ln and not ln.startswith(COMMENT_PREFIX)]
     if comment:
         # After review's "machine output" note, which mark_machine puts first.
@@ -178,7 +182,7 @@ def apply_proposal(entry: polib.POEntry, record: ReviewRecord, proposal: Proposa
     if not proposal.exact:
         entry.flags.append("fuzzy")
         entry.previous_msgid = proposal.pair.source  # Poedit and Weblate show the difference
-    _set_comment(entry, proposal.comment)
+    set_memory_comment(entry, proposal.comment)
 
 
 def propose_in_catalog(
@@ -192,11 +196,11 @@ def propose_in_catalog(
         state = state_of(entry, record)
         if state is State.MACHINE and not is_unreviewed(entry, record):
             mark_person(entry, record)  # an approved fuzzy proposal
-            _set_comment(entry, None)
+            set_memory_comment(entry, None)
             result.approved += 1
             changed = True
             continue
-        if not (state is State.UNTRANSLATED or is_memory_output(entry, record) and entry.fuzzy):
+        if not (state is State.UNTRANSLATED or (is_memory_output(entry, record) and entry.fuzzy)):
             continue
         proposal = memory.propose(entry.msgid, threshold)
         if proposal is None or _already_proposed(entry, proposal):
