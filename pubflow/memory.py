@@ -35,7 +35,16 @@ from pubflow.catalog import load_catalog, render_catalog
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.exchange.tmx import Pair, read_tmx
 from pubflow.fileio import write_atomic
-from pubflow.review import LEGACY_MACHINE_FLAG, ReviewRecord, State, load_record, mark_machine, mark_person, save_record, state_of
+from pubflow.review import (
+    LEGACY_MACHINE_FLAG,
+    ReviewRecord,
+    State,
+    load_record,
+    mark_machine,
+    mark_person,
+    save_record,
+    state_of,
+)
 
 EXACT_ORIGIN = "memory"
 FUZZY_ORIGIN = "memory, fuzzy"

@@ -4,9 +4,10 @@ One ``<termEntry>`` per glossary row, its id a digest of the source term (stable
 when rows move), the row's note as the entry's ``<note>``, and one
 ``<langSet>`` per language that has a form: the source term, then each
 locale's forms, one ``<tig>`` per accepted alternative (``|`` in the CSV).
-A row without an English form (a conversion fix) has only its Chinese
-langSets, and none when it has no form in the exported locales. The structure is TBX core (ISO 30042, the ``martif`` document) in
-the TBX-Basic dialect, which OmegaT's reader binds to.
+A row with no form in any exported locale (a zh_TW conversion fix, exported
+for English) is left out rather than written as an empty entry. The
+structure is TBX core (ISO 30042, the ``martif`` document) in the TBX-Basic
+dialect, which OmegaT's reader binds to.
 """
 
 from __future__ import annotations
