@@ -104,8 +104,8 @@ def _add_unit(
     attributes = {"state": state}
     if qualifier:
         attributes["state-qualifier"] = qualifier
-    if state == "final":
-        unit.set("approved", "yes")
+    if state in ("translated", "final"):
+        unit.set("approved", "yes")  # translate-toolkit (and Weblate) read a unit without it as fuzzy
     target = ET.SubElement(unit, "target", attributes)
     # OmegaT's XLIFF filter translates what <target> holds: it needs the source there.
     target.text = entry.msgstr or (entry.msgid if copy_source else "")
@@ -259,6 +259,8 @@ def _read_file(file_element: ET.Element, catalogs: dict[str, tuple[LocaleConfig,
         target = child(unit, "target")
         text = _plain_text(target, uid, path)
         state = (target.get("state", "") if target is not None else "").strip()
+        if not state and unit.get("approved") == "no":
+            state = "needs-review-translation"
         if state not in NEEDS_WORK and state not in DONE:
             # x-… states of other tools: a translation, unless it says otherwise
             state = "translated"
