@@ -29,14 +29,25 @@ def add_second_article(project: Path) -> None:
     index.write_text(listing, encoding="utf-8")
 
 
-@pytest.fixture(scope="session")
-def two_articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project with a second article, extracted and merged, no proposal made yet (shared; copy it)."""
-    project = copy_project(tmp_path_factory.mktemp("memory") / "project")
+def make_two_articles(folder: Path) -> Path:
+    """The project with a second article, extracted and merged, no proposal made yet."""
+    project = copy_project(folder / "project")
     add_second_article(project)
     run_pubflow("-q", "extract", cwd=project, check=True)
     run_pubflow("-q", "update", "--no-memory", cwd=project, check=True)
     return project
+
+
+@pytest.fixture(scope="module")
+def two_articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_two_articles(tmp_path_factory.mktemp("memory"))
+
+
+def configure(project: Path, lines: str) -> None:
+    """Add lines to [tool.pubflow] of the project's pyproject.toml."""
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(text.replace('glossary = "glossary.csv"\n', f'glossary = "glossary.csv"\n{lines}'), "utf-8")
 
 
 @pytest.fixture
@@ -146,9 +157,8 @@ def test_tmx_files_in_the_configuration_join_the_memory(second: Path) -> None:
         "</body></tmx>\n",
         encoding="utf-8",
     )
-    pyproject = second / "pyproject.toml"
-    text = pyproject.read_text(encoding="utf-8")
-    pyproject.write_text(text.replace('glossary = "glossary.csv"\n', 'glossary = "glossary.csv"\nmemory-files = ["tm/legacy.tmx"]\nmemory-threshold = 90\n'), encoding="utf-8")  # fmt: skip
+    original = (second / "pyproject.toml").read_text(encoding="utf-8")
+    configure(second, 'memory-files = ["tm/legacy.tmx"]\nmemory-threshold = 90\n')
     run_pubflow("memory", cwd=second, check=True)
     title = catalog(second).find("全国公安机关国际执法安全合作述评（下）")
     assert title.msgstr == "Part Two, from the legacy memory" and not title.fuzzy
@@ -167,7 +177,8 @@ def test_tmx_files_in_the_configuration_join_the_memory(second: Path) -> None:
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "tm/legacy.tmx: refused" in result.stderr and "Traceback" not in result.stderr
     assert path.read_bytes() == before
-    pyproject.write_text(text.replace('glossary = "glossary.csv"\n', 'glossary = "glossary.csv"\nmemory-threshold = 0\n'), encoding="utf-8")  # fmt: skip
+    (second / "pyproject.toml").write_text(original, encoding="utf-8")
+    configure(second, "memory-threshold = 0\n")
     result = run_pubflow("memory", cwd=second)
     assert result.returncode == 2 and "memory-threshold = 0; expected a percentage" in result.stderr
 
