@@ -23,6 +23,10 @@ OpenCC-produced locales (zh_TW) take no proposals: convert fills every message.
 
 from __future__ import annotations
 
+import bisect
+import hashlib
+import json
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +46,7 @@ from pubflow.review import (
     load_record,
     mark_machine,
     mark_person,
+    record_path,
     save_record,
     state_of,
 )
@@ -70,26 +75,44 @@ class TranslationMemory:
     """Source → translation for one locale: a dict for exact matches, rapidfuzz over the sources for close ones.
 
     When a source was translated more than once, the first pair added wins:
-    the project's catalogs (in document order) before the TMX files.
+    the project's catalogs (in document order) before the TMX files. For close
+    matches the sources are kept sorted by length: two texts of lengths a ≤ b
+    are at most 200·a/(a+b) percent similar, so only a window of lengths can
+    reach the threshold, and rapidfuzz scores only that window.
     """
 
     def __init__(self) -> None:
         self.exact: dict[str, Pair] = {}
-        self._sources: list[str] = []
+        self._by_length: list[tuple[int, int, str]] | None = []  # (length, order added, source)
+        self._lengths: list[int] = []
+        self._window_sources: list[str] = []
 
     def __len__(self) -> int:
-        return len(self._sources)
+        return len(self.exact)
 
     def add(self, pair: Pair) -> None:
         if pair.source and pair.target and pair.source not in self.exact:
             self.exact[pair.source] = pair
-            self._sources.append(pair.source)
+            self._by_length = None  # re-sorted on the next close-match search
+
+    def _index(self) -> None:
+        if self._by_length is None:
+            ordered = sorted((len(source), order, source) for order, source in enumerate(self.exact))
+            self._by_length = ordered
+            self._lengths = [length for length, _order, _source in ordered]
+            self._window_sources = [source for _length, _order, source in ordered]
 
     def propose(self, source: str, threshold: float) -> Proposal | None:
         pair = self.exact.get(source)
         if pair is not None:
             return Proposal(pair, 100.0)
-        found = process.extractOne(source, self._sources, scorer=fuzz.ratio, score_cutoff=threshold)
+        self._index()
+        shortest = len(source) * threshold / (200.0 - threshold)
+        longest = len(source) * (200.0 - threshold) / threshold if threshold < 200 else len(source)
+        low = bisect.bisect_left(self._lengths, math.ceil(shortest - 1e-9))
+        high = bisect.bisect_right(self._lengths, math.floor(longest + 1e-9))
+        window = self._window_sources[low:high]
+        found = process.extractOne(source, window, scorer=fuzz.ratio, score_cutoff=threshold)
         if found is None:
             return None
         text, score, _index = found
@@ -129,15 +152,56 @@ def catalog_documents(config: ProjectConfig, locale: LocaleConfig) -> Iterator[t
 def catalog_pairs(config: ProjectConfig, locale: LocaleConfig, with_obsolete: bool = True) -> Iterator[Pair]:
     """Every translated, non-fuzzy, singular message of a locale's catalogs, machine output marked."""
     for document, path in catalog_documents(config, locale):
-        catalog = load_catalog(path)
-        record = load_record(path)
-        for entry in catalog:
-            if not entry.msgid or entry.msgid_plural or not entry.msgstr or entry.fuzzy:
-                continue
-            if entry.obsolete and not with_obsolete:
-                continue
-            machine = LEGACY_MACHINE_FLAG in entry.flags or is_unreviewed(entry, record)
-            yield Pair(entry.msgid, entry.msgstr, document, machine=machine)
+        yield from _pairs_of(document, path, with_obsolete)
+
+
+def _pairs_of(document: str, path: Path, with_obsolete: bool = True) -> Iterator[Pair]:
+    catalog = load_catalog(path)
+    record = load_record(path)
+    for entry in catalog:
+        if not entry.msgid or entry.msgid_plural or not entry.msgstr or entry.fuzzy:
+            continue
+        if entry.obsolete and not with_obsolete:
+            continue
+        machine = LEGACY_MACHINE_FLAG in entry.flags or is_unreviewed(entry, record)
+        yield Pair(entry.msgid, entry.msgstr, document, machine=machine)
+
+
+def memory_cache_path(config: ProjectConfig, locale: LocaleConfig) -> Path:
+    return config.output_dir / "cache" / f"memory-{locale.name}.json"
+
+
+def _catalog_digest(path: Path) -> str:
+    digest = hashlib.sha256(path.read_bytes())
+    record = record_path(path)
+    if record.is_file():
+        digest.update(record.read_bytes())
+    return digest.hexdigest()
+
+
+def cached_catalog_pairs(config: ProjectConfig, locale: LocaleConfig) -> Iterator[Pair]:
+    """catalog_pairs, with each catalog read only when it (or its review record) changed since the last run.
+
+    Parsing is most of the time on a large memory; the cache in ``_build/cache``
+    keeps each catalog's pairs under the SHA-256 of its bytes and its record's.
+    """
+    cache_file = memory_cache_path(config, locale)
+    try:
+        cache: dict[str, dict] = json.loads(cache_file.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        cache = {}
+    fresh: dict[str, dict] = {}
+    for document, path in catalog_documents(config, locale):
+        digest = _catalog_digest(path)
+        known = cache.get(document)
+        if known is None or known.get("sha256") != digest:
+            pairs = [[p.source, p.target, p.machine] for p in _pairs_of(document, path)]
+            known = {"sha256": digest, "pairs": pairs}
+        fresh[document] = known
+        for source, target, machine in known["pairs"]:
+            yield Pair(source, target, document, machine=machine)
+    if fresh != cache:
+        write_atomic(cache_file, json.dumps(fresh, ensure_ascii=False, separators=(",", ":")))
 
 
 def load_memory(
@@ -145,7 +209,7 @@ def load_memory(
 ) -> TranslationMemory:
     """The locale's memory: its catalogs' translations by people, then the TMX files."""
     memory = TranslationMemory()
-    for pair in catalog_pairs(config, locale):
+    for pair in cached_catalog_pairs(config, locale):
         if not pair.machine:
             memory.add(pair)
     for tmx_path in [*config.memory_files, *(extra_files or [])]:
