@@ -35,7 +35,7 @@ import polib
 import rapidfuzz
 from rapidfuzz import fuzz, process
 
-from pubflow.catalog import load_catalog, render_catalog
+from pubflow.catalog import CatalogLayout, load_catalog
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.exchange.tmx import Pair, read_tmx
 from pubflow.fileio import write_atomic
@@ -301,12 +301,13 @@ def propose_from_memory(
         result.memory_sizes[locale.name] = len(memory)
         for _document, path in catalog_documents(config, locale):
             catalog = load_catalog(path)
+            layout = CatalogLayout(path.read_text(encoding="utf-8"), catalog)  # only changed messages re-laid
             record = load_record(path)
             if not propose_in_catalog(catalog, record, memory, threshold, result):
                 continue
             # The record first: if the run is killed in between, the catalog still has no
             # proposal, and the next run makes it again.
             save_record(record)
-            if write_atomic(path, render_catalog(catalog)):
+            if write_atomic(path, layout.splice(catalog, config.wrap_width)):
                 result.written.append(path)
     return result

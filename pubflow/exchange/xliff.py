@@ -31,7 +31,7 @@ from pathlib import Path
 import polib
 
 from pubflow import __version__
-from pubflow.catalog import load_catalog, render_catalog
+from pubflow.catalog import CatalogLayout, load_catalog
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError
 from pubflow.exchange.tmx import language_tag
@@ -187,6 +187,7 @@ class Change:
 class CatalogChanges:
     path: Path
     catalog: polib.POFile
+    layout: CatalogLayout
     record: ReviewRecord
     changes: list[Change] = field(default_factory=list)
 
@@ -227,7 +228,8 @@ def _read_file(file_element: ET.Element, catalogs: dict[str, tuple[LocaleConfig,
     if language and language.lower() != language_tag(locale.name).lower():
         raise PubflowError(f"<file original={original!r}> has target-language {language!r}, not {locale.name}", path)
     catalog = load_catalog(po_path)
-    found = CatalogChanges(po_path, catalog, load_record(po_path))
+    layout = CatalogLayout(po_path.read_text(encoding="utf-8"), catalog)
+    found = CatalogChanges(po_path, catalog, layout, load_record(po_path))
     entries = {unit_id(e.msgctxt, e.msgid): e for e in _units(catalog)}
     renamed = {
         unit_id(e.previous_msgctxt or e.msgctxt, e.previous_msgid): e for e in entries.values() if e.previous_msgid
@@ -292,7 +294,7 @@ def import_xliff(config: ProjectConfig, path: Path) -> ImportResult:
         for change in changes.changes:
             _apply(change, changes.record)
         save_record(changes.record)
-        if write_atomic(changes.path, render_catalog(changes.catalog)):
+        if write_atomic(changes.path, changes.layout.splice(changes.catalog, config.wrap_width)):
             result.written.append(changes.path)
         result.changed[changes.path] = len(changes.changes)
     return result
