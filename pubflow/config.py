@@ -136,8 +136,8 @@ def load_config(root: Path | None = None) -> ProjectConfig:
         locales=locales,
         wrap_width=_wrap_width(table.get("wrap-width", 0), path),
         strict_format=_strict_format(table.get("strict-format", False), path),
-        memory_files=[root / name for name in _string_list(table, "memory-files", path)],
-        memory_threshold=_percentage(table, "memory-threshold", 75.0, path),
+        memory_files=[root / name for name in _memory_files(table, path)],
+        memory_threshold=_memory_threshold(table, path),
     )
 
 
@@ -156,17 +156,19 @@ def _strict_format(value: object, path: Path) -> bool:
     return value
 
 
-def _string_list(table: dict, key: str, path: Path) -> list[str]:
-    value = table.get(key, [])
+def _memory_files(table: dict, path: Path) -> list[str]:
+    value = table.get("memory-files", [])
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise PubflowError(f'[tool.pubflow] {key} must be a list of file names, as in ["tm/legacy.tmx"]', path)
+        raise PubflowError('[tool.pubflow] memory-files must be a list of file names, as in ["tm/legacy.tmx"]', path)
     return value
 
 
-def _percentage(table: dict, key: str, default: float, path: Path) -> float:
-    value = table.get(key, default)
+def _memory_threshold(table: dict, path: Path) -> float:
+    value = table.get("memory-threshold", 75.0)
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 100:
-        raise PubflowError(f"[tool.pubflow] {key} = {value!r}; expected a percentage above 0, at most 100", path)
+        raise PubflowError(
+            f"[tool.pubflow] memory-threshold = {value!r}; expected a percentage above 0, at most 100", path
+        )
     return float(value)
 
 
