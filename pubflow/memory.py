@@ -27,7 +27,9 @@ import bisect
 import hashlib
 import json
 import math
+import os
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -155,9 +157,15 @@ def catalog_pairs(config: ProjectConfig, locale: LocaleConfig, with_obsolete: bo
         yield from _pairs_of(document, path, with_obsolete)
 
 
-def _pairs_of(document: str, path: Path, with_obsolete: bool = True) -> Iterator[Pair]:
-    catalog = load_catalog(path)
-    record = load_record(path)
+def _pairs_of(
+    document: str,
+    path: Path,
+    with_obsolete: bool = True,
+    catalog: polib.POFile | None = None,
+    record: ReviewRecord | None = None,
+) -> Iterator[Pair]:
+    catalog = catalog if catalog is not None else load_catalog(path)
+    record = record if record is not None else load_record(path)
     for entry in catalog:
         if not entry.msgid or entry.msgid_plural or not entry.msgstr or entry.fuzzy:
             continue
@@ -179,11 +187,31 @@ def _catalog_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def cached_catalog_pairs(config: ProjectConfig, locale: LocaleConfig) -> Iterator[Pair]:
+def _needs_a_pass(entry: polib.POEntry, record: ReviewRecord) -> bool:
+    """Whether the memory stage has anything to do for this message: no translation, fuzzy, or machine output."""
+    if entry.obsolete or not entry.msgid or entry.msgid_plural:
+        return False
+    return not entry.msgstr or entry.fuzzy or state_of(entry, record) is State.MACHINE
+
+
+def _read_for_memory(document: str, path: Path) -> tuple[list[list], bool]:
+    """The catalog's pairs as rows, and whether the memory stage has work in it."""
+    catalog = load_catalog(path)
+    record = load_record(path)
+    rows = [[p.source, p.target, p.machine] for p in _pairs_of(document, path, catalog=catalog, record=record)]
+    return rows, any(_needs_a_pass(entry, record) for entry in catalog)
+
+
+def cached_catalog_pairs(
+    config: ProjectConfig, locale: LocaleConfig, with_work: set[str] | None = None
+) -> Iterator[Pair]:
     """catalog_pairs, with each catalog read only when it (or its review record) changed since the last run.
 
+    ``with_work`` receives the documents in which the memory stage has something to do.
+
     Parsing is most of the time on a large memory; the cache in ``_build/cache``
-    keeps each catalog's pairs under the SHA-256 of its bytes and its record's.
+    keeps each catalog's pairs under the SHA-256 of its bytes and its record's,
+    and many catalogs to read are read on every core.
     """
     cache_file = memory_cache_path(config, locale)
     try:
@@ -191,13 +219,26 @@ def cached_catalog_pairs(config: ProjectConfig, locale: LocaleConfig) -> Iterato
     except (FileNotFoundError, ValueError):
         cache = {}
     fresh: dict[str, dict] = {}
+    to_read: list[tuple[str, Path]] = []
     for document, path in catalog_documents(config, locale):
         digest = _catalog_digest(path)
         known = cache.get(document)
         if known is None or known.get("sha256") != digest:
-            pairs = [[p.source, p.target, p.machine] for p in _pairs_of(document, path)]
-            known = {"sha256": digest, "pairs": pairs}
+            known = {"sha256": digest, "pairs": None, "work": True}
+            to_read.append((document, path))
         fresh[document] = known
+    jobs = os.cpu_count() or 1
+    if jobs > 1 and len(to_read) >= 16:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            rows = list(pool.map(_read_for_memory, *zip(*to_read, strict=True), chunksize=8))
+    else:
+        rows = [_read_for_memory(document, path) for document, path in to_read]
+    for (document, _path), (pairs, work) in zip(to_read, rows, strict=True):
+        fresh[document]["pairs"] = pairs
+        fresh[document]["work"] = work
+    for document, known in fresh.items():
+        if with_work is not None and known.get("work", True):
+            with_work.add(document)
         for source, target, machine in known["pairs"]:
             yield Pair(source, target, document, machine=machine)
     if fresh != cache:
@@ -205,11 +246,14 @@ def cached_catalog_pairs(config: ProjectConfig, locale: LocaleConfig) -> Iterato
 
 
 def load_memory(
-    config: ProjectConfig, locale: LocaleConfig, extra_files: list[Path] | None = None
+    config: ProjectConfig,
+    locale: LocaleConfig,
+    extra_files: list[Path] | None = None,
+    with_work: set[str] | None = None,
 ) -> TranslationMemory:
     """The locale's memory: its catalogs' translations by people, then the TMX files."""
     memory = TranslationMemory()
-    for pair in cached_catalog_pairs(config, locale):
+    for pair in cached_catalog_pairs(config, locale, with_work):
         if not pair.machine:
             memory.add(pair)
     for tmx_path in [*config.memory_files, *(extra_files or [])]:
@@ -297,9 +341,12 @@ def propose_from_memory(
         if locale.method != "translation":
             result.locales_skipped.append(locale.name)
             continue
-        memory = load_memory(config, locale, extra_files)
+        with_work: set[str] = set()
+        memory = load_memory(config, locale, extra_files, with_work)
         result.memory_sizes[locale.name] = len(memory)
-        for _document, path in catalog_documents(config, locale):
+        for document, path in catalog_documents(config, locale):
+            if document not in with_work:
+                continue  # every message translated by a person: nothing to propose
             catalog = load_catalog(path)
             layout = CatalogLayout(path.read_text(encoding="utf-8"), catalog)  # only changed messages re-laid
             record = load_record(path)
