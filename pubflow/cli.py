@@ -336,7 +336,12 @@ def add_locale_option(parser: argparse.ArgumentParser, no_stale: bool = False) -
 
 def add_exchange_verbs(verbs: argparse._SubParsersAction) -> None:
     """xliff export/import, tmx export/import, tbx export: the exchange with CAT tools."""
-    xliff = verbs.add_parser("xliff", help="exchange a locale with a CAT tool as XLIFF 1.2 (export, import)")
+    xliff = verbs.add_parser(
+        "xliff",
+        help="exchange a locale with a CAT tool as XLIFF 1.2 (export, import)",
+        description="Export a locale's catalogs as XLIFF 1.2 for a CAT tool, and import its work back.",
+        epilog="example: pubflow xliff export --locale en;  pubflow xliff import _build/xliff/en.xlf",
+    )
     actions = xliff.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = add_verb(
         actions,
@@ -368,7 +373,12 @@ def add_exchange_verbs(verbs: argparse._SubParsersAction) -> None:
     )
     p.add_argument("file", metavar="FILE", help="the XLIFF file")
 
-    tmx = verbs.add_parser("tmx", help="the translation memory as TMX 1.4b (export, import)")
+    tmx = verbs.add_parser(
+        "tmx",
+        help="the translation memory as TMX 1.4b (export, import)",
+        description="Export every locale's source-target pairs as TMX 1.4b, or propose from a TMX file.",
+        epilog="example: pubflow tmx export --locale en -o memory.tmx;  pubflow tmx import old.tmx",
+    )
     actions = tmx.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = add_verb(
         actions,
@@ -394,7 +404,12 @@ def add_exchange_verbs(verbs: argparse._SubParsersAction) -> None:
     p.add_argument("tmx", nargs=1, metavar="FILE", help="the TMX file")
     add_locale_option(p)
 
-    tbx = verbs.add_parser("tbx", help="the glossary as a TBX termbase (export)")
+    tbx = verbs.add_parser(
+        "tbx",
+        help="the glossary as a TBX termbase (export)",
+        description="Export glossary.csv as a TBX termbase that CAT tools load.",
+        epilog="example: pubflow tbx export --locale en -o glossary.tbx",
+    )
     actions = tbx.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = add_verb(
         actions,

@@ -12,7 +12,7 @@ import pytest
 from translate.storage import tmx, xliff
 
 from pubflow.review import State, load_record, state_of
-from tests.conftest import ARTICLE, run_pubflow
+from tests.conftest import ARTICLE, REPO, run_pubflow
 from tests.test_memory import CHANGED_SOURCE, SECOND, catalog, make_two_articles
 
 OMEGAT_PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="no"?>
@@ -237,3 +237,14 @@ def test_tmx_has_every_pair_of_every_locale(omegat_run: dict[str, Path], tmp_pat
     assert len(store.units) == len(pairs) > 120
     english = {(u.source, u.target) for u in store.units}
     assert ("作者：蔡长春", "By Cai Changchun") in english
+
+
+@pytest.mark.parametrize(
+    "verb",
+    [["memory"], ["xliff", "export"], ["xliff", "import"], ["tmx", "export"], ["tmx", "import"], ["tbx", "export"]],
+    ids=" ".join,
+)
+def test_each_exchange_verb_has_help_with_an_example(verb: list[str]) -> None:
+    result = run_pubflow(*verb, "--help", cwd=REPO)
+    assert result.returncode == 0 and f"usage: pubflow {' '.join(verb)}" in result.stdout
+    assert "example: pubflow" in result.stdout
