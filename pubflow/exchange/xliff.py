@@ -199,6 +199,10 @@ class ImportResult:
     written: list[Path] = field(default_factory=list)
 
 
+def _short(text: str, length: int = 30) -> str:
+    return repr(text if len(text) <= length else text[:length] + "…")
+
+
 def _plain_text(element: ET.Element | None, unit: str, path: Path) -> str:
     if element is None:
         return ""
@@ -247,15 +251,15 @@ def _read_file(file_element: ET.Element, catalogs: dict[str, tuple[LocaleConfig,
             if uid in renamed:
                 raise PubflowError(
                     f"unit {uid}: its source changed in {original} since the export (now "
-                    f"{renamed[uid].msgid[:30]!r}…); export again and redo this unit",
+                    f"{_short(renamed[uid].msgid)}); export again and redo this unit",
                     path,
                 )
             raise PubflowError(f"unit {uid}: unknown unit, no such message in {original}; export again", path)
         source = _plain_text(child(unit, "source"), uid, path)
         if source != entry.msgid:
             raise PubflowError(
-                f"unit {uid}: its source no longer matches {original} ({source[:30]!r}… against "
-                f"{entry.msgid[:30]!r}…); export again",
+                f"unit {uid}: its source no longer matches {original} ({_short(source)} against "
+                f"{_short(entry.msgid)}); export again",
                 path,
             )
         target = child(unit, "target")

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
+from defusedxml import DefusedXmlException, EntitiesForbidden
 
 from pubflow.errors import PubflowError
 from pubflow.fileio import write_atomic
@@ -31,8 +31,14 @@ def parse_untrusted(path: Path, kind: str) -> ET.Element:
         raise PubflowError(f"is a folder, expected a {kind} file", path) from None
     try:
         return SafeET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except EntitiesForbidden:
+        raise PubflowError(
+            f"refused: the {kind} file declares entities, which pubflow never expands (XXE, billion laughs); "
+            "export it again without a DOCTYPE",
+            path,
+        ) from None
     except DefusedXmlException as exc:
-        raise PubflowError(f"refused: {kind} file declares {type(exc).__name__} ({exc})", path) from None
+        raise PubflowError(f"refused: the {kind} file is unsafe to read ({exc})", path) from None
     except ET.ParseError as exc:
         line, _column = exc.position
         reason = str(exc).split(":")[0]
