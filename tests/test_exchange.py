@@ -73,15 +73,23 @@ def omegat_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     )
     run_pubflow("-q", "tbx", "export", "-l", "en", "-o", str(omegat / "glossary" / "glossary.tbx"), cwd=project,
                 check=True)  # fmt: skip
+    # OmegaT keeps preferences and logs in ~/.omegat: a home of its own leaves the user's alone.
+    java_env = {**os.environ, "HOME": str(tmp_path_factory.mktemp("home")), "JAVA_HOME": java_home()}
     result = subprocess.run(
-        ["omegat", "--mode=console-translate", str(omegat)], capture_output=True, text=True, timeout=300, check=False
+        ["omegat", "--mode=console-translate", str(omegat)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=java_env,
     )
     assert result.returncode == 0 and (omegat / "target" / f"{SECOND}.xlf").is_file(), result.stdout + result.stderr
     glossary = subprocess.run(
         ["groovy", "-cp", "/usr/share/omegat/OmegaT.jar", "-e", READ_TBX, str(omegat), str(omegat / "glossary" /
          "glossary.tbx")],
-        capture_output=True, text=True, timeout=300, check=False, env={**os.environ, "JAVA_HOME": java_home()},
+        capture_output=True, text=True, timeout=300, check=False, env=java_env,
     )  # fmt: skip
+    assert glossary.returncode == 0, glossary.stderr
     (omegat / "glossary-read-by-omegat.txt").write_text(glossary.stdout, encoding="utf-8")
     return {"project": project, "omegat": omegat, "exported": exported, "translated": omegat / "target" / exported.name}
 
