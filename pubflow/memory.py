@@ -218,12 +218,14 @@ def cached_catalog_pairs(
         cache: dict[str, dict] = json.loads(cache_file.read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
         cache = {}
+    if not isinstance(cache, dict):
+        cache = {}  # damaged by hand: rebuilt
     fresh: dict[str, dict] = {}
     to_read: list[tuple[str, Path]] = []
     for document, path in catalog_documents(config, locale):
         digest = _catalog_digest(path)
         known = cache.get(document)
-        if known is None or known.get("sha256") != digest:
+        if not isinstance(known, dict) or known.get("sha256") != digest or not isinstance(known.get("pairs"), list):
             known = {"sha256": digest, "pairs": None, "work": True}
             to_read.append((document, path))
         fresh[document] = known

@@ -187,3 +187,19 @@ def test_update_proposes_after_merging(second: Path) -> None:
     result = run_pubflow("update", "--locale", "en", cwd=second, check=True)
     assert "proposal(s)" in result.stderr
     assert catalog(second).find("作者：蔡长春").msgstr == "By Cai Changchun"
+
+
+def test_the_memory_follows_an_edit_made_after_the_last_run(second: Path) -> None:
+    """The parsed catalogs are cached; an edited catalog is read again, never its stale pairs."""
+    run_pubflow("memory", cwd=second, check=True)
+    assert (second / "_build" / "cache" / "memory-en.json").is_file()
+    first_path = second / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    first = catalog(second, ARTICLE)
+    first.find("来源：法制日报——法制网").msgstr = "Source: Legal Daily (Legal Daily Online)"
+    first.save(str(first_path))
+    path = second / "locale" / "en" / "LC_MESSAGES" / f"{SECOND}.po"
+    po = catalog(second)
+    po.find("来源：法制日报——法制网").msgstr = ""  # back to untranslated (its record no longer matches)
+    po.save(str(path))
+    run_pubflow("memory", cwd=second, check=True)
+    assert catalog(second).find("来源：法制日报——法制网").msgstr == "Source: Legal Daily (Legal Daily Online)"
