@@ -110,7 +110,7 @@ class TranslationMemory:
             return Proposal(pair, 100.0)
         self._index()
         shortest = len(source) * threshold / (200.0 - threshold)
-        longest = len(source) * (200.0 - threshold) / threshold if threshold < 200 else len(source)
+        longest = len(source) * (200.0 - threshold) / threshold
         low = bisect.bisect_left(self._lengths, math.ceil(shortest - 1e-9))
         high = bisect.bisect_right(self._lengths, math.floor(longest + 1e-9))
         window = self._window_sources[low:high]
