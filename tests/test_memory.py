@@ -10,7 +10,7 @@ import polib
 import pytest
 
 from pubflow.review import State, load_record, state_of
-from tests.conftest import ARTICLE, copy_project, run_pubflow
+from tests.conftest import ARTICLE, REPO, copy_project, run_pubflow
 
 SECOND = "2017-09-26-review-part-two"
 CHANGED_SOURCE = "以合作促安全，以安全促进发展。"  # the article says 以安全促发展
@@ -203,3 +203,28 @@ def test_the_memory_follows_an_edit_made_after_the_last_run(second: Path) -> Non
     po.save(str(path))
     run_pubflow("memory", cwd=second, check=True)
     assert catalog(second).find("来源：法制日报——法制网").msgstr == "Source: Legal Daily (Legal Daily Online)"
+
+
+def test_the_length_window_loses_no_close_match() -> None:
+    """Close matches are searched among sources of comparable length only; the best score is the same."""
+    import random
+
+    from rapidfuzz import fuzz, process
+
+    from pubflow.exchange.tmx import Pair
+    from pubflow.memory import TranslationMemory
+
+    sources = [e.msgid for e in catalog(REPO, ARTICLE) if e.msgid]
+    rng = random.Random(13)
+    memory = TranslationMemory()
+    for source in sources:
+        memory.add(Pair(source, "translation", ARTICLE))
+        memory.add(Pair(source[: rng.randrange(1, len(source) + 1)], "a prefix", ARTICLE))
+    queries = [s[: max(1, len(s) - rng.randrange(0, 1 + len(s) // 3))] + "的" * rng.randrange(3) for s in sources]
+    for threshold in (60.0, 75.0, 90.0):
+        for query in queries:
+            found = memory.propose(query, threshold)
+            best = process.extractOne(query, list(memory.exact), scorer=fuzz.ratio, score_cutoff=threshold)
+            assert (found is None) == (best is None)
+            if found is not None and best is not None:
+                assert found.similarity == min(best[1], 99.99) or found.exact
