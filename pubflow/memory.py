@@ -13,8 +13,8 @@ they are a person's work too), then the pairs of the TMX files listed in
   the previous msgid, so that Poedit shows what differs;
 - each proposal carries a translator comment naming its similarity and its
   document, and the review record marks it as memory output (origin
-  ``memory``), so it never counts as a person's until a person edits it or,
-  for a fuzzy proposal, clears the fuzzy flag.
+  ``memory``), so it never counts as a person's until a person edits it,
+  deletes its note, or, for a fuzzy proposal, clears the fuzzy flag.
 
 A person's translation, fuzzy or not, is never replaced. Memory output that is
 still fuzzy is proposed again on the next run, from the memory as it is then.
