@@ -109,16 +109,52 @@ class TranslationMemory:
         if pair is not None:
             return Proposal(pair, 100.0)
         self._index()
-        shortest = len(source) * threshold / (200.0 - threshold)
-        longest = len(source) * (200.0 - threshold) / threshold
-        low = bisect.bisect_left(self._lengths, math.ceil(shortest - 1e-9))
-        high = bisect.bisect_right(self._lengths, math.floor(longest + 1e-9))
-        window = self._window_sources[low:high]
-        found = process.extractOne(source, window, scorer=fuzz.ratio, score_cutoff=threshold)
-        if found is None:
-            return None
-        text, score, _index = found
-        return Proposal(self.exact[text], min(float(score), 99.99))
+        best = _best_in_window(source, self._lengths, self._window_sources, threshold)
+        return Proposal(self.exact[best[0]], best[1]) if best else None
+
+    def propose_many(self, sources: list[str], threshold: float) -> dict[str, Proposal | None]:
+        """propose for each source; many close-match searches in a large memory run on every core."""
+        found: dict[str, Proposal | None] = {s: Proposal(self.exact[s], 100.0) for s in sources if s in self.exact}
+        rest = sorted({s for s in sources if s not in self.exact})
+        jobs = os.cpu_count() or 1
+        if jobs == 1 or len(rest) < 64 or len(self.exact) < 2000:
+            found.update((s, self.propose(s, threshold)) for s in rest)
+            return found
+        self._index()
+        chunks = [rest[i :: jobs * 4] for i in range(jobs * 4)]
+        with ProcessPoolExecutor(
+            jobs, initializer=_share_window, initargs=(self._lengths, self._window_sources)
+        ) as pool:
+            for chunk, matches in zip(chunks, pool.map(_close_matches, chunks, [threshold] * len(chunks)), strict=True):
+                for source, best in zip(chunk, matches, strict=True):
+                    found[source] = Proposal(self.exact[best[0]], best[1]) if best else None
+        return found
+
+
+def _best_in_window(source: str, lengths: list[int], sources: list[str], threshold: float) -> tuple[str, float] | None:
+    """The most similar of ``sources`` (sorted by length) at or above the threshold, and its score."""
+    shortest = len(source) * threshold / (200.0 - threshold)
+    longest = len(source) * (200.0 - threshold) / threshold
+    low = bisect.bisect_left(lengths, math.ceil(shortest - 1e-9))
+    high = bisect.bisect_right(lengths, math.floor(longest + 1e-9))
+    found = process.extractOne(source, sources[low:high], scorer=fuzz.ratio, score_cutoff=threshold)
+    if found is None:
+        return None
+    text, score, _index = found
+    return text, min(float(score), 99.99)  # 100 is an exact match only
+
+
+_window: tuple[list[int], list[str]] = ([], [])
+
+
+def _share_window(lengths: list[int], sources: list[str]) -> None:
+    """In a worker process: the memory's sources, sent once rather than with every chunk."""
+    global _window
+    _window = (lengths, sources)
+
+
+def _close_matches(sources: list[str], threshold: float) -> list[tuple[str, float] | None]:
+    return [_best_in_window(source, *_window, threshold) for source in sources]
 
 
 def is_memory_output(entry: polib.POEntry, record: ReviewRecord) -> bool:
@@ -304,10 +340,21 @@ def apply_proposal(entry: polib.POEntry, record: ReviewRecord, proposal: Proposa
     set_memory_comment(entry, proposal.comment)
 
 
+def wants_proposal(entry: polib.POEntry, record: ReviewRecord) -> bool:
+    """An untranslated message, or memory output still fuzzy: never a person's translation."""
+    if entry.obsolete or not entry.msgid or entry.msgid_plural:
+        return False
+    return state_of(entry, record) is State.UNTRANSLATED or (is_memory_output(entry, record) and entry.fuzzy)
+
+
 def propose_in_catalog(
-    catalog: polib.POFile, record: ReviewRecord, memory: TranslationMemory, threshold: float, result: MemoryResult
+    catalog: polib.POFile,
+    record: ReviewRecord,
+    proposals: dict[str, Proposal | None],
+    threshold: float,
+    result: MemoryResult,
 ) -> bool:
-    """Fill the catalog's untranslated messages from the memory; whether anything changed."""
+    """Fill the catalog's untranslated messages from the memory's proposals; whether anything changed."""
     changed = False
     for entry in catalog:
         if entry.obsolete or not entry.msgid or entry.msgid_plural:
@@ -319,9 +366,9 @@ def propose_in_catalog(
             result.approved += 1
             changed = True
             continue
-        if not (state is State.UNTRANSLATED or (is_memory_output(entry, record) and entry.fuzzy)):
+        if not wants_proposal(entry, record):
             continue
-        proposal = memory.propose(entry.msgid, threshold)
+        proposal = proposals.get(entry.msgid)
         if proposal is None or _already_proposed(entry, proposal):
             continue
         apply_proposal(entry, record, proposal, threshold)
@@ -346,13 +393,17 @@ def propose_from_memory(
         with_work: set[str] = set()
         memory = load_memory(config, locale, extra_files, with_work)
         result.memory_sizes[locale.name] = len(memory)
+        opened = []
         for document, path in catalog_documents(config, locale):
             if document not in with_work:
                 continue  # every message translated by a person: nothing to propose
             catalog = load_catalog(path)
             layout = CatalogLayout(path.read_text(encoding="utf-8"), catalog)  # only changed messages re-laid
-            record = load_record(path)
-            if not propose_in_catalog(catalog, record, memory, threshold, result):
+            opened.append((path, catalog, layout, load_record(path)))
+        wanted = [e.msgid for _path, catalog, _layout, record in opened for e in catalog if wants_proposal(e, record)]
+        proposals = memory.propose_many(wanted, threshold)
+        for path, catalog, layout, record in opened:
+            if not propose_in_catalog(catalog, record, proposals, threshold, result):
                 continue
             # The record first: if the run is killed in between, the catalog still has no
             # proposal, and the next run makes it again.

@@ -228,3 +228,26 @@ def test_the_length_window_loses_no_close_match() -> None:
             assert (found is None) == (best is None)
             if found is not None and best is not None:
                 assert found.similarity == min(best[1], 99.99) or found.exact
+
+
+def test_many_close_match_searches_on_every_core_find_what_one_search_finds() -> None:
+    import random
+
+    from pubflow.exchange.tmx import Pair
+    from pubflow.memory import TranslationMemory
+
+    rng = random.Random(2017)
+    sources = [e.msgid for e in catalog(REPO, ARTICLE) if len(e.msgid) > 10]
+    memory = TranslationMemory()
+    while len(memory) < 2500:  # large enough for the worker processes
+        text = rng.choice(sources)
+        cut = rng.randrange(len(text))
+        memory.add(Pair(text[:cut] + "的" * rng.randrange(1, 4) + text[cut + 1 :], "translation", ARTICLE))
+    queries = [s[: rng.randrange(5, len(s))] for s in sources * 3]
+    many = memory.propose_many(queries, 75.0)
+    assert len([q for q in set(queries) if q not in memory.exact]) >= 64
+    for query in queries:
+        one = memory.propose(query, 75.0)
+        assert (many[query] is None) == (one is None)
+        if one is not None:
+            assert many[query].similarity == one.similarity
