@@ -145,18 +145,28 @@ def test_every_exact_match_of_msgmerge_compendium_is_found(second: Path, tmp_pat
         assert ours.find(msgid).fuzzy and "pubflow memory:" in ours.find(msgid).tcomment
 
 
+LEGACY_TMX = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
+    '<tmx version="1.4"><header creationtool="x" creationtoolversion="1" segtype="block" o-tmf="x" '
+    'adminlang="en" srclang="zh-CN" datatype="plaintext"/><body>'
+    '<tu><tuv xml:lang="zh-CN"><seg>全国公安机关国际执法安全合作述评（下）</seg></tuv>'
+    '<tuv xml:lang="en-GB"><seg>Part Two, from the legacy memory</seg></tuv></tu>'
+    "</body></tmx>\n"
+)
+
+
+def test_tmx_import_proposes_from_a_tmx_file(second: Path) -> None:
+    (second / "old.tmx").write_text(LEGACY_TMX, encoding="utf-8")
+    result = run_pubflow("tmx", "import", "old.tmx", "--locale", "en", cwd=second, check=True)
+    assert "en 63 pairs" in result.stderr
+    title = catalog(second).find("全国公安机关国际执法安全合作述评（下）")
+    assert title.msgstr == "Part Two, from the legacy memory" and "pubflow memory: 100% old.tmx" in title.tcomment
+
+
 def test_tmx_files_in_the_configuration_join_the_memory(second: Path) -> None:
     memory = second / "tm" / "legacy.tmx"
     memory.parent.mkdir()
-    memory.write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
-        '<tmx version="1.4"><header creationtool="x" creationtoolversion="1" segtype="block" o-tmf="x" '
-        'adminlang="en" srclang="zh-CN" datatype="plaintext"/><body>'
-        '<tu><tuv xml:lang="zh-CN"><seg>全国公安机关国际执法安全合作述评（下）</seg></tuv>'
-        '<tuv xml:lang="en-GB"><seg>Part Two, from the legacy memory</seg></tuv></tu>'
-        "</body></tmx>\n",
-        encoding="utf-8",
-    )
+    memory.write_text(LEGACY_TMX, encoding="utf-8")
     original = (second / "pyproject.toml").read_text(encoding="utf-8")
     configure(second, 'memory-files = ["tm/legacy.tmx"]\nmemory-threshold = 90\n')
     run_pubflow("memory", cwd=second, check=True)
