@@ -1,8 +1,11 @@
 """The catalog model: polib's POFile, read and written the way every stage needs.
 
-Catalogs are written unwrapped (``wrapwidth=0``), the same as ``msgmerge
---no-wrap``, so that the merge (gettext) and the conversion (polib) never
-re-flow each other's lines and a catalog only changes where a message does.
+A stage that changes a catalog rewrites only the entries that changed
+(:class:`CatalogLayout`): every other entry keeps the lines the last tool gave
+it, whether msgcat, Poedit, Weblate, Babel or polib wrapped them. Changed
+entries are rendered at the project's ``wrap-width`` (default 0: unwrapped,
+the same as ``msgmerge --no-wrap``); ``pubflow format`` lays a whole catalog
+out that way.
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
 
 from pubflow.errors import PubflowError
+from pubflow.fileio import write_atomic
 
 WRAP_WIDTH = 0
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
@@ -64,9 +69,276 @@ def load_catalog(path: Path) -> polib.POFile:
         raise PubflowError(f".po syntax: {reason}; fix it in a text editor or Poedit", path, syntax_line) from None
 
 
-def render_catalog(catalog: polib.POFile) -> str:
-    catalog.wrapwidth = WRAP_WIDTH
-    return str(catalog) + "\n" if not str(catalog).endswith("\n") else str(catalog)
+def render_catalog(catalog: polib.POFile, wrap_width: int = WRAP_WIDTH) -> str:
+    """The whole catalog in the project's layout.
+
+    Unwrapped (0) as polib and ``msgmerge --no-wrap`` write it. Wrapped, as GNU
+    gettext wraps (``msgcat --width``, which powrap runs): polib cannot break
+    Chinese, which has no spaces, and gettext's line breaking is what the
+    python-docs-* projects expect. msgcat drops flags it does not know
+    (``pubflow-skip-*``, a translator's own), so they are put back.
+    """
+    catalog.wrapwidth = 0
+    text = _in_own_order(catalog)
+    text = text if text.endswith("\n") else text + "\n"
+    return _gettext_wrapped(text, catalog, wrap_width) if wrap_width else text
+
+
+def _in_own_order(catalog: polib.POFile) -> str:
+    """polib's text of the catalog, its header fields in the catalog's own order (polib would sort them)."""
+    catalog.ordered_metadata = lambda: list(catalog.metadata.items())  # type: ignore[method-assign]
+    try:
+        return str(catalog)
+    finally:
+        del catalog.ordered_metadata
+
+
+def _gettext_wrapped(text: str, catalog: polib.POFile, wrap_width: int) -> str:
+    require_gettext_tool("msgcat")
+    result = subprocess.run(
+        ["msgcat", f"--width={wrap_width}", "--output-file=-", "-"],
+        input=text.encode("utf-8"),
+        capture_output=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise PubflowError(f"msgcat could not lay out the catalog: {message[0] if message else 'failed'}")
+    wrapped = result.stdout.decode("utf-8")
+    wanted = {_entry_key(e): list(e.flags) for e in catalog}
+    model = polib.pofile(wrapped)
+    lines = wrapped.split("\n")
+    # From the last entry up, so that inserting or removing a line never shifts one still to fix.
+    for entry in sorted(model, key=lambda e: e.linenum, reverse=True):
+        flags = wanted.get(_entry_key(entry), list(entry.flags))
+        if flags == list(entry.flags):
+            continue
+        first = entry.linenum - 1
+        while first > 0 and lines[first - 1].strip():
+            first -= 1
+        last = first
+        while last < len(lines) and lines[last].strip():
+            last += 1
+        block = [ln for ln in lines[first:last] if not ln.startswith("#, ")]
+        at = next(
+            (i for i, ln in enumerate(block) if ln.startswith(("#|", "#~", "msgctxt", "msgid"))),
+            len(block),
+        )
+        if flags:
+            block.insert(at, "#, " + ", ".join(flags))
+        lines[first:last] = block
+    laid_out = "\n".join(lines)
+    # Wrapping must change line breaks only; refuse rather than write a catalog that says something else.
+    if [_entry_content(e) for e in polib.pofile(laid_out)] != [_entry_content(e) for e in catalog]:
+        raise PubflowError(f"msgcat --width={wrap_width} changed a message, not only line breaks; nothing written")
+    return laid_out
+
+
+@dataclass
+class FormatResult:
+    changed: list[Path] = field(default_factory=list)
+    kept: int = 0
+
+
+def off_format(path: Path, wrap_width: int) -> bool:
+    """Whether the catalog's text differs from pubflow's layout at ``wrap_width``."""
+    catalog = load_catalog(path)
+    return render_catalog(catalog, wrap_width) != path.read_text(encoding="utf-8")
+
+
+def format_catalogs(paths: list[Path], wrap_width: int, check_only: bool = False) -> FormatResult:
+    """Rewrite catalogs in pubflow's layout; only line breaks change, never a message."""
+    result = FormatResult()
+    for path in paths:
+        text = render_catalog(load_catalog(path), wrap_width)
+        if text == path.read_text(encoding="utf-8"):
+            result.kept += 1
+            continue
+        if not check_only:
+            write_atomic(path, text)
+        result.changed.append(path)
+    return result
+
+
+# -- writing back only what changed ----------------------------------------------------------
+
+_HEADER = ("header",)
+# Header fields that change without any message changing (msgmerge copies the template's date).
+_VOLATILE_HEADER_FIELDS = {"POT-Creation-Date"}
+
+
+def _entry_key(entry: polib.POEntry) -> tuple[object, ...]:
+    return ("obsolete" if entry.obsolete else "live", entry.msgctxt, entry.msgid)
+
+
+def _entry_content(entry: polib.POEntry) -> tuple[object, ...]:
+    """Everything an entry says, independent of how its lines were wrapped."""
+    return (
+        entry.obsolete, entry.msgctxt, entry.msgid, entry.msgid_plural, entry.msgstr,
+        tuple(sorted(entry.msgstr_plural.items())), tuple(entry.flags), entry.tcomment or "",
+        entry.comment or "", tuple(entry.occurrences) if not entry.obsolete else (),
+        entry.previous_msgctxt, entry.previous_msgid, entry.previous_msgid_plural,
+    )  # fmt: skip
+
+
+def _field_value(key: str, value: str) -> str:
+    return value.strip().lower() if key == "Content-Type" else value.strip()
+
+
+def _header_content(catalog: polib.POFile) -> tuple[object, ...]:
+    # Order, spacing and the charset's case are layout: msgmerge and translators' tools each write them their way.
+    fields = tuple(
+        sorted((k, _field_value(k, v)) for k, v in catalog.metadata.items() if k not in _VOLATILE_HEADER_FIELDS)
+    )
+    return (catalog.header or "", fields, bool(catalog.metadata_is_fuzzy))
+
+
+def _blocks(text: str) -> list[tuple[int, int, str]]:
+    """Runs of non-blank lines: (first line, last line, text), lines counted from 1."""
+    blocks: list[tuple[int, int, str]] = []
+    current: list[str] = []
+    start = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line)
+        elif current:
+            blocks.append((start, number - 1, "\n".join(current)))
+            current = []
+    if current:
+        blocks.append((start, start + len(current) - 1, "\n".join(current)))
+    return blocks
+
+
+class CatalogLayout:
+    """A catalog file's text as it was read: each entry's own lines and what they said.
+
+    Whatever tool wrote the file (msgcat at 79 columns, translate-toolkit at 77,
+    Babel at 76, polib at 78, unwrapped), :meth:`splice` writes an entry whose
+    content did not change with its original lines, and renders only changed or
+    new entries. A file where nothing changed comes back byte for byte. This is
+    more robust than reproducing each tool's wrapping, which differ in how they
+    count CJK columns and where they break.
+    """
+
+    def __init__(self, text: str, catalog: polib.POFile):
+        self.text = text
+        self.order: list[tuple[object, ...]] = []
+        self.blocks: dict[tuple[object, ...], str] = {}
+        self.content: dict[tuple[object, ...], tuple[object, ...]] = {}
+        self.usable = self._map(catalog)
+
+    def _map(self, catalog: polib.POFile) -> bool:
+        blocks = _blocks(self.text)
+        owner: dict[int, tuple[object, ...]] = {}
+        for entry in catalog:
+            key = _entry_key(entry)
+            if key in self.content or entry.linenum is None:
+                return False  # duplicates or no line numbers: render everything
+            index = next((i for i, (first, last, _) in enumerate(blocks) if first <= entry.linenum <= last), None)
+            if index is None or index in owner:
+                return False
+            owner[index] = key
+            self.content[key] = _entry_content(entry)
+        for index, (_, _, block) in enumerate(blocks):
+            if index in owner:
+                key = owner[index]
+            elif index == 0 and (catalog.metadata or catalog.header):
+                key = _HEADER
+                self.content[key] = _header_content(catalog)
+            else:
+                return False  # a block that is no entry: do not guess
+            self.order.append(key)
+            self.blocks[key] = block
+        return True
+
+    def splice(self, catalog: polib.POFile, wrap_width: int = WRAP_WIDTH) -> str:
+        """``catalog`` as text: unchanged entries keep their lines, changed ones are rendered."""
+        if not self.usable:
+            return render_catalog(catalog, wrap_width)
+        parts: list[str] = []
+        order: list[tuple[object, ...]] = []
+        if catalog.metadata or catalog.header:
+            order.append(_HEADER)
+            if self.content.get(_HEADER) == _header_content(catalog):
+                parts.append(self.blocks[_HEADER])
+            else:
+                parts.append(_splice_header(self.blocks.get(_HEADER), catalog) or _render_header(catalog, wrap_width))
+        changed = [e for e in catalog if self.content.get(_entry_key(e)) != _entry_content(e)]
+        rendered = _render_entries(catalog, changed, wrap_width)
+        for entry in catalog:
+            key = _entry_key(entry)
+            order.append(key)
+            parts.append(rendered[key] if key in rendered else self.blocks[key])
+        if order == self.order and all(self.blocks.get(k) == p for k, p in zip(order, parts, strict=True)):
+            return self.text  # nothing changed: not even the blank lines or the last newline
+        ending = self.text[len(self.text.rstrip()) :] or "\n"  # keep the file's own last blank lines
+        return "\n\n".join(parts) + ending
+
+
+def _render_entries(
+    catalog: polib.POFile, entries: list[polib.POEntry], wrap_width: int
+) -> dict[tuple[object, ...], str]:
+    """Each entry's lines in the project's layout; one msgcat run for all of them when wrapping."""
+    if not entries:
+        return {}
+    if not wrap_width:
+        return {_entry_key(e): e.__unicode__(0).rstrip("\n") for e in entries}
+    batch = polib.POFile(wrapwidth=0)
+    batch.metadata = dict(catalog.metadata)  # msgcat needs the charset
+    batch.extend(entries)
+    text = render_catalog(batch, wrap_width)
+    model = polib.pofile(text)
+    blocks = _blocks(text)
+    found: dict[tuple[object, ...], str] = {}
+    for entry in model:
+        found[_entry_key(entry)] = next(b for first, last, b in blocks if first <= entry.linenum <= last)
+    return found
+
+
+_FIELD_LINE = re.compile(r'^"([A-Za-z0-9-]+):(.*)\\n"$')
+
+
+def _splice_header(block: str | None, catalog: polib.POFile) -> str | None:
+    """The old header block with only its changed fields' lines changed, when it has one field per line.
+
+    Returns None when the block is laid out otherwise, or its comment or fuzziness changed.
+    """
+    if block is None:
+        return None
+    lines = block.split("\n")
+    try:
+        start = lines.index('msgstr ""') + 1
+    except ValueError:
+        return None
+    old = polib.pofile(block + "\n")
+    if (old.header or "") != (catalog.header or "") or bool(old.metadata_is_fuzzy) != bool(catalog.metadata_is_fuzzy):
+        return None
+    fields: dict[str, int] = {}
+    for index in range(start, len(lines)):
+        match = _FIELD_LINE.match(lines[index])
+        if not match:
+            return None
+        fields[match.group(1)] = index
+    wanted = {k: v for k, v in catalog.metadata.items() if k not in _VOLATILE_HEADER_FIELDS}
+    for key, index in list(fields.items()):
+        if key in _VOLATILE_HEADER_FIELDS:
+            continue
+        if key not in wanted:
+            lines[index] = ""
+        elif _field_value(key, old.metadata.get(key, "")) != _field_value(key, wanted[key]):
+            lines[index] = f'"{key}: {polib.escape(wanted[key])}\\n"'
+    lines += [f'"{key}: {polib.escape(value)}\\n"' for key, value in wanted.items() if key not in fields]
+    return "\n".join(line for line in lines if line)
+
+
+def _render_header(catalog: polib.POFile, wrap_width: int) -> str:
+    header = polib.POFile(wrapwidth=wrap_width)
+    header.header = catalog.header
+    header.metadata = dict(catalog.metadata)
+    header.metadata_is_fuzzy = catalog.metadata_is_fuzzy
+    return render_catalog(header, wrap_width).rstrip("\n")
 
 
 def require_gettext_tool(name: str) -> str:

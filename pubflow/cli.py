@@ -71,9 +71,14 @@ def cmd_extract(args: argparse.Namespace, config: ProjectConfig, report: Reporte
 
 
 def cmd_update(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
+    from pubflow.extract import templates_out_of_date
     from pubflow.update import update_catalogs
 
     locales = config.select(args.locale)
+    stale = templates_out_of_date(config)
+    if stale and not getattr(args, "no_extract", False):
+        report(f"{stale}: extracting first")
+        cmd_extract(args, config, report)
     result = update_catalogs(config, locales)
     for path in result.created:
         report(f"created {_rel(path)}")
@@ -82,6 +87,82 @@ def cmd_update(args: argparse.Namespace, config: ProjectConfig, report: Reporter
     report(f"{len(result.unchanged)} catalog(s) unchanged")
     for path in result.orphaned:
         report(f"warning: {_rel(path)} has no source document; delete it or restore its .rst")
+    _report_unrecorded(result.unrecorded, report)
+    if getattr(args, "no_memory", False):
+        return EXIT_OK
+    return cmd_memory(_with(args, tmx=None), config, report)
+
+
+def cmd_memory(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
+    from pubflow.memory import propose_from_memory
+
+    locales = config.select(args.locale)
+    extra = [Path(name) for name in args.tmx or []]
+    result = propose_from_memory(config, locales, extra)
+    for path in result.written:
+        report(f"proposed from memory in {_rel(path)}")
+    sizes = ", ".join(f"{name} {size:,} pairs" for name, size in result.memory_sizes.items())
+    report(
+        f"translation memory ({sizes or 'no translated locale'}): {result.exact} exact, {result.fuzzy} fuzzy "
+        f"(>= {config.memory_threshold:g}%) proposal(s); {result.approved} approved fuzzy proposal(s) now a person's"
+    )
+    return EXIT_OK
+
+
+def _report_unrecorded(paths: list[Path], report: Reporter) -> None:
+    for path in paths:
+        report(
+            f"warning: {_rel(path)} had no review record: which messages are machine output cannot be told, "
+            "so every translated message counts as a person's (recorded now)"
+        )
+
+
+def cmd_xliff_export(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
+    from pubflow.exchange.xliff import export_xliff
+
+    locale = config.select([args.locale])[0]
+    documents = args.documents or None
+    default_name = f"{documents[0]}.{locale.name}.xlf" if documents and len(documents) == 1 else f"{locale.name}.xlf"
+    path = Path(args.output) if args.output else config.output_dir / "xliff" / default_name
+    result = export_xliff(config, locale, path, documents, copy_source=args.copy_source)
+    states = ", ".join(f"{count} {state}" for state, count in sorted(result.states.items()))
+    report(f"wrote {_rel(path)}: {result.files} catalog(s), {result.units} unit(s) ({states or 'none'})")
+    report(f"next: translate it in a CAT tool, then pubflow xliff import {_rel(path)}")
+    return EXIT_OK
+
+
+def cmd_xliff_import(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
+    from pubflow.exchange.xliff import import_xliff
+
+    result = import_xliff(config, Path(args.file))
+    for path, count in result.changed.items():
+        report(f"{count} message(s) changed in {_rel(path)}")
+    report(f"{sum(result.changed.values())} message(s) changed, {result.unchanged} catalog(s) unchanged")
+    return EXIT_OK
+
+
+def cmd_tmx_export(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
+    from pubflow.exchange.tmx import write_tmx
+    from pubflow.memory import catalog_pairs
+
+    locales = config.select(args.locale)
+    path = Path(args.output) if args.output else config.output_dir / "memory.tmx"
+    units = write_tmx(
+        path,
+        config.source_language,
+        ((loc.name, catalog_pairs(config, loc, with_obsolete=False)) for loc in locales),
+    )
+    report(f"wrote {_rel(path)}: {units} translation unit(s) for {', '.join(loc.name for loc in locales)}")
+    return EXIT_OK
+
+
+def cmd_tbx_export(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
+    from pubflow.exchange.tbx import export_tbx
+
+    locales = config.select(args.locale)
+    path = Path(args.output) if args.output else config.output_dir / "glossary.tbx"
+    entries = export_tbx(config, locales, path)
+    report(f"wrote {_rel(path)}: {entries} term entries ({', '.join(loc.name for loc in locales)})")
     return EXIT_OK
 
 
@@ -97,10 +178,28 @@ def cmd_convert(args: argparse.Namespace, config: ProjectConfig, report: Reporte
         report(f"wrote {_rel(path)}")
     report(
         f"{result.converted} converted, {result.reconverted} re-converted, "
-        f"{result.reviewed_kept} reviewed kept, {result.adopted} edited by hand (flag removed), "
+        f"{result.reviewed_kept} kept as a person's, {result.adopted} of them machine output a person has edited "
+        "or approved since, "
         f"{len(result.skipped)} catalog(s) unchanged since the last run"
     )
+    _report_unrecorded(result.unrecorded, report)
     return EXIT_OK
+
+
+def cmd_format(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
+    from pubflow.catalog import format_catalogs
+
+    width = args.wrap_width if args.wrap_width is not None else config.wrap_width
+    if width < 0:
+        raise PubflowError(f"--wrap-width {width}: expected 0 (do not wrap) or a number of columns, such as 79")
+    paths = [p for loc in config.select(args.locale) for p in sorted((config.locale_dir / loc.name).rglob("*.po"))]
+    result = format_catalogs(paths, width, check_only=args.check)
+    layout = f"wrapped at {width} columns" if width else "unwrapped"
+    for path in result.changed:
+        report(f"{'would rewrite' if args.check else 'rewrote'} {_rel(path)} ({layout})")
+    done = "off format" if args.check else "rewritten"
+    report(f"{len(result.changed)} catalog(s) {done}, {result.kept} already {layout}")
+    return EXIT_FAILED if args.check and result.changed else EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
@@ -235,6 +334,96 @@ def add_locale_option(parser: argparse.ArgumentParser, no_stale: bool = False) -
         parser.add_argument("--no-stale", action="store_true", help="skip the stale-catalog check (no Sphinx run)")
 
 
+def add_exchange_verbs(verbs: argparse._SubParsersAction) -> None:
+    """xliff export/import, tmx export/import, tbx export: the exchange with CAT tools."""
+    xliff = verbs.add_parser(
+        "xliff",
+        help="exchange a locale with a CAT tool as XLIFF 1.2 (export, import)",
+        description="Export a locale's catalogs as XLIFF 1.2 for a CAT tool, and import its work back.",
+        epilog="example: pubflow xliff export --locale en;  pubflow xliff import _build/xliff/en.xlf",
+    )
+    actions = xliff.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = add_verb(
+        actions,
+        "export",
+        cmd_xliff_export,
+        "write a locale's catalogs (or some documents') as XLIFF 1.2",
+        "Write one XLIFF 1.2 file: a <file> per catalog, a unit per message with its state (new, "
+        "needs-review-translation, translated, final), notes (glossary terms, comments) and context "
+        "(msgctxt, locations). Default: _build/xliff/<locale>.xlf.",
+        "pubflow xliff export --locale en;  pubflow xliff export --locale en --copy-source DOC  (for OmegaT)",
+    )
+    p.add_argument("documents", nargs="*", metavar="DOC", help="only these documents (default: every catalog)")
+    p.add_argument("-l", "--locale", required=True, help="the locale to export, e.g. en")
+    p.add_argument("-o", "--output", metavar="FILE", help="where to write the XLIFF file")
+    p.add_argument(
+        "--copy-source",
+        action="store_true",
+        help="put the source into untranslated targets (state new): OmegaT's XLIFF filter translates the targets",
+    )
+    p = add_verb(
+        actions,
+        "import",
+        cmd_xliff_import,
+        "bring a translated XLIFF file back into the catalogs",
+        "Change exactly the messages whose target changed, fuzzy when the unit's state says it needs "
+        "review, recorded as a person's. Refuses, naming the unit and changing nothing, a file whose "
+        "source text no longer matches the catalog, an unknown unit, or a malformed file.",
+        "pubflow xliff import _build/xliff/en.xlf",
+    )
+    p.add_argument("file", metavar="FILE", help="the XLIFF file")
+
+    tmx = verbs.add_parser(
+        "tmx",
+        help="the translation memory as TMX 1.4b (export, import)",
+        description="Export every locale's source-target pairs as TMX 1.4b, or propose from a TMX file.",
+        epilog="example: pubflow tmx export --locale en -o memory.tmx;  pubflow tmx import old.tmx",
+    )
+    actions = tmx.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = add_verb(
+        actions,
+        "export",
+        cmd_tmx_export,
+        "write every source-target pair of every locale as TMX 1.4b",
+        "Write every translated, non-fuzzy message of every locale as a TMX 1.4b translation unit "
+        "(zh-CN, en, zh-TW), naming its document; machine output not yet reviewed is marked "
+        "x-pubflow-review=machine. Default: _build/memory.tmx.",
+        "pubflow tmx export -o memory.tmx",
+    )
+    add_locale_option(p)
+    p.add_argument("-o", "--output", metavar="FILE", help="where to write the TMX file")
+    p = add_verb(
+        actions,
+        "import",
+        cmd_memory,
+        "propose translations from a TMX file (and the project's memory)",
+        "Run the memory stage with this TMX file added to the memory. To use a TMX file every time, "
+        "list it in memory-files in [tool.pubflow].",
+        "pubflow tmx import old-project.tmx --locale en",
+    )
+    p.add_argument("tmx", nargs=1, metavar="FILE", help="the TMX file")
+    add_locale_option(p)
+
+    tbx = verbs.add_parser(
+        "tbx",
+        help="the glossary as a TBX termbase (export)",
+        description="Export glossary.csv as a TBX termbase that CAT tools load.",
+        epilog="example: pubflow tbx export --locale en -o glossary.tbx",
+    )
+    actions = tbx.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = add_verb(
+        actions,
+        "export",
+        cmd_tbx_export,
+        "write glossary.csv as a TBX termbase",
+        "Write the glossary as TBX (TBX-Basic): a term entry per row with its note, the source term and "
+        "each locale's forms. Default: _build/glossary.tbx. For OmegaT, export one target locale.",
+        "pubflow tbx export --locale en -o glossary/glossary.tbx",
+    )
+    add_locale_option(p)
+    p.add_argument("-o", "--output", metavar="FILE", help="where to write the TBX file")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pubflow",
@@ -271,10 +460,43 @@ def build_parser() -> argparse.ArgumentParser:
         "update",
         cmd_update,
         "merge the templates into locale/<lang>/LC_MESSAGES/*.po",
-        "Merge templates into each target locale's catalogs, keeping translations.",
+        "Merge templates into each target locale's catalogs, keeping translations, then propose "
+        "translations from the translation memory (see pubflow memory --help).",
         "pubflow update --locale en",
     )
     add_locale_option(p)
+    p.add_argument(
+        "--no-extract", action="store_true", help="refuse, rather than extract first, when the templates are stale"
+    )
+    p.add_argument("--no-memory", action="store_true", help="make no proposals from the translation memory")
+
+    p = add_verb(
+        verbs,
+        "format",
+        cmd_format,
+        "rewrite catalogs in the project's layout (wrap-width in [tool.pubflow])",
+        "Rewrite every catalog of the chosen locales at the configured wrap-width (0: unwrapped, as "
+        "msgmerge --no-wrap; 79 as powrap). Only the layout changes: no message, comment, flag or order.",
+        "pubflow format --locale en;  pubflow format --check",
+    )
+    add_locale_option(p)
+    p.add_argument("--wrap-width", type=int, metavar="N", help="columns (default: wrap-width in [tool.pubflow])")
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 when a catalog is off format")
+
+    p = add_verb(
+        verbs,
+        "memory",
+        cmd_memory,
+        "fill untranslated messages from the translation memory (update runs it too)",
+        "Propose translations for untranslated messages from every translated message of the locale "
+        "and the TMX files in memory-files: an exact match is filled in, a close one (memory-threshold, "
+        "75% of characters by default) is filled in as fuzzy; each says where it came from in a translator "
+        "comment and is recorded as memory output until a person edits or approves it. A person's "
+        "translation is never replaced. Locales produced by OpenCC take no proposals.",
+        "pubflow memory --locale en --tmx old-project.tmx",
+    )
+    add_locale_option(p)
+    p.add_argument("--tmx", action="append", metavar="FILE", help="also use this TMX file (repeatable)")
 
     p = add_verb(
         verbs,
@@ -335,6 +557,8 @@ def build_parser() -> argparse.ArgumentParser:
         "without --locale, only the parallel editions are built",
     )
     p.add_argument("--all-bilingual", action="store_true", help="also build every parallel edition in [tool.pubflow]")
+
+    add_exchange_verbs(verbs)
 
     add_verb(
         verbs,

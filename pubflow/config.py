@@ -48,6 +48,14 @@ class ProjectConfig:
     glossary_path: Path
     locales: dict[str, LocaleConfig]
     bilingual: list[tuple[str, str]] = field(default_factory=list)
+    #: Column at which catalogs are written (0: unwrapped, as msgmerge --no-wrap); 79 is powrap's.
+    wrap_width: int = 0
+    #: Whether ``pubflow check`` fails on a catalog not laid out at ``wrap_width`` (see ``pubflow format``).
+    strict_format: bool = False
+    #: TMX files whose pairs join the translation memory (``memory-files``).
+    memory_files: list[Path] = field(default_factory=list)
+    #: The least similarity, in percent of characters, of a close match (``memory-threshold``).
+    memory_threshold: float = 75.0
 
     @property
     def source(self) -> LocaleConfig:
@@ -126,7 +134,42 @@ def load_config(root: Path | None = None) -> ProjectConfig:
         output_dir=root / table.get("output", "_build"),
         glossary_path=root / table.get("glossary", "glossary.csv"),
         locales=locales,
+        wrap_width=_wrap_width(table.get("wrap-width", 0), path),
+        strict_format=_strict_format(table.get("strict-format", False), path),
+        memory_files=[root / name for name in _memory_files(table, path)],
+        memory_threshold=_memory_threshold(table, path),
     )
+
+
+def _wrap_width(value: object, path: Path) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise PubflowError(
+            f"[tool.pubflow] wrap-width = {value!r}; expected a whole number of columns (0: do not wrap; 79 as powrap)",
+            path,
+        )
+    return value
+
+
+def _strict_format(value: object, path: Path) -> bool:
+    if not isinstance(value, bool):
+        raise PubflowError(f"[tool.pubflow] strict-format = {value!r}; expected true or false", path)
+    return value
+
+
+def _memory_files(table: dict, path: Path) -> list[str]:
+    value = table.get("memory-files", [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise PubflowError('[tool.pubflow] memory-files must be a list of file names, as in ["tm/legacy.tmx"]', path)
+    return value
+
+
+def _memory_threshold(table: dict, path: Path) -> float:
+    value = table.get("memory-threshold", 75.0)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 100:
+        raise PubflowError(
+            f"[tool.pubflow] memory-threshold = {value!r}; expected a percentage above 0, at most 100", path
+        )
+    return float(value)
 
 
 def _locale_from_table(name: str, spec: dict, source_language: str, path: Path) -> LocaleConfig:

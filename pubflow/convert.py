@@ -1,19 +1,26 @@
 """Convert: fill the catalogs of OpenCC-produced locales (zh_TW, zh_HK, …) from their msgids.
 
-Rules, so that a reviewer is never overwritten:
+Which message is machine output is read from the review record beside each
+catalog (:mod:`pubflow.review`), never from a flag that an editor may strip:
 
-- an untranslated message is converted and flagged ``machine-converted``;
-- a ``machine-converted`` message whose msgid changed (fuzzy after update) is
-  simply converted again;
-- a message without the flag is a reviewer's: convert never touches it, and
-  when its source changes it stays fuzzy with its previous msgid, as update left it;
-- a flagged message whose text differs from the conversion, with the same
-  engine and rules as recorded in the header, was edited by a person who forgot
-  to remove the flag: the flag is removed and the text kept.
+- an untranslated message is converted and recorded as machine output, with
+  the visible note ``# pubflow: machine output (opencc), not yet reviewed``;
+- a message that is still exactly the machine output recorded for it is
+  converted again when its source (msgid) or the rules changed;
+- any other translated message is a person's: convert never touches it,
+  whatever changed since (glossary, OpenCC version, rules). When its source
+  changes it stays fuzzy with its previous msgid, as update left it. A person
+  approves machine output unchanged by deleting the note.
+- A catalog without a record cannot be told apart: its messages count as a
+  person's (a warning names it), except those that still wear the machine
+  note or pubflow's former ``machine-converted`` flag *and* are exactly what
+  convert writes now, which are machine output by any reading.
 
 The header records the engine, its version and the rules (``X-Pubflow-Converter``).
-A second run with no change does no conversion: catalogs whose bytes match the
-last run's output under the same rules are skipped unread.
+A second run with no change does no conversion: catalogs whose bytes (and
+records) match the last run's output under the same rules are skipped unread.
+Only changed messages are re-rendered; every other line stays as the last
+tool wrote it.
 """
 
 from __future__ import annotations
@@ -26,13 +33,14 @@ from pathlib import Path
 
 import polib
 
-from pubflow.catalog import load_catalog, render_catalog
+from pubflow import review
+from pubflow.catalog import CatalogLayout, load_catalog
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.conversion import ScriptConverter
 from pubflow.fileio import write_atomic
 from pubflow.glossary import load_glossary
 
-MACHINE_FLAG = "machine-converted"
+ORIGIN = "opencc"
 CONVERTER_HEADER = "X-Pubflow-Converter"
 
 
@@ -41,9 +49,10 @@ class ConvertResult:
     converted: int = 0
     reconverted: int = 0
     reviewed_kept: int = 0
-    adopted: int = 0  # flagged entries a person edited: flag removed, text kept
+    adopted: int = 0  # machine output a person edited or approved since: now theirs
     written: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
+    unrecorded: list[Path] = field(default_factory=list)  # catalogs that had no review record
     engine_calls: int = 0
 
 
@@ -55,48 +64,49 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def convert_catalog(catalog: polib.POFile, converter: ScriptConverter, result: ConvertResult) -> None:
-    """Apply the conversion rules to one catalog in memory."""
-    same_rules = catalog.metadata.get(CONVERTER_HEADER) == converter.signature
+def _wears_machine_mark(entry: polib.POEntry) -> bool:
+    return review.has_note(entry) or review.LEGACY_MACHINE_FLAG in entry.flags
+
+
+def convert_catalog(
+    catalog: polib.POFile, record: review.ReviewRecord, converter: ScriptConverter, result: ConvertResult
+) -> None:
+    """Apply the conversion rules to one catalog and its review record, in memory."""
+    wrote = False
     for entry in catalog:
         if entry.obsolete or not entry.msgid:
             continue
-        machine = MACHINE_FLAG in entry.flags
-        if not entry.msgstr:
-            _set_machine(entry, converter.convert(entry.msgid))
-            result.converted += 1
-        elif machine and entry.fuzzy:
-            previous = entry.previous_msgid
-            if previous is None or entry.msgstr == converter.convert(previous) or not same_rules:
-                _set_machine(entry, converter.convert(entry.msgid))
-                result.reconverted += 1
-            else:
-                entry.flags.remove(MACHINE_FLAG)  # edited by a person: now a reviewed translation
-                result.adopted += 1
-        elif machine:
-            fresh = converter.convert(entry.msgid)
-            if entry.msgstr == fresh:
+        state = review.state_of(entry, record)
+        if state is not review.State.MACHINE and state is not review.State.UNTRANSLATED:
+            # A person's, unless it is exactly what convert writes now and still marked as machine
+            # output (a catalog from before the record, or a run killed between catalog and record).
+            if _wears_machine_mark(entry) and not entry.fuzzy and entry.msgstr == converter.convert(entry.msgid):
+                review.mark_machine(entry, record, entry.msgstr, ORIGIN, converter.signature)
                 continue
-            if same_rules:
-                entry.flags.remove(MACHINE_FLAG)
+            message = record.get(entry)
+            if _wears_machine_mark(entry) or (message is not None and message.machine is not None):
+                review.mark_person(entry, record)
                 result.adopted += 1
-            else:
-                entry.msgstr = fresh
-                result.reconverted += 1
-        else:
             result.reviewed_kept += 1
-    catalog.metadata[CONVERTER_HEADER] = converter.signature
-
-
-def _set_machine(entry: polib.POEntry, text: str) -> None:
-    entry.msgstr = text
-    if "fuzzy" in entry.flags:
-        entry.flags.remove("fuzzy")
-    entry.previous_msgid = None
-    entry.previous_msgid_plural = None
-    entry.previous_msgctxt = None
-    if MACHINE_FLAG not in entry.flags:
-        entry.flags.append(MACHINE_FLAG)
+            continue
+        if state is review.State.UNTRANSLATED:
+            review.mark_machine(entry, record, converter.convert(entry.msgid), ORIGIN, converter.signature)
+            result.converted += 1
+            wrote = True
+            continue
+        produced = review.machine_output(entry, record)
+        if produced and produced.origin != ORIGIN and not entry.fuzzy:
+            continue  # another engine's proposal (translation memory …) for the current source
+        fresh = converter.convert(entry.msgid)
+        if entry.fuzzy or entry.msgstr != fresh:
+            result.reconverted += 1
+        if entry.fuzzy or entry.msgstr != fresh or produced is None or produced.signature != converter.signature:
+            review.mark_machine(entry, record, fresh, ORIGIN, converter.signature)
+            wrote = True
+    if wrote:
+        # Informative (the record holds each message's signature); a tool that dropped it (Babel does) is
+        # not a reason to rewrite the header.
+        catalog.metadata[CONVERTER_HEADER] = converter.signature
 
 
 def convert_catalogs(
@@ -119,16 +129,25 @@ def convert_catalogs(
         progress(f"converting {locale.name} with {converter.engine} ({locale.opencc_config})")
         for path in catalogs:
             key = f"{converter.signature}::{path.relative_to(config.root)}"
-            raw = path.read_bytes()
+            record_file = review.record_path(path)
+            raw = path.read_bytes() + (record_file.read_bytes() if record_file.is_file() else b"")
             if cache.get(key) == _digest(raw):
                 result.skipped.append(path)
                 continue
             catalog = load_catalog(path)
-            convert_catalog(catalog, converter, result)
-            text = render_catalog(catalog)
+            layout = CatalogLayout(path.read_text(encoding="utf-8"), catalog)
+            record = review.load_record(path)
+            if not record.existed:
+                result.unrecorded.append(path)
+            review.follow_catalog(record, catalog)
+            convert_catalog(catalog, record, converter, result)
+            text = layout.splice(catalog, config.wrap_width)
+            # The catalog first: a run killed before the record is written leaves machine output
+            # that still wears its note and equals the conversion, which the next run recognises.
             if write_atomic(path, text):
                 result.written.append(path)
-            cache[key] = _digest(text.encode("utf-8"))
+            review.save_record(record)
+            cache[key] = _digest(text.encode("utf-8") + record_file.read_bytes())
         result.engine_calls += converter.calls
     write_atomic(cache_file, json.dumps(cache, ensure_ascii=False, indent=1, sort_keys=True))
     return result

@@ -8,6 +8,8 @@ not change is left untouched, and templates of deleted documents are removed.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +20,8 @@ from pubflow.errors import PubflowError
 from pubflow.fileio import write_atomic
 
 CREATION_DATE_PREFIX = '"POT-Creation-Date:'
+#: Beside the templates: what they were extracted from, so that update never merges stale ones.
+STAMP_NAME = ".pubflow-sources.json"
 
 
 @dataclass
@@ -31,6 +35,38 @@ def without_creation_date(text: str) -> str:
     return "\n".join(ln for ln in text.splitlines() if not ln.startswith(CREATION_DATE_PREFIX))
 
 
+def sources_digest(config: ProjectConfig) -> str:
+    """A digest of everything the templates are made from: docs/ and conf.py."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in config.docs_dir.rglob("*") if p.is_file())
+    conf = config.root / "conf.py"
+    for path in [*files, *([conf] if conf.is_file() else [])]:
+        digest.update(str(path.relative_to(config.root)).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def templates_digest(pot_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(pot_dir.rglob("*.pot")):
+        text = without_creation_date(path.read_text(encoding="utf-8"))
+        digest.update(str(path.relative_to(pot_dir)).encode("utf-8") + b"\0" + text.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def templates_out_of_date(config: ProjectConfig) -> str | None:
+    """Why the templates in ``_build/gettext`` cannot be merged as they are, or None when they can."""
+    stamp = config.pot_dir / STAMP_NAME
+    try:
+        recorded = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "the templates in _build/gettext were not made by pubflow extract from these sources"
+    if not isinstance(recorded, dict) or recorded.get("sources") != sources_digest(config):
+        return "docs/ or conf.py changed since the templates were extracted"
+    if recorded.get("templates") != templates_digest(config.pot_dir):
+        return "the templates in _build/gettext changed since pubflow extract wrote them"
+    return None
+
+
 def extract_templates(config: ProjectConfig, pot_dir: Path | None = None) -> ExtractResult:
     """Write the templates of every document into ``pot_dir`` (default ``_build/gettext``)."""
     pot_dir = pot_dir or config.pot_dir
@@ -40,6 +76,7 @@ def extract_templates(config: ProjectConfig, pot_dir: Path | None = None) -> Ext
             config.docs_dir,
         )
     result = ExtractResult()
+    sources = sources_digest(config)  # before Sphinx reads them: an edit meanwhile makes the stamp stale
     pot_dir.parent.mkdir(parents=True, exist_ok=True)
     # A sibling of pot_dir, so that Sphinx's relative source locations (#: ../docs/x.rst)
     # are the same as if it had written into pot_dir itself.
@@ -72,4 +109,7 @@ def extract_templates(config: ProjectConfig, pot_dir: Path | None = None) -> Ext
                 if stale.relative_to(pot_dir) not in produced:
                     stale.unlink()
                     result.removed.append(stale)
+    if pot_dir == config.pot_dir:
+        stamp = {"sources": sources, "templates": templates_digest(pot_dir)}
+        write_atomic(pot_dir / STAMP_NAME, json.dumps(stamp, indent=1) + "\n")
     return result

@@ -3,7 +3,13 @@
 GNU gettext's ``msgmerge --previous`` does the merge, as translators' own
 tools expect: translations are kept, a changed message becomes fuzzy with its
 previous msgid (``#| msgid``), a removed one is kept as obsolete (``#~``).
-A catalog whose messages did not change is not rewritten at all.
+A catalog whose messages did not change is not rewritten at all, whatever
+tool last wrapped its lines; when one changed, only its lines are rewritten
+(:class:`pubflow.catalog.CatalogLayout`). The review record beside the catalog
+follows its messages (:func:`pubflow.review.follow_catalog`).
+
+Templates older than or different from the sources are never merged: the
+stamp that extract leaves beside them must match ``docs/`` and ``conf.py``.
 """
 
 from __future__ import annotations
@@ -15,10 +21,11 @@ from pathlib import Path
 import polib
 from babel.messages.plurals import get_plural
 
-from pubflow.catalog import load_catalog, render_catalog, run_gettext_tool
+from pubflow import review
+from pubflow.catalog import CatalogLayout, load_catalog, render_catalog, run_gettext_tool
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError
-from pubflow.extract import without_creation_date
+from pubflow.extract import templates_out_of_date
 from pubflow.fileio import write_atomic
 
 MSGMERGE_FLAGS = {"no-wrap", "wrap"}
@@ -30,6 +37,7 @@ class UpdateResult:
     updated: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     orphaned: list[Path] = field(default_factory=list)
+    unrecorded: list[Path] = field(default_factory=list)  # catalogs that had no review record
 
 
 def catalog_path(config: ProjectConfig, locale: LocaleConfig, template: Path, pot_dir: Path) -> Path:
@@ -65,45 +73,62 @@ def new_catalog(template: Path, locale: LocaleConfig) -> polib.POFile:
     return catalog
 
 
-def merge_catalog(po_path: Path, template: Path) -> str:
-    """The merged catalog's text; the file itself is not touched."""
+def merge_catalog(po_path: Path, template: Path, wrap_width: int = 0) -> tuple[str, polib.POFile]:
+    """The merged catalog's text and model; the file itself is not touched.
+
+    Entries whose content did not change keep the lines they had in the file,
+    however the last tool wrapped them.
+    """
     old = load_catalog(po_path)  # a malformed catalog is reported with its line, before msgmerge
+    layout = CatalogLayout(po_path.read_text(encoding="utf-8"), old)
     merged_text = run_gettext_tool(
         ["msgmerge", "--quiet", "--previous", "--no-wrap", "--output-file=-", str(po_path), str(template)],
         po_path,
     )
     merged = polib.pofile(merged_text, wrapwidth=0)
-    if carry_flags(old, merged):
-        return render_catalog(merged)
-    return merged_text
-
-
-def _own_flags(entry: polib.POEntry) -> list[str]:
-    """Flags that msgmerge does not know: pubflow's and the translator's own."""
-    return [f for f in entry.flags if f != "fuzzy" and not f.endswith("-format") and f not in MSGMERGE_FLAGS]
+    carry_flags(old, merged)
+    return layout.splice(merged, wrap_width), merged
 
 
 def carry_flags(old: polib.POFile, merged: polib.POFile) -> bool:
-    """Put back the flags msgmerge drops (it keeps only fuzzy and format flags).
+    """Put back the flags msgmerge drops (it keeps only fuzzy and format flags), in their old order.
 
     A message keeps its flags when its msgid is unchanged, and when it changed
     and msgmerge matched it to its previous msgid. Returns whether anything changed.
     """
-    flags = {(e.msgctxt, e.msgid): _own_flags(e) for e in old if _own_flags(e)}
-    flags.update({(e.msgctxt, e.msgid): _own_flags(e) for e in old.obsolete_entries() if _own_flags(e)})
+    before = {(e.msgctxt, e.msgid): list(e.flags) for e in old if e.flags}
+    before.update({(e.msgctxt, e.msgid): list(e.flags) for e in old.obsolete_entries() if e.flags})
     changed = False
     for entry in merged:
         key = (entry.msgctxt, entry.msgid)
-        if key not in flags and entry.previous_msgid is not None:
+        if key not in before and entry.previous_msgid is not None:
             key = (entry.previous_msgctxt, entry.previous_msgid)
-        for flag in flags.get(key, []):
-            if flag not in entry.flags:
-                entry.flags.append(flag)
-                changed = True
+        old_flags = before.get(key, [])
+        own = _own_flags_of(old_flags)
+        # A new fuzzy flag first, as gettext writes it; then the old order; then msgmerge's other new flags.
+        flags = ["fuzzy"] if "fuzzy" in entry.flags and "fuzzy" not in old_flags else []
+        flags += [f for f in old_flags if f in entry.flags or f in own]
+        flags += [f for f in entry.flags if f not in flags]
+        if flags != entry.flags:
+            entry.flags = flags
+            changed = True
     return changed
 
 
+def _own_flags_of(flags: list[str]) -> list[str]:
+    return [f for f in flags if f != "fuzzy" and not f.endswith("-format") and f not in MSGMERGE_FLAGS]
+
+
 def update_catalogs(config: ProjectConfig, locales: list[LocaleConfig], pot_dir: Path | None = None) -> UpdateResult:
+    """Merge the templates into every catalog of ``locales``.
+
+    With the project's own templates (no ``pot_dir``), refuses templates that
+    are out of date with the sources: run extract first.
+    """
+    if pot_dir is None:
+        reason = templates_out_of_date(config)
+        if reason:
+            raise PubflowError(f"{reason}; run pubflow extract first", config.pot_dir)
     pot_dir = pot_dir or config.pot_dir
     result = UpdateResult()
     all_templates = templates(pot_dir)
@@ -117,16 +142,23 @@ def update_catalogs(config: ProjectConfig, locales: list[LocaleConfig], pot_dir:
                 with tempfile.TemporaryDirectory() as scratch:
                     seed = Path(scratch) / po_path.name
                     seed.write_text(render_catalog(new_catalog(template, locale)), encoding="utf-8")
-                    write_atomic(po_path, merge_catalog(seed, template))
+                    text, merged = merge_catalog(seed, template, config.wrap_width)
+                record = review.load_record(po_path)
+                review.follow_catalog(record, merged)
+                write_atomic(po_path, text)
+                review.save_record(record)
                 result.created.append(po_path)
                 continue
-            old_text = po_path.read_text(encoding="utf-8")
-            merged = merge_catalog(po_path, template)
-            if without_creation_date(merged) == without_creation_date(old_text):
-                result.unchanged.append(po_path)
-            else:
-                write_atomic(po_path, merged)
+            record = review.load_record(po_path)
+            if not record.existed:
+                result.unrecorded.append(po_path)
+            text, merged = merge_catalog(po_path, template, config.wrap_width)
+            review.follow_catalog(record, merged)
+            if write_atomic(po_path, text):
                 result.updated.append(po_path)
+            else:
+                result.unchanged.append(po_path)
+            review.save_record(record)
         locale_root = config.locale_dir / locale.name / "LC_MESSAGES"
         if locale_root.is_dir():
             result.orphaned.extend(p for p in sorted(locale_root.rglob("*.po")) if p not in expected)

@@ -23,6 +23,7 @@ DEBIAN_PACKAGES=(
   poppler-utils                # pdffonts, pdftotext, pdftoppm
   chromium                     # browser tests
   libatomic1                   # Playwright's bundled node driver links against it
+  omegat                       # CAT tool the exchange tests run (console mode); brings a Java runtime and groovy
 )
 
 missing=()

@@ -8,8 +8,9 @@ import opencc
 import polib
 import pytest
 
+from pubflow import review
 from pubflow.config import load_config
-from pubflow.convert import MACHINE_FLAG, convert_catalogs
+from pubflow.convert import convert_catalogs
 from pubflow.masking import mask
 from tests.conftest import ARTICLE, REPO, run_pubflow
 
@@ -50,6 +51,12 @@ def zh_tw(project: Path, doc: str = ARTICLE) -> polib.POFile:
     return polib.pofile(str(project / "locale" / "zh_TW" / "LC_MESSAGES" / f"{doc}.po"))
 
 
+def states(project: Path, doc: str = ARTICLE) -> dict[str, review.State]:
+    path = project / "locale" / "zh_TW" / "LC_MESSAGES" / f"{doc}.po"
+    record = review.load_record(path)
+    return {e.msgid: review.state_of(e, record) for e in polib.pofile(str(path)) if not e.obsolete}
+
+
 def save(catalog: polib.POFile) -> None:
     catalog.wrapwidth = 0
     catalog.save()
@@ -75,7 +82,8 @@ def test_every_message_is_converted_flagged_and_recorded(project: Path) -> None:
     result = run_pubflow("convert", cwd=project)
     assert result.returncode == 0, result.stderr
     catalog = zh_tw(project)
-    assert all(e.msgstr and MACHINE_FLAG in e.flags and not e.fuzzy for e in catalog)
+    assert all(e.msgstr and not e.fuzzy and review.has_note(e) for e in catalog)
+    assert set(states(project).values()) == {review.State.MACHINE}
     header = catalog.metadata["X-Pubflow-Converter"]
     assert header.startswith(f"OpenCC {opencc.__version__}; config=s2twp; rules=")
     # The shipped catalog is exactly this conversion: nothing was edited by hand.
@@ -131,22 +139,27 @@ def test_a_reviewers_translation_is_never_overwritten(project: Path) -> None:
     catalog = zh_tw(project)
     reviewed = catalog.find("以合作促安全，以安全促发展。")
     reviewed.msgstr = "以合作促進安全，以安全促進發展。"
-    reviewed.flags.remove(MACHINE_FLAG)
-    forgot_flag = catalog.find("人民利益，至高无上。")
-    forgot_flag.msgstr = "人民的利益至高無上。"
+    reviewed.tcomment = ""  # the reviewer deleted the note
+    kept_note = catalog.find("人民利益，至高无上。")
+    kept_note.msgstr = "人民的利益至高無上。"  # edited, the note left in place
+    approved = catalog.find("运筹帷幄，谋划长远。")
+    approved.tcomment = ""  # approved as it is: the note deleted, the text unchanged
     save(catalog)
+    assert states(project)["人民利益，至高无上。"] is review.State.PERSON
+    assert states(project)["运筹帷幄，谋划长远。"] is review.State.PERSON
 
     assert run_pubflow("convert", cwd=project).returncode == 0
     catalog = zh_tw(project)
     assert catalog.find("以合作促安全，以安全促发展。").msgstr == "以合作促進安全，以安全促進發展。"
     kept = catalog.find("人民利益，至高无上。")
-    assert kept.msgstr == "人民的利益至高無上。" and MACHINE_FLAG not in kept.flags
+    assert kept.msgstr == "人民的利益至高無上。" and not review.has_note(kept)  # the stale note is gone
 
-    # The source changes: the reviewed message turns fuzzy, a machine one is converted again.
+    # The source changes: reviewed messages turn fuzzy, a machine one is converted again.
     doc = project / "docs" / f"{ARTICLE}.rst"
     text = doc.read_text(encoding="utf-8")
     text = text.replace("以合作促安全，以安全促发展。", "以合作促安全，以安全促繁荣发展。")
     text = text.replace("运筹帷幄，谋划长远。", "运筹帷幄，谋划更长远。")
+    text = text.replace("在合作中共赢，在合作中前进。", "在合作中共赢，更在合作中前进。")
     doc.write_text(text, encoding="utf-8")
     for verb in ["extract", "update", "convert"]:
         assert run_pubflow(verb, cwd=project).returncode == 0
@@ -155,10 +168,11 @@ def test_a_reviewers_translation_is_never_overwritten(project: Path) -> None:
     assert changed_review.fuzzy
     assert changed_review.previous_msgid == "以合作促安全，以安全促发展。"
     assert changed_review.msgstr == "以合作促進安全，以安全促進發展。"
-    changed_machine = catalog.find("运筹帷幄，谋划更长远。")
-    assert changed_machine.msgstr == "運籌帷幄，謀劃更長遠。"
+    assert catalog.find("运筹帷幄，谋划更长远。").fuzzy  # approved: a person's, so fuzzy, not re-converted
+    changed_machine = catalog.find("在合作中共赢，更在合作中前进。")
+    assert changed_machine.msgstr == "在合作中共贏，更在合作中前進。"
     assert not changed_machine.fuzzy and changed_machine.previous_msgid is None
-    assert MACHINE_FLAG in changed_machine.flags
+    assert states(project)["在合作中共赢，更在合作中前进。"] is review.State.MACHINE
 
 
 def test_a_second_run_changes_nothing_and_converts_nothing(project: Path) -> None:
@@ -169,7 +183,7 @@ def test_a_second_run_changes_nothing_and_converts_nothing(project: Path) -> Non
     assert second.engine_calls == 0 and not second.written
     assert len(second.skipped) == len(list((project / "locale" / "zh_TW").rglob("*.po")))
     assert {p: p.read_bytes() for p in (project / "locale").rglob("*.po")} == before
-    assert first.engine_calls >= 0
+    assert first.written == []  # the shipped catalogs are already what convert writes
     # Even without the cache, the catalogs are already what convert would write.
     (project / "_build" / "cache" / "convert.json").unlink()
     third = convert_catalogs(config, config.targets)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import polib
 
-from pubflow.checks.model import SKIP_FLAG_PREFIX, Finding, Severity, excerpt
+from pubflow import review
+from pubflow.checks.model import Finding, Severity, excerpt
 from pubflow.config import LocaleConfig
 
 
@@ -34,34 +35,44 @@ def check_header(path: Path, catalog: polib.POFile, locale: LocaleConfig) -> Ite
         yield Finding(path, line, "header", f"Content-Type must declare charset=UTF-8, not {content_type!r}")
 
 
-def check_duplicates(path: Path, catalog: polib.POFile) -> Iterator[Finding]:
+def check_duplicates(path: Path, catalog: polib.POFile, record: review.ReviewRecord | None = None) -> Iterator[Finding]:
     seen: Counter[tuple[str | None, str]] = Counter()
     for entry in catalog:
         if entry.obsolete:
             continue
         key = (entry.msgctxt, entry.msgid)
         seen[key] += 1
-        if seen[key] == 2 and f"{SKIP_FLAG_PREFIX}duplicate" not in entry.flags:
+        if seen[key] == 2 and "duplicate" not in review.skipped_checks(entry, record):
             yield Finding(path, entry.linenum, "duplicate", f"msgid {excerpt(entry.msgid)!r} appears more than once")
 
 
-def check_completeness(path: Path, catalog: polib.POFile) -> Iterator[Finding]:
+def check_completeness(
+    path: Path, catalog: polib.POFile, record: review.ReviewRecord | None = None
+) -> Iterator[Finding]:
     for entry in catalog:
         if entry.obsolete or not entry.msgid:
             continue
-        if entry.fuzzy and f"{SKIP_FLAG_PREFIX}fuzzy" not in entry.flags:
+        skips = review.skipped_checks(entry, record)
+        if entry.fuzzy and "fuzzy" not in skips:
             yield Finding(
                 path, entry.linenum, "fuzzy", f"source changed, translation outdated: {excerpt(entry.msgid)}",
                 Severity.WARNING,
             )  # fmt: skip
-        elif not entry.fuzzy and not entry.translated() and f"{SKIP_FLAG_PREFIX}untranslated" not in entry.flags:
+        elif not entry.fuzzy and not entry.translated() and "untranslated" not in skips:
             yield Finding(path, entry.linenum, "untranslated", excerpt(entry.msgid), Severity.WARNING)
 
 
-def check_engine(path: Path, catalog: polib.POFile, installed_signature: str) -> Iterator[Finding]:
-    from pubflow.convert import CONVERTER_HEADER
+def check_engine(
+    path: Path, catalog: polib.POFile, installed_signature: str, record: review.ReviewRecord | None = None
+) -> Iterator[Finding]:
+    from pubflow.convert import CONVERTER_HEADER, ORIGIN
 
     recorded = catalog.metadata.get(CONVERTER_HEADER)
+    # The review record says what made each message still machine output, even if a tool dropped the header.
+    machine = [review.machine_output(e, record) for e in catalog if not e.obsolete] if record else []
+    older = sorted({m.signature for m in machine if m and m.origin == ORIGIN and m.signature != installed_signature})
+    if older:
+        recorded = older[0]
     if recorded and recorded != installed_signature:
         yield Finding(
             path,
@@ -69,5 +80,17 @@ def check_engine(path: Path, catalog: polib.POFile, installed_signature: str) ->
             "engine",
             f"converted with {recorded!r}, but here it would be {installed_signature!r}; "
             "run pubflow convert to bring machine-converted messages up to date",
+            Severity.WARNING,
+        )
+
+
+def check_review_record(path: Path, record: review.ReviewRecord) -> Iterator[Finding]:
+    if not record.existed:
+        yield Finding(
+            path,
+            None,
+            "review",
+            f"no review record ({record.path.name}): which messages are machine output cannot be told, "
+            "so all count as a person's; pubflow update or convert writes one",
             Severity.WARNING,
         )

@@ -1,29 +1,36 @@
-"""Converted: a machine-converted message must be what ``pubflow convert`` would write now.
+"""Converted: machine output must be what ``pubflow convert`` would write now.
 
-After a glossary edit or an OpenCC upgrade, the flagged messages are out of
-date until ``pubflow convert`` runs; CI fails rather than publish them.
+After a glossary edit or an OpenCC upgrade, the messages recorded as machine
+output are out of date until ``pubflow convert`` runs; CI fails rather than
+publish them. Which messages those are comes from the review record
+(:mod:`pubflow.review`), so an editor that strips flags changes nothing; a
+person's text is never reported here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from pubflow import review
 from pubflow.checks.model import EntryContext, Finding
 from pubflow.conversion import ScriptConverter
 
 
 def make_check_converted(converter: ScriptConverter) -> Callable[[EntryContext], Iterator[Finding]]:
-    from pubflow.convert import MACHINE_FLAG
+    from pubflow.convert import ORIGIN
 
     def check_converted(ctx: EntryContext) -> Iterator[Finding]:
-        if MACHINE_FLAG not in ctx.entry.flags:
+        if ctx.record is None:
+            return
+        produced = review.machine_output(ctx.entry, ctx.record)
+        if produced is None or produced.origin != ORIGIN:
             return
         expected = converter.convert(ctx.entry.msgid)
         if ctx.entry.msgstr != expected:
             yield ctx.finding(
                 "converted",
                 f"machine-converted text is out of date (now {expected[:30]!r}…); run pubflow convert, "
-                f"or remove the {MACHINE_FLAG} flag if a person wrote it",
+                "or edit the text (or delete its '# pubflow: machine output' note) to make it a reviewed translation",
             )
 
     return check_converted

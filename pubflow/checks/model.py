@@ -8,11 +8,12 @@ from pathlib import Path
 
 import polib
 
+from pubflow import review
 from pubflow.config import LocaleConfig
 from pubflow.errors import display_path
 from pubflow.glossary import Glossary
 
-SKIP_FLAG_PREFIX = "pubflow-skip-"
+SKIP_FLAG_PREFIX = review.SKIP_FLAG_PREFIX
 
 
 class Severity(StrEnum):
@@ -52,13 +53,15 @@ class EntryContext:
     locale: LocaleConfig
     source_language: str
     glossary: Glossary
+    #: The catalog's review record: machine output and the skips that survive editors stripping flags.
+    record: review.ReviewRecord | None = None
 
     @property
     def target_is_chinese(self) -> bool:
         return self.locale.name.startswith("zh")
 
     def skipped(self, check: str) -> bool:
-        return f"{SKIP_FLAG_PREFIX}{check}" in self.entry.flags
+        return check in review.skipped_checks(self.entry, self.record)
 
     def finding(self, check: str, message: str, severity: Severity = Severity.ERROR) -> Finding:
         return Finding(self.path, self.entry.linenum, check, message, severity)

@@ -5,8 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from pubflow.catalog import load_catalog
-from pubflow.checks.catalog_level import check_completeness, check_duplicates, check_engine, check_header
+from pubflow import review
+from pubflow.catalog import load_catalog, off_format
+from pubflow.checks.catalog_level import (
+    check_completeness,
+    check_duplicates,
+    check_engine,
+    check_header,
+    check_review_record,
+)
 from pubflow.checks.converted import make_check_converted
 from pubflow.checks.markup import check_markup
 from pubflow.checks.model import EntryContext, Finding
@@ -35,7 +42,7 @@ ENTRY_CHECKS: dict[str, EntryCheck] = {
 }
 CHECK_NAMES = [
     "po-syntax", "header", "duplicate", *ENTRY_CHECKS, "converted", "untranslated", "fuzzy", "stale", "engine",
-    CHECK_NOTE, CHECK_STALE,
+    CHECK_NOTE, CHECK_STALE, "review", "format",
 ]  # fmt: skip
 
 
@@ -47,17 +54,26 @@ def check_catalog(
     except PubflowError as error:
         yield Finding(path, error.line, "po-syntax", error.message)
         return
+    try:
+        record = review.load_record(path)
+    except PubflowError as error:
+        yield Finding(error.path or path, error.line, "review", error.message)
+        return
+    yield from check_review_record(path, record)
+    if config.strict_format and off_format(path, config.wrap_width):
+        layout = f"wrapped at {config.wrap_width} columns" if config.wrap_width else "unwrapped"
+        yield Finding(path, None, "format", f"not laid out {layout} (strict-format); run pubflow format")
     yield from check_header(path, catalog, locale)
-    yield from check_duplicates(path, catalog)
-    yield from check_completeness(path, catalog)
+    yield from check_duplicates(path, catalog, record)
+    yield from check_completeness(path, catalog, record)
     checks = dict(ENTRY_CHECKS)
     if converter is not None:
-        yield from check_engine(path, catalog, converter.signature)
+        yield from check_engine(path, catalog, converter.signature, record)
         checks["converted"] = make_check_converted(converter)
     for entry in catalog:
         if entry.obsolete or not entry.msgid or not entry.msgstr or entry.fuzzy:
             continue
-        ctx = EntryContext(path, entry, locale, config.source_language, glossary)
+        ctx = EntryContext(path, entry, locale, config.source_language, glossary, record)
         for name, check in checks.items():
             if not ctx.skipped(name):
                 yield from check(ctx)

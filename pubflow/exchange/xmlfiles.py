@@ -1,0 +1,71 @@
+"""XML files in and out: untrusted input parsed without entities, output written atomically.
+
+XLIFF and TMX files come from translators' tools and from other people, so
+they are parsed with defusedxml: no external entity (XXE), no entity
+expansion (billion laughs), no network. A plain ``<!DOCTYPE … SYSTEM "tmx14.dtd">``
+line, which many tools write, is allowed; it is never fetched.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException, EntitiesForbidden
+
+from pubflow.errors import PubflowError
+from pubflow.fileio import write_atomic
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def parse_untrusted(path: Path, kind: str) -> ET.Element:
+    """The root element of an XML file; a malformed or unsafe file is a PubflowError with its line."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PubflowError("no such file", path) from None
+    except IsADirectoryError:
+        raise PubflowError(f"is a folder, expected a {kind} file", path) from None
+    try:
+        return SafeET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except EntitiesForbidden:
+        raise PubflowError(
+            f"refused: the {kind} file declares entities, which pubflow never expands (XXE, billion laughs); "
+            "export it again without a DOCTYPE",
+            path,
+        ) from None
+    except DefusedXmlException as exc:
+        raise PubflowError(f"refused: the {kind} file is unsafe to read ({exc})", path) from None
+    except ET.ParseError as exc:
+        line, _column = exc.position
+        reason = str(exc).split(":")[0]
+        raise PubflowError(f"malformed {kind} file: {reason}", path, line) from None
+
+
+def local_name(element: ET.Element) -> str:
+    """The tag without its namespace: XLIFF and TMX files are read with or without one."""
+    return element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+
+
+def children(element: ET.Element, name: str) -> list[ET.Element]:
+    return [child for child in element if local_name(child) == name]
+
+
+def child(element: ET.Element, name: str) -> ET.Element | None:
+    return next((c for c in element if local_name(c) == name), None)
+
+
+def language_of(element: ET.Element) -> str:
+    # TMX 1.4 says xml:lang; TMX 1.1 (still written by some tools) says lang.
+    return element.get(XML_LANG) or element.get("lang") or ""
+
+
+def write_xml(path: Path, root: ET.Element, doctype: str | None = None) -> bool:
+    """Indented, UTF-8, written atomically; False when the file already says exactly this."""
+    ET.indent(root, space=" ")
+    body = ET.tostring(root, encoding="unicode")
+    head = '<?xml version="1.0" encoding="UTF-8"?>\n' + (f"{doctype}\n" if doctype else "")
+    return write_atomic(path, head + body + "\n")

@@ -1,0 +1,284 @@
+"""Review state: which messages are machine output and which a person wrote or approved.
+
+Translators' tools strip what they do not know: GNU gettext (``msgcat``,
+``msgmerge``) and Poedit keep only the ``fuzzy``, ``*-format`` and wrap flags,
+and an XLIFF round trip keeps no flag at all. So the state does not live in a
+flag. It lives in a committed *review record* beside each catalog,
+``locale/<lang>/LC_MESSAGES/<doc>.review.json``, which no editor opens, plus a
+visible translator comment (``# pubflow: machine output …``) that every tool
+keeps, so that a translator sees what is not yet reviewed.
+
+The record holds, per message (msgctxt, msgid): where its machine output came
+from (``opencc``, ``memory``, ``mt`` …), the signature of the engine and rules
+that made it, the SHA-256 of the exact msgstr pubflow wrote, and the
+``pubflow-skip-*`` checks silenced for it.
+
+The rule: a message whose msgstr is the one recorded as machine output, and
+which still carries the note, is machine output (a later stage may replace
+it); any other translated message is a person's, and no stage ever rewrites
+it, whatever changed since (glossary, engine, rules). A reviewer makes machine
+output theirs by editing it, or approves it unchanged by deleting the note.
+Every tool tried keeps ``# `` comments; one that dropped them would only turn
+machine output into a person's, which loses nothing. A catalog without a
+record cannot be told apart: every message counts as a person's, and the
+stages say so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import polib
+
+from pubflow.errors import PubflowError
+from pubflow.fileio import write_atomic
+
+SCHEMA = "pubflow-review/1"
+RECORD_SUFFIX = ".review.json"
+SKIP_FLAG_PREFIX = "pubflow-skip-"
+#: The translator comment on machine output; every tool keeps ``# `` comments.
+NOTE_PREFIX = "pubflow: machine output"
+#: The flag pubflow wrote before the record existed; read once, to migrate.
+LEGACY_MACHINE_FLAG = "machine-converted"
+
+Key = tuple[str | None, str]
+
+
+class State(StrEnum):
+    UNTRANSLATED = "untranslated"
+    MACHINE = "machine"  # exactly the text pubflow recorded as machine output
+    PERSON = "person"  # a person wrote or changed it: never overwritten
+    UNKNOWN = "unknown"  # no record for the catalog: treated as a person's
+
+
+@dataclass(frozen=True)
+class MachineOutput:
+    origin: str  # "opencc", "memory", "mt", …
+    signature: str  # engine, version and rules that produced it
+    digest: str  # SHA-256 of the msgstr as written
+
+
+@dataclass
+class MessageRecord:
+    machine: MachineOutput | None = None
+    skip: set[str] = field(default_factory=set)
+
+    def empty(self) -> bool:
+        return self.machine is None and not self.skip
+
+
+@dataclass
+class ReviewRecord:
+    """The review state of one catalog, as read from (and written to) its ``.review.json``."""
+
+    path: Path
+    existed: bool
+    messages: dict[Key, MessageRecord] = field(default_factory=dict)
+
+    def get(self, entry: polib.POEntry) -> MessageRecord | None:
+        return self.messages.get(key_of(entry))
+
+    def setdefault(self, key: Key) -> MessageRecord:
+        return self.messages.setdefault(key, MessageRecord())
+
+
+def key_of(entry: polib.POEntry) -> Key:
+    return (entry.msgctxt, entry.msgid)
+
+
+def record_path(catalog_path: Path) -> Path:
+    return catalog_path.with_name(catalog_path.stem + RECORD_SUFFIX)
+
+
+def text_of(entry: polib.POEntry) -> str:
+    """The translation as one string (plural forms joined in order)."""
+    if entry.msgid_plural:
+        return "\x00".join(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+    return entry.msgstr
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# -- reading and writing the record ----------------------------------------------------------
+
+
+def load_record(catalog_path: Path) -> ReviewRecord:
+    """The record beside ``catalog_path``; an empty one (``existed=False``) when there is none."""
+    path = record_path(catalog_path)
+    record = ReviewRecord(path, existed=path.is_file())
+    if not record.existed:
+        return record
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise PubflowError("review record is not UTF-8; restore it from git", path) from None
+    except json.JSONDecodeError as exc:
+        raise PubflowError(
+            f"review record is not valid JSON ({exc.msg}); restore it from git", path, exc.lineno
+        ) from None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA or not isinstance(data.get("messages"), list):
+        raise PubflowError(f"not a review record (expected schema {SCHEMA!r}); restore it from git", path)
+    for item in data["messages"]:
+        try:
+            key: Key = (item.get("msgctxt"), item["msgid"])
+            machine = item.get("machine")
+            record.messages[key] = MessageRecord(
+                machine=MachineOutput(machine["origin"], machine["signature"], machine["msgstr-sha256"])
+                if machine
+                else None,
+                skip=set(item.get("skip", [])),
+            )
+        except (KeyError, TypeError, AttributeError):
+            raise PubflowError(f"malformed message in the review record: {str(item)[:60]}", path) from None
+    return record
+
+
+def render_record(record: ReviewRecord) -> str:
+    """Sorted by msgctxt and msgid, one field per line: a change is a small diff."""
+    messages = []
+    for (msgctxt, msgid), message in sorted(record.messages.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+        if message.empty():
+            continue
+        item: dict[str, object] = {"msgid": msgid}
+        if msgctxt is not None:
+            item["msgctxt"] = msgctxt
+        if message.machine:
+            item["machine"] = {
+                "origin": message.machine.origin,
+                "signature": message.machine.signature,
+                "msgstr-sha256": message.machine.digest,
+            }
+        if message.skip:
+            item["skip"] = sorted(message.skip)
+        messages.append(item)
+    return json.dumps({"schema": SCHEMA, "messages": messages}, ensure_ascii=False, indent=1) + "\n"
+
+
+def save_record(record: ReviewRecord) -> bool:
+    """Write the record atomically; False when its file already says exactly this."""
+    written = write_atomic(record.path, render_record(record))
+    record.existed = True
+    return written
+
+
+# -- the state of a message ------------------------------------------------------------------
+
+
+def state_of(entry: polib.POEntry, record: ReviewRecord) -> State:
+    text = text_of(entry)
+    if not text.strip("\x00"):
+        return State.UNTRANSLATED
+    message = record.get(entry)
+    if message and message.machine and message.machine.digest == digest(text) and has_note(entry):
+        return State.MACHINE
+    return State.PERSON if record.existed else State.UNKNOWN
+
+
+def machine_output(entry: polib.POEntry, record: ReviewRecord) -> MachineOutput | None:
+    """What the record says produced this message, when it is still that machine output."""
+    if state_of(entry, record) is not State.MACHINE:
+        return None
+    message = record.get(entry)
+    return message.machine if message else None
+
+
+def note(origin: str) -> str:
+    # Short enough that no tool wraps it (Babel wraps comments at 76 columns).
+    return f"{NOTE_PREFIX} ({origin}), not yet reviewed"
+
+
+def _set_note(entry: polib.POEntry, text: str | None) -> None:
+    lines = [ln for ln in (entry.tcomment or "").split("\n") if ln and not ln.startswith(NOTE_PREFIX)]
+    if text:
+        lines.insert(0, text)
+    entry.tcomment = "\n".join(lines)
+
+
+def mark_machine(entry: polib.POEntry, record: ReviewRecord, text: str, origin: str, signature: str) -> None:
+    """Write machine output into ``entry`` and record it as such.
+
+    The message stops being fuzzy (it is the output for the current msgid), and
+    gets the visible note. Only call it for a message whose state is not PERSON.
+    """
+    entry.msgstr = text
+    if "fuzzy" in entry.flags:
+        entry.flags.remove("fuzzy")
+    if LEGACY_MACHINE_FLAG in entry.flags:
+        entry.flags.remove(LEGACY_MACHINE_FLAG)
+    entry.previous_msgid = None
+    entry.previous_msgid_plural = None
+    entry.previous_msgctxt = None
+    _set_note(entry, note(origin))
+    record.setdefault(key_of(entry)).machine = MachineOutput(origin, signature, digest(text_of(entry)))
+
+
+def mark_person(entry: polib.POEntry, record: ReviewRecord) -> None:
+    """The message is a person's from now on: the machine record and the note go, skips stay."""
+    message = record.get(entry)
+    if message:
+        message.machine = None
+    if LEGACY_MACHINE_FLAG in entry.flags:
+        entry.flags.remove(LEGACY_MACHINE_FLAG)
+    _set_note(entry, None)
+
+
+def has_note(entry: polib.POEntry) -> bool:
+    return any(ln.startswith(NOTE_PREFIX) for ln in (entry.tcomment or "").split("\n"))
+
+
+# -- skip flags ------------------------------------------------------------------------------
+
+
+def flag_skips(entry: polib.POEntry) -> set[str]:
+    return {f[len(SKIP_FLAG_PREFIX) :] for f in entry.flags if f.startswith(SKIP_FLAG_PREFIX)}
+
+
+def skipped_checks(entry: polib.POEntry, record: ReviewRecord | None) -> frozenset[str]:
+    """The checks silenced for this message: its ``pubflow-skip-*`` flags and those recorded for it.
+
+    A tool that strips the flags does not lift a skip; deleting it from the
+    record (and the flag) does.
+    """
+    message = record.get(entry) if record else None
+    return frozenset(flag_skips(entry) | (message.skip if message else set()))
+
+
+def record_skips(entry: polib.POEntry, record: ReviewRecord) -> bool:
+    """Copy the message's skip flags into the record; whether the record changed."""
+    skips = flag_skips(entry)
+    message = record.get(entry)
+    if not skips or (message and skips <= message.skip):
+        return False
+    record.setdefault(key_of(entry)).skip |= skips
+    return True
+
+
+# -- keeping the record in step with the catalog ---------------------------------------------
+
+
+def follow_catalog(record: ReviewRecord, catalog: polib.POFile) -> None:
+    """After a merge: carry records to messages whose msgid changed, take in skip flags, drop the rest.
+
+    A message msgmerge matched to a previous msgid (``#| msgid``) inherits that
+    msgid's record: its msgstr is unchanged, so machine output stays machine
+    output and a person's text stays a person's. Records of messages gone from
+    the catalog (obsolete ones stay in it) are dropped.
+    """
+    old = dict(record.messages)
+    current: dict[Key, MessageRecord] = {}
+    for entry in catalog:
+        key = key_of(entry)
+        found = old.get(key)
+        if found is None and entry.previous_msgid is not None:
+            found = old.get((entry.previous_msgctxt, entry.previous_msgid))
+        if found is not None and not found.empty():
+            current[key] = MessageRecord(found.machine, set(found.skip))
+    record.messages = current
+    for entry in catalog:
+        record_skips(entry, record)

@@ -1,0 +1,258 @@
+"""Exchange with CAT tools: XLIFF 1.2, TMX 1.4b and TBX, read by translate-toolkit and used by a real OmegaT."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+from translate.storage import tmx, xliff
+
+from pubflow.review import State, load_record, state_of
+from tests.conftest import ARTICLE, REPO, run_pubflow
+from tests.test_memory import CHANGED_SOURCE, SECOND, catalog, make_two_articles
+
+OMEGAT_PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="no"?>
+<omegat>
+  <project version="1.0">
+    <source_dir>source</source_dir>
+    <source_dir_excludes/>
+    <target_dir>target</target_dir>
+    <tm_dir>tm</tm_dir>
+    <glossary_dir>glossary</glossary_dir>
+    <glossary_file>glossary/glossary.tbx</glossary_file>
+    <dictionary_dir>dictionary</dictionary_dir>
+    <source_lang>zh-CN</source_lang>
+    <target_lang>en</target_lang>
+    <source_tok>org.omegat.tokenizer.LuceneSmartChineseTokenizer</source_tok>
+    <target_tok>org.omegat.tokenizer.LuceneEnglishTokenizer</target_tok>
+    <sentence_seg>false</sentence_seg>
+    <support_default_translations>true</support_default_translations>
+    <remove_tags>false</remove_tags>
+  </project>
+</omegat>
+"""
+
+# OmegaT's own TBX reader, as its glossary pane calls it, on a project's languages.
+READ_TBX = """
+import org.omegat.core.Core
+import org.omegat.core.data.RealProject
+import org.omegat.util.ProjectFileStorage
+import org.omegat.gui.glossary.GlossaryReaderTBX
+Core.setProject(new RealProject(ProjectFileStorage.loadProjectProperties(new File(args[0]))))
+for (e in GlossaryReaderTBX.read(new File(args[1]), false)) {
+  println(e.getSrcText() + "\\t" + e.getLocText() + "\\t" + e.getCommentText().replace("\\n", " "))
+}
+"""
+
+
+def java_home() -> str:
+    java = shutil.which("java")
+    assert java, "java is missing: scripts/setup.sh installs omegat and its Java runtime"
+    return str(Path(os.path.realpath(java)).parents[1])
+
+
+@pytest.fixture(scope="module")
+def omegat_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """One OmegaT project, one console run: pubflow's XLIFF, TMX and termbase in, OmegaT's XLIFF out."""
+    project = make_two_articles(tmp_path_factory.mktemp("omegat"))
+    omegat = project / "omegat-project"
+    for folder in ["source", "tm/auto", "glossary", "target", "omegat", "dictionary"]:
+        (omegat / folder).mkdir(parents=True)
+    (omegat / "omegat.project").write_text(OMEGAT_PROJECT, encoding="utf-8")
+    exported = omegat / "source" / f"{SECOND}.xlf"
+    run_pubflow("-q", "xliff", "export", "-l", "en", "--copy-source", SECOND, "-o", str(exported), cwd=project,
+                check=True)  # fmt: skip
+    # tm/auto: OmegaT fills every unit its memory matches exactly. One target language, as OmegaT
+    # takes any tuv of another language than the source as a translation.
+    run_pubflow(
+        "-q", "tmx", "export", "-l", "en", "-o", str(omegat / "tm" / "auto" / "pubflow.tmx"), cwd=project, check=True
+    )
+    run_pubflow("-q", "tbx", "export", "-l", "en", "-o", str(omegat / "glossary" / "glossary.tbx"), cwd=project,
+                check=True)  # fmt: skip
+    # OmegaT keeps preferences and logs in ~/.omegat: a home of its own leaves the user's alone.
+    java_env = {**os.environ, "HOME": str(tmp_path_factory.mktemp("home")), "JAVA_HOME": java_home()}
+    result = subprocess.run(
+        ["omegat", "--mode=console-translate", str(omegat)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=java_env,
+    )
+    assert result.returncode == 0 and (omegat / "target" / f"{SECOND}.xlf").is_file(), result.stdout + result.stderr
+    glossary = subprocess.run(
+        ["groovy", "-cp", "/usr/share/omegat/OmegaT.jar", "-e", READ_TBX, str(omegat), str(omegat / "glossary" /
+         "glossary.tbx")],
+        capture_output=True, text=True, timeout=300, check=False, env=java_env,
+    )  # fmt: skip
+    assert glossary.returncode == 0, glossary.stderr
+    (omegat / "glossary-read-by-omegat.txt").write_text(glossary.stdout, encoding="utf-8")
+    return {"project": project, "omegat": omegat, "exported": exported, "translated": omegat / "target" / exported.name}
+
+
+def copy_of(omegat_run: dict[str, Path], tmp_path: Path) -> Path:
+    return Path(shutil.copytree(omegat_run["project"], tmp_path / "project"))
+
+
+def test_omegat_fills_units_from_its_memory_and_pubflow_imports_them(
+    omegat_run: dict[str, Path], tmp_path: Path
+) -> None:
+    project = copy_of(omegat_run, tmp_path)
+    path = project / "locale" / "en" / "LC_MESSAGES" / f"{SECOND}.po"
+    before = catalog(project)
+    assert not before.find("作者：蔡长春").msgstr
+    result = run_pubflow("xliff", "import", str(omegat_run["translated"]), cwd=project, check=True)
+    after = catalog(project)
+    filled = [e for e in after if e.msgstr]
+    first = {e.msgid: e.msgstr for e in catalog(project, ARTICLE)}
+    assert after.find("作者：蔡长春").msgstr == "By Cai Changchun" and not after.find("作者：蔡长春").fuzzy
+    # Exactly the units OmegaT's memory matched: every message the first article has, nothing else.
+    assert {e.msgid for e in filled} == {e.msgid for e in after if e.msgid in first}
+    assert not after.find(CHANGED_SOURCE).msgstr
+    assert f"{len(filled)} message(s) changed" in result.stderr
+    record = load_record(path)
+    assert all(state_of(e, record) is State.PERSON for e in filled)  # work done in a CAT tool is a person's
+
+
+def test_omegat_loads_the_termbase(omegat_run: dict[str, Path]) -> None:
+    lines = (omegat_run["omegat"] / "glossary-read-by-omegat.txt").read_text(encoding="utf-8").splitlines()
+    entries: dict[str, set[tuple[str, str]]] = {}
+    for line in lines:
+        source, target, note = line.split("\t")
+        entries.setdefault(source, set()).add((target, note))
+    assert entries["蔡长春"] == {("Cai Changchun", "Person: the author, a Legal Daily reporter.")}
+    assert {target for target, _note in entries["公安部"]} == {
+        "Ministry of Public Security",
+        "Minister of Public Security",
+    }
+    assert len(entries) == 92 and all(target for found in entries.values() for target, _note in found)  # none empty
+
+
+def test_translate_toolkit_reads_the_xliff_states_notes_and_context(
+    omegat_run: dict[str, Path], tmp_path: Path
+) -> None:
+    project = copy_of(omegat_run, tmp_path)
+    path = project / "_build" / "en.xlf"
+    run_pubflow("memory", "-l", "en", cwd=project, check=True)
+    run_pubflow("xliff", "export", "-l", "en", "-o", str(path), cwd=project, check=True)
+    store = xliff.xlifffile.parsefile(str(path))
+    all_units = [u for u in store.units if not u.isheader()]
+    units = {u.source: u for u in all_units if SECOND in u.getlocations()[0]}
+    messages = sum(1 for p in (project / "locale" / "en" / "LC_MESSAGES").glob("*.po") for e in polib.pofile(str(p)) if
+                   e.msgid and not e.obsolete)  # fmt: skip
+    assert len(all_units) == messages
+    byline, close = units["作者：蔡长春"], units[CHANGED_SOURCE]
+    persons = next(u for u in all_units if u.source == "作者：蔡长春" and ARTICLE in u.getlocations()[0])
+    assert persons.istranslated() and persons.target == "By Cai Changchun"
+    # Memory output, exact or close, needs a person's review: translate-toolkit (Weblate) sees it fuzzy.
+    assert byline.isfuzzy() and byline.target == "By Cai Changchun" and close.isfuzzy()
+    assert "pubflow memory: 100%" in byline.getnotes()
+    assert "glossary: 蔡长春 = Cai Changchun" in byline.getnotes()
+    assert byline.getlocations() == [f"../../docs/{SECOND}.rst:16"]
+    text = path.read_text(encoding="utf-8")
+    assert 'state="needs-review-translation" state-qualifier="fuzzy-match"' in text
+    assert 'state="needs-review-translation" state-qualifier="leveraged-tm"' in text
+    assert 'state="translated"' in text or 'state="final"' in text
+
+
+def xliff_project(omegat_run: dict[str, Path], tmp_path: Path) -> tuple[Path, Path]:
+    project = copy_of(omegat_run, tmp_path)
+    run_pubflow("-q", "memory", cwd=project, check=True)
+    path = project / "en.xlf"
+    run_pubflow("-q", "xliff", "export", "-l", "en", SECOND, "-o", str(path), cwd=project, check=True)
+    return project, path
+
+
+def snapshot(project: Path) -> dict[str, bytes]:
+    return {str(p): p.read_bytes() for p in sorted((project / "locale").rglob("*")) if p.is_file()}
+
+
+def test_import_changes_exactly_the_changed_units(omegat_run: dict[str, Path], tmp_path: Path) -> None:
+    project, path = xliff_project(omegat_run, tmp_path)
+    before = snapshot(project)
+    assert run_pubflow("xliff", "import", str(path), cwd=project, check=True).returncode == 0
+    assert snapshot(project) == before  # a round trip changes no byte
+    store = xliff.xlifffile.parsefile(str(path))
+    units = {u.source: u for u in store.units if not u.isheader()}
+    units[CHANGED_SOURCE].target = "Cooperation for security, security for further development."
+    units[CHANGED_SOURCE].markfuzzy(False)
+    store.savefile(str(path))  # written back by translate-toolkit, as Weblate would
+    run_pubflow("xliff", "import", str(path), cwd=project, check=True)
+    after = snapshot(project)
+    changed = [name for name in after if after[name] != before.get(name)]
+    assert sorted(Path(name).name for name in changed) == [f"{SECOND}.po", f"{SECOND}.review.json"]
+    po_before = polib.pofile(before[str(project / "locale" / "en" / "LC_MESSAGES" / f"{SECOND}.po")].decode())
+    po_after = catalog(project)
+    differing = [e.msgid for e in po_after if (e.msgstr, e.fuzzy) != (po_before.find(e.msgid).msgstr,
+                                                                      po_before.find(e.msgid).fuzzy)]  # fmt: skip
+    assert differing == [CHANGED_SOURCE]
+    assert po_after.find(CHANGED_SOURCE).msgstr == "Cooperation for security, security for further development."
+
+
+@pytest.mark.parametrize(
+    ("mangle", "message"),
+    [
+        (lambda t: t.replace(">作者：蔡长春<", ">作者：蔡长春同志<"), "its source no longer matches"),
+        (lambda t: t.replace('id="m', 'id="x', 1), "unknown unit"),
+        (lambda t: t.replace("</body>", "", 1), "malformed XLIFF file"),
+        (lambda t: t.replace("<xliff", '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n<xliff', 1),
+         "refused"),
+    ],
+    ids=["changed-source", "unknown-unit", "malformed", "external-entity"],
+)  # fmt: skip
+def test_import_refuses_and_changes_nothing(omegat_run: dict[str, Path], tmp_path: Path, mangle, message) -> None:  # type: ignore[no-untyped-def]
+    project, path = xliff_project(omegat_run, tmp_path)
+    text = path.read_text(encoding="utf-8")
+    # A real change in the same file, which must not be applied either.
+    text = text.replace(">By Cai Changchun<", ">By CAI Changchun<", 1)
+    path.write_text(mangle(text), encoding="utf-8")
+    before = snapshot(project)
+    result = run_pubflow("xliff", "import", str(path), cwd=project)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr, result.stderr
+    if message != "malformed XLIFF file" and message != "refused":
+        assert "unit m" in result.stderr or "unit x" in result.stderr  # names the unit
+    assert snapshot(project) == before
+
+
+def test_source_changed_since_export_is_named(omegat_run: dict[str, Path], tmp_path: Path) -> None:
+    project, path = xliff_project(omegat_run, tmp_path)
+    document = project / "docs" / f"{SECOND}.rst"
+    document.write_text(document.read_text(encoding="utf-8").replace("作者：蔡长春", "作者：蔡长春 记者"), "utf-8")
+    run_pubflow("-q", "extract", cwd=project, check=True)
+    run_pubflow("-q", "update", "--no-memory", cwd=project, check=True)
+    before = snapshot(project)
+    result = run_pubflow("xliff", "import", str(path), cwd=project)
+    assert result.returncode == 2 and "its source changed" in result.stderr and "作者：蔡长春 记者" in result.stderr
+    assert snapshot(project) == before
+
+
+def test_tmx_has_every_pair_of_every_locale(omegat_run: dict[str, Path], tmp_path: Path) -> None:
+    path = tmp_path / "memory.tmx"
+    run_pubflow("-q", "tmx", "export", "-o", str(path), cwd=omegat_run["project"], check=True)
+    store = tmx.tmxfile.parsefile(str(path))
+    text = path.read_text(encoding="utf-8")
+    assert 'srclang="zh-CN"' in text and 'xml:lang="en"' in text and 'xml:lang="zh-TW"' in text
+    project = omegat_run["project"]
+    pairs = set()
+    for locale in ["en", "zh_TW"]:
+        for po in (project / "locale" / locale / "LC_MESSAGES").glob("*.po"):
+            pairs |= {(locale, e.msgid, e.msgstr) for e in polib.pofile(str(po)) if e.translated() and not e.obsolete}
+    assert len(store.units) == len(pairs) > 120
+    english = {(u.source, u.target) for u in store.units}
+    assert ("作者：蔡长春", "By Cai Changchun") in english
+
+
+@pytest.mark.parametrize(
+    "verb",
+    [["memory"], ["xliff", "export"], ["xliff", "import"], ["tmx", "export"], ["tmx", "import"], ["tbx", "export"]],
+    ids=" ".join,
+)
+def test_each_exchange_verb_has_help_with_an_example(verb: list[str]) -> None:
+    result = run_pubflow(*verb, "--help", cwd=REPO)
+    assert result.returncode == 0 and f"usage: pubflow {' '.join(verb)}" in result.stdout
+    assert "example: pubflow" in result.stdout

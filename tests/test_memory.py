@@ -1,0 +1,277 @@
+"""Translation memory: a second article reuses the first one's translations, as msgmerge --compendium would."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+
+from pubflow.review import State, load_record, state_of
+from tests.conftest import ARTICLE, REPO, copy_project, run_pubflow
+
+SECOND = "2017-09-26-review-part-two"
+CHANGED_SOURCE = "以合作促安全，以安全促进发展。"  # the article says 以安全促发展
+FIRST_TITLE = "全国公安机关国际执法安全合作述评（上）"
+
+
+def add_second_article(project: Path) -> None:
+    """A second article that repeats most of the first, one sentence and the title slightly changed."""
+    text = (project / "docs" / f"{ARTICLE}.rst").read_text(encoding="utf-8")
+    text = text.replace(FIRST_TITLE, "全国公安机关国际执法安全合作述评（下）")
+    text = text.replace("以合作促安全，以安全促发展。", CHANGED_SOURCE)
+    text = text.replace(":pubflow-date: 2017-09-25", ":pubflow-date: 2017-09-26")
+    (project / "docs" / f"{SECOND}.rst").write_text(text, encoding="utf-8")
+    index = project / "docs" / "index.rst"
+    listing = index.read_text(encoding="utf-8").replace(f"   {ARTICLE}", f"   {SECOND}\n   {ARTICLE}")
+    index.write_text(listing, encoding="utf-8")
+
+
+def make_two_articles(folder: Path) -> Path:
+    """The project with a second article, extracted and merged, no proposal made yet."""
+    project = copy_project(folder / "project")
+    add_second_article(project)
+    run_pubflow("-q", "extract", cwd=project, check=True)
+    run_pubflow("-q", "update", "--no-memory", cwd=project, check=True)
+    return project
+
+
+@pytest.fixture(scope="module")
+def two_articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_two_articles(tmp_path_factory.mktemp("memory"))
+
+
+def configure(project: Path, lines: str) -> None:
+    """Add lines to [tool.pubflow] of the project's pyproject.toml."""
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(text.replace('glossary = "glossary.csv"\n', f'glossary = "glossary.csv"\n{lines}'), "utf-8")
+
+
+@pytest.fixture
+def second(two_articles: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(two_articles, tmp_path / "project"))
+
+
+def shipped_pairs(project: Path) -> int:
+    """Distinct sources a person translated in the shipped English catalogs (obsolete ones too)."""
+    folder = project / "locale" / "en" / "LC_MESSAGES"
+    return len(
+        {
+            e.msgid
+            for p in folder.glob("*.po")
+            if p.stem != SECOND
+            for e in polib.pofile(str(p))
+            if e.msgstr and not e.fuzzy
+        }
+    )
+
+
+def catalog(project: Path, document: str = SECOND, locale: str = "en") -> polib.POFile:
+    return polib.pofile(str(project / "locale" / locale / "LC_MESSAGES" / f"{document}.po"), wrapwidth=0)
+
+
+def test_exact_and_close_matches_are_proposed_with_their_origin(second: Path) -> None:
+    assert all(not e.msgstr for e in catalog(second) if e.msgid)
+    result = run_pubflow("memory", cwd=second, check=True)
+    assert f"en {shipped_pairs(second)} pairs" in result.stderr
+    po = catalog(second)
+    record = load_record(second / "locale" / "en" / "LC_MESSAGES" / f"{SECOND}.po")
+    first = {e.msgid: e.msgstr for e in catalog(second, ARTICLE)}
+
+    byline = po.find("作者：蔡长春")
+    assert byline.msgstr == "By Cai Changchun" and not byline.fuzzy
+    assert f"pubflow memory: 100% {ARTICLE}" in byline.tcomment
+    assert state_of(byline, record) is State.MACHINE  # memory output, not a person's
+    assert record.get(byline).machine.origin == "memory"
+
+    close = po.find(CHANGED_SOURCE)
+    assert close.fuzzy and close.msgstr == first["以合作促安全，以安全促发展。"]
+    assert close.previous_msgid == "以合作促安全，以安全促发展。"  # Poedit shows the difference
+    assert f"pubflow memory: 96% {ARTICLE}" in close.tcomment  # 进 added to 14 characters: 1 - 1/29
+    title = po.find("全国公安机关国际执法安全合作述评（下）")
+    assert title.fuzzy and "pubflow memory: 94%" in title.tcomment
+    exact = [e for e in po if e.msgstr and not e.fuzzy]
+    assert len(exact) == len([e for e in po if e.msgid in first]) > 50
+    # zh_TW is produced by OpenCC: no proposal there.
+    assert "pubflow memory" not in (second / "locale" / "zh_TW" / "LC_MESSAGES" / f"{SECOND}.po").read_text("utf-8")
+
+    # The comments survive gettext's own tools (Poedit and Weblate keep "# " comments the same way).
+    path = second / "locale" / "en" / "LC_MESSAGES" / f"{SECOND}.po"
+    subprocess.run(["msgcat", "-o", str(path), str(path)], check=True)
+    assert f"pubflow memory: 100% {ARTICLE}" in catalog(second).find("作者：蔡长春").tcomment
+    # A second run changes no byte.
+    before = path.read_bytes()
+    run_pubflow("memory", cwd=second, check=True)
+    assert path.read_bytes() == before
+
+
+def test_a_persons_translation_is_never_replaced(second: Path) -> None:
+    path = second / "locale" / "en" / "LC_MESSAGES" / f"{SECOND}.po"
+    po = catalog(second)
+    po.find("作者：蔡长春").msgstr = "Written by Cai Changchun"  # a person's, differing from the memory
+    po.save(str(path))
+    run_pubflow("memory", cwd=second, check=True)
+    po = catalog(second)
+    assert po.find("作者：蔡长春").msgstr == "Written by Cai Changchun"
+    assert "pubflow memory" not in po.find("作者：蔡长春").tcomment
+
+    # A person approves the close match by clearing fuzzy and edits the title: both are theirs now.
+    close, title = po.find(CHANGED_SOURCE), po.find("全国公安机关国际执法安全合作述评（下）")
+    close.flags.remove("fuzzy")
+    title.msgstr = "Part Two"
+    title.flags.remove("fuzzy")
+    po.save(str(path))
+    result = run_pubflow("memory", cwd=second, check=True)
+    assert "1 approved fuzzy proposal(s)" in result.stderr
+    po, record = catalog(second), load_record(path)
+    assert not po.find(CHANGED_SOURCE).fuzzy and state_of(po.find(CHANGED_SOURCE), record) is State.PERSON
+    assert po.find("全国公安机关国际执法安全合作述评（下）").msgstr == "Part Two"
+    # Their text is now memory for a later document, the first article's no longer wins for it.
+    assert po.find(CHANGED_SOURCE).msgstr
+
+
+def test_every_exact_match_of_msgmerge_compendium_is_found(second: Path, tmp_path: Path) -> None:
+    """The anchor: msgmerge --compendium with every translated catalog of the locale."""
+    folder = second / "locale" / "en" / "LC_MESSAGES"
+    compendium = tmp_path / "compendium.po"
+    others = [str(p) for p in sorted(folder.glob("*.po")) if p.stem != SECOND]
+    subprocess.run(["msgcat", "--use-first", "-o", str(compendium), *others], check=True)
+    merged = tmp_path / "merged.po"
+    template = second / "_build" / "gettext" / f"{SECOND}.pot"
+    subprocess.run(
+        ["msgmerge", "--quiet", "--compendium", str(compendium), "-o", str(merged), str(folder / f"{SECOND}.po"),
+         str(template)],
+        check=True,
+    )  # fmt: skip
+    theirs = polib.pofile(str(merged))
+    theirs_exact = {e.msgid: e.msgstr for e in theirs if e.msgstr and not e.fuzzy}
+    theirs_fuzzy = {e.msgid for e in theirs if e.msgstr and e.fuzzy}
+    assert len(theirs_exact) > 50
+    run_pubflow("memory", cwd=second, check=True)
+    ours = catalog(second)
+    ours_exact = {e.msgid: e.msgstr for e in ours if e.msgstr and not e.fuzzy}
+    assert theirs_exact.items() <= ours_exact.items()
+    # msgmerge's close matches are proposed too, each with its similarity.
+    for msgid in theirs_fuzzy:
+        assert ours.find(msgid).fuzzy and "pubflow memory:" in ours.find(msgid).tcomment
+
+
+LEGACY_TMX = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
+    '<tmx version="1.4"><header creationtool="x" creationtoolversion="1" segtype="block" o-tmf="x" '
+    'adminlang="en" srclang="zh-CN" datatype="plaintext"/><body>'
+    '<tu><tuv xml:lang="zh-CN"><seg>全国公安机关国际执法安全合作述评（下）</seg></tuv>'
+    '<tuv xml:lang="en-GB"><seg>Part Two, from the legacy memory</seg></tuv></tu>'
+    "</body></tmx>\n"
+)
+
+
+def test_tmx_import_proposes_from_a_tmx_file(second: Path) -> None:
+    (second / "old.tmx").write_text(LEGACY_TMX, encoding="utf-8")
+    result = run_pubflow("tmx", "import", "old.tmx", "--locale", "en", cwd=second, check=True)
+    assert f"en {shipped_pairs(second) + 1} pairs" in result.stderr
+    title = catalog(second).find("全国公安机关国际执法安全合作述评（下）")
+    assert title.msgstr == "Part Two, from the legacy memory" and "pubflow memory: 100% old.tmx" in title.tcomment
+
+
+def test_tmx_files_in_the_configuration_join_the_memory(second: Path) -> None:
+    memory = second / "tm" / "legacy.tmx"
+    memory.parent.mkdir()
+    memory.write_text(LEGACY_TMX, encoding="utf-8")
+    original = (second / "pyproject.toml").read_text(encoding="utf-8")
+    configure(second, 'memory-files = ["tm/legacy.tmx"]\nmemory-threshold = 90\n')
+    run_pubflow("memory", cwd=second, check=True)
+    title = catalog(second).find("全国公安机关国际执法安全合作述评（下）")
+    assert title.msgstr == "Part Two, from the legacy memory" and not title.fuzzy
+    assert "pubflow memory: 100% legacy.tmx" in title.tcomment
+    assert catalog(second).find(CHANGED_SOURCE).fuzzy  # 96% >= 90
+
+    # A TMX file with an entity bomb is refused, in one line, and nothing changes.
+    path = second / "locale" / "en" / "LC_MESSAGES" / f"{SECOND}.po"
+    before = path.read_bytes()
+    memory.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE tmx [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>\n'
+        '<tmx version="1.4"><header/><body><tu><tuv xml:lang="zh-CN"><seg>&b;</seg></tuv></tu></body></tmx>\n',
+        encoding="utf-8",
+    )
+    result = run_pubflow("memory", cwd=second)
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "tm/legacy.tmx: refused" in result.stderr and "Traceback" not in result.stderr
+    assert path.read_bytes() == before
+    (second / "pyproject.toml").write_text(original, encoding="utf-8")
+    configure(second, "memory-threshold = 0\n")
+    result = run_pubflow("memory", cwd=second)
+    assert result.returncode == 2 and "memory-threshold = 0; expected a percentage" in result.stderr
+
+
+def test_update_proposes_after_merging(second: Path) -> None:
+    result = run_pubflow("update", "--locale", "en", cwd=second, check=True)
+    assert "proposal(s)" in result.stderr
+    assert catalog(second).find("作者：蔡长春").msgstr == "By Cai Changchun"
+
+
+def test_the_memory_follows_an_edit_made_after_the_last_run(second: Path) -> None:
+    """The parsed catalogs are cached; an edited catalog is read again, never its stale pairs."""
+    run_pubflow("memory", cwd=second, check=True)
+    assert (second / "_build" / "cache" / "memory-en.json").is_file()
+    first_path = second / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    first = catalog(second, ARTICLE)
+    first.find("来源：法制日报——法制网").msgstr = "Source: Legal Daily (Legal Daily Online)"
+    first.save(str(first_path))
+    path = second / "locale" / "en" / "LC_MESSAGES" / f"{SECOND}.po"
+    po = catalog(second)
+    po.find("来源：法制日报——法制网").msgstr = ""  # back to untranslated (its record no longer matches)
+    po.save(str(path))
+    run_pubflow("memory", cwd=second, check=True)
+    assert catalog(second).find("来源：法制日报——法制网").msgstr == "Source: Legal Daily (Legal Daily Online)"
+
+
+def test_the_length_window_loses_no_close_match() -> None:
+    """Close matches are searched among sources of comparable length only; the best score is the same."""
+    import random
+
+    from rapidfuzz import fuzz, process
+
+    from pubflow.exchange.tmx import Pair
+    from pubflow.memory import TranslationMemory
+
+    sources = [e.msgid for e in catalog(REPO, ARTICLE) if e.msgid]
+    rng = random.Random(13)
+    memory = TranslationMemory()
+    for source in sources:
+        memory.add(Pair(source, "translation", ARTICLE))
+        memory.add(Pair(source[: rng.randrange(1, len(source) + 1)], "a prefix", ARTICLE))
+    queries = [s[: max(1, len(s) - rng.randrange(0, 1 + len(s) // 3))] + "的" * rng.randrange(3) for s in sources]
+    for threshold in (60.0, 75.0, 90.0):
+        for query in queries:
+            found = memory.propose(query, threshold)
+            best = process.extractOne(query, list(memory.exact), scorer=fuzz.ratio, score_cutoff=threshold)
+            assert (found is None) == (best is None)
+            if found is not None and best is not None:
+                assert found.similarity == min(best[1], 99.99) or found.exact
+
+
+def test_many_close_match_searches_on_every_core_find_what_one_search_finds() -> None:
+    import random
+
+    from pubflow.exchange.tmx import Pair
+    from pubflow.memory import TranslationMemory
+
+    rng = random.Random(2017)
+    sources = [e.msgid for e in catalog(REPO, ARTICLE) if len(e.msgid) > 10]
+    memory = TranslationMemory()
+    while len(memory) < 2500:  # large enough for the worker processes
+        text = rng.choice(sources)
+        cut = rng.randrange(len(text))
+        memory.add(Pair(text[:cut] + "的" * rng.randrange(1, 4) + text[cut + 1 :], "translation", ARTICLE))
+    queries = [s[: rng.randrange(5, len(s))] for s in sources * 3]
+    many = memory.propose_many(queries, 75.0)
+    assert len([q for q in set(queries) if q not in memory.exact]) >= 64
+    for query in queries:
+        one = memory.propose(query, 75.0)
+        assert (many[query] is None) == (one is None)
+        if one is not None:
+            assert many[query].similarity == one.similarity
