@@ -15,7 +15,7 @@ from pathlib import Path
 import polib
 from babel.messages.plurals import get_plural
 
-from pubflow.catalog import load_catalog, render_catalog, run_gettext_tool
+from pubflow.catalog import load_catalog, read_catalog_text, render_catalog, run_gettext_tool
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError
 from pubflow.extract import without_creation_date
@@ -120,8 +120,8 @@ def update_catalogs(config: ProjectConfig, locales: list[LocaleConfig], pot_dir:
                     write_atomic(po_path, merge_catalog(seed, template))
                 result.created.append(po_path)
                 continue
-            old_text = po_path.read_text(encoding="utf-8")
             merged = merge_catalog(po_path, template)
+            old_text = read_catalog_text(po_path)
             if without_creation_date(merged) == without_creation_date(old_text):
                 result.unchanged.append(po_path)
             else:

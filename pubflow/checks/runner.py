@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from pubflow.catalog import load_catalog
+from pubflow.catalog import msgfmt_problems, parse_catalog
 from pubflow.checks.catalog_level import check_completeness, check_duplicates, check_engine, check_header
 from pubflow.checks.converted import make_check_converted
 from pubflow.checks.markup import check_markup
@@ -43,10 +43,13 @@ def check_catalog(
     path: Path, locale: LocaleConfig, config: ProjectConfig, glossary: Glossary, converter: ScriptConverter | None
 ) -> Iterator[Finding]:
     try:
-        catalog = load_catalog(path)
+        catalog = parse_catalog(path)
     except PubflowError as error:
         yield Finding(path, error.line, "po-syntax", error.message)
         return
+    # msgfmt -c is the judge of a valid catalog; what it rejects fails po-syntax, and the other checks still run.
+    for problem in msgfmt_problems(path):
+        yield Finding(problem.path or path, problem.line, "po-syntax", problem.message)
     yield from check_header(path, catalog, locale)
     yield from check_duplicates(path, catalog)
     yield from check_completeness(path, catalog)
