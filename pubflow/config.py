@@ -70,6 +70,11 @@ class ProjectConfig:
         return [loc for loc in self.locales.values() if loc.method != "source"]
 
     @property
+    def work_folders(self) -> list[Path]:
+        """The folders pubflow writes into, where a killed run may have left a temporary file."""
+        return [self.docs_dir, self.locale_dir, self.output_dir]
+
+    @property
     def pot_dir(self) -> Path:
         # sphinx-intl's convention: `sphinx-intl update -p _build/gettext`
         return self.output_dir / "gettext"
@@ -185,7 +190,7 @@ LOCALE_KEYS: dict[str, Schema] = {
     "label": Value((str,), "a string (the edition's name in its language)"),
     "produced-by": Value((str,), "a string: source, translation or opencc", _one_of(*METHODS)),
     "opencc-config": Value((str,), "a string naming an OpenCC configuration, such as s2twp"),
-    "quotes": TableOf(STRING, "a table of quotation marks, as in { \"“\" = \"「\" }"),
+    "quotes": TableOf(STRING, 'a table of quotation marks, as in { "“" = "「" }'),
     "threshold": PERCENTAGE,
 }
 
@@ -199,7 +204,7 @@ SCHEMA = Table(
         "glossary": PROJECT_PATH,
         "bilingual": ListOf(
             Value((str,), "a string naming two locales, as in 'zh_CN:en'", _pair),
-            "a list of locale pairs, as in [\"zh_CN:en\"]",
+            'a list of locale pairs, as in ["zh_CN:en"]',
         ),
         "locales": TableOf(Table(LOCALE_KEYS, "a table of settings"), "a table of locales"),
     },
