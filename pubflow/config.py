@@ -282,7 +282,7 @@ def _line_of(text: str, table: str, key: str) -> int | None:
                 break
             if key_pattern.match(lines[index]):
                 return index + 1
-    sub_table = re.compile(rf"^\s*\[\s*{re.escape(table)}\.{re.escape(_toml_key(key))}\s*\]")
+    sub_table = re.compile(rf"^\s*\[\s*{re.escape(table)}\.{re.escape(_toml_key(key))}\s*[].]")
     for index, line in enumerate(lines):
         if sub_table.match(line):
             return index + 1
