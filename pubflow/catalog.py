@@ -21,6 +21,10 @@ from pubflow.fileio import decode_utf8, read_bytes
 WRAP_WIDTH = 0
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
 _GETTEXT_LINE = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?:\d+:)? (?P<message>.*)$")
+_ODD_COMMENT = re.compile(r"^#(?=[^\s.:,|~])", re.MULTILINE)
+_KEYWORD_TOUCHING_STRING = re.compile(
+    r'^([ \t]*(?:#~[ \t]*)?(?:msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?))"', re.MULTILINE
+)
 _FATAL_SUMMARY = re.compile(r"^found \d+ fatal errors?$")
 # A string literal that does not close on its line, or has something after its closing quote.
 _BAD_STRING = re.compile(
@@ -60,11 +64,31 @@ def read_catalog_text(path: Path) -> str:
     return text
 
 
+class _GettextLines(str):
+    """A catalog's text whose lines end at "\\n" only, as gettext reads them.
+
+    polib splits text with ``str.splitlines``, which also breaks at a carriage
+    return, U+2028, U+0085, a form feed and others: one of them inside a
+    translation would be a syntax error that msgfmt does not see.
+    """
+
+    __slots__ = ()
+
+    def splitlines(self, keepends: bool = False) -> list[str]:  # type: ignore[override]
+        # What gettext reads and polib rejects, in gettext's own layout: "#x" is a translator comment
+        # (msgmerge writes it "# x"), and a keyword may touch its string (msgid"").
+        text = _KEYWORD_TOUCHING_STRING.sub(r'\1 "', _ODD_COMMENT.sub("# ", self))
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        return [line + "\n" for line in lines] if keepends else lines
+
+
 def parse_catalog(path: Path) -> polib.POFile:
     """A .po or .pot file as polib reads it; a syntax error is a PubflowError with the file and line."""
     text = read_catalog_text(path)
     try:
-        catalog = polib.pofile(text, wrapwidth=WRAP_WIDTH, encoding="utf-8")
+        catalog = polib.pofile(_GettextLines(text), wrapwidth=WRAP_WIDTH, encoding="utf-8")
     except (OSError, ValueError) as exc:
         match = _SYNTAX_LINE.search(str(exc))
         syntax_line = int(match.group(1)) if match else None
