@@ -343,10 +343,17 @@ def load_config(root: Path | None = None) -> ProjectConfig:
     raw_locales = table.get("locales", {})
     if source_language not in raw_locales:
         raw_locales = {source_language: {}, **raw_locales}
+    text = path.read_text(encoding="utf-8-sig")  # valid UTF-8: read_pubflow_table checked it
     locales: dict[str, LocaleConfig] = {}
     for name, spec in raw_locales.items():
-        locales[name] = _locale_from_table(name, spec, source_language, path)
-    bilingual = [_bilingual_pair(value, locales, path) for value in table.get("bilingual", [])]
+        try:
+            locales[name] = _locale_from_table(name, spec, source_language, path)
+        except PubflowError as error:
+            raise PubflowError(error.message, path, _line_of(text, "tool.pubflow.locales", name)) from None
+    try:
+        bilingual = [_bilingual_pair(value, locales, path) for value in table.get("bilingual", [])]
+    except PubflowError as error:
+        raise PubflowError(error.message, path, _line_of(text, "tool.pubflow", "bilingual")) from None
     return ProjectConfig(
         root=root,
         bilingual=bilingual,
