@@ -70,8 +70,9 @@ def read_text(path: Path) -> str:
 
 def describe_os_error(exc: OSError) -> str:
     """``strerror`` in lower case, as the rest of pubflow's messages: "too many levels of symbolic links"."""
-    reason = exc.strerror or (errno.errorcode.get(exc.errno or 0) or type(exc).__name__)
-    return reason[:1].lower() + reason[1:]
+    if exc.strerror:
+        return exc.strerror[:1].lower() + exc.strerror[1:]
+    return errno.errorcode.get(exc.errno, type(exc).__name__) if exc.errno else type(exc).__name__
 
 
 def write_atomic(path: Path, content: str | bytes) -> bool:
