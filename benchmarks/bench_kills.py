@@ -161,13 +161,18 @@ def kill_runs(runs: int, seed: int, workdir: Path, names: tuple[str, ...] = STAG
     for run in range(runs):
         stage = all_stages[names[run % len(names)]]
         stage.prepare(project)
+        start = time.perf_counter()
         process = pubflow(*stage.command, cwd=project)
         # Python's start-up takes the first part of a run; kill anywhere from there to its end.
-        time.sleep(rng.uniform(0.3, 1.05) * durations[stage.name])
+        deadline = start + rng.uniform(0.3, 1.0) * durations[stage.name]
+        while time.perf_counter() < deadline and process.poll() is None:
+            time.sleep(0.005)
         counts.runs += 1
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             counts.kills += 1
+        else:  # it finished first: the machine got faster, so aim earlier next time
+            durations[stage.name] = (durations[stage.name] + time.perf_counter() - start) / 2
         process.wait()
         counts.temporary_files_left_by_kills += len(temporaries(project))
         bad = corrupted(project, stage, allowed)
