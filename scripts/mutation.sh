@@ -30,6 +30,7 @@ while IFS='|' read -r module tests; do
     suspicious=$("$MUTMUT" result-ids suspicious 2>/dev/null | wc -w)
     echo "$module: killed $killed, survived $survived, timeout $timeout, suspicious $suspicious"
     "$MUTMUT" results > "mutation-$(basename "$module" .py).txt" 2>&1 || true
+    cp .mutmut-cache "mutation-$(basename "$module" .py).cache"  # copy back to .mutmut-cache for `mutmut show ID`
 done <<'EOF'
 pubflow/fileio.py|tests/test_fileio.py tests/test_faults.py -k "not killed and not git"
 pubflow/checks/security.py|tests/test_check.py -k "security or silenced or shipped"
