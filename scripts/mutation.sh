@@ -6,7 +6,7 @@
 # the virtualenv reaches through PYTHONPATH. Prints killed/survived per module; `mutmut results`
 # inside the copy lists the survivors.
 #
-# Usage: scripts/mutation.sh [COPY_DIR]
+# Usage: [MODULES="pubflow/convert.py …"] scripts/mutation.sh [COPY_DIR]
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 COPY=${1:-$(mktemp -d /tmp/pubflow-mutation.XXXXXX)}
@@ -21,6 +21,7 @@ export PYTHONPATH="$COPY"
 # module | tests, fastest first (pytest -x stops at the first failure, so most mutants die in seconds)
 while IFS='|' read -r module tests; do
     [ -n "$module" ] || continue
+    [ -z "${MODULES:-}" ] || case " $MODULES " in *" $module "*) ;; *) continue ;; esac
     rm -f .mutmut-cache
     "$MUTMUT" run --paths-to-mutate "$module" --tests-dir tests --no-progress \
         --runner "$PYTHON -m pytest -x -q -p no:cacheprovider $tests" >/dev/null 2>&1 || true
@@ -33,8 +34,8 @@ while IFS='|' read -r module tests; do
     cp .mutmut-cache "mutation-$(basename "$module" .py).cache"  # copy back to .mutmut-cache for `mutmut show ID`
 done <<'EOF'
 pubflow/fileio.py|tests/test_fileio.py tests/test_faults.py -k "not killed and not git"
-pubflow/checks/security.py|tests/test_check.py -k "security or silenced or shipped"
-pubflow/convert.py|tests/test_convert.py tests/test_faults.py -k "not masked_from and not killed and not dead_writer and not git"
-pubflow/update.py|tests/test_catalogs.py tests/test_faults.py -k "not sphinx_intl and not killed and not dead_writer and not git"
+pubflow/checks/security.py|tests/test_rules.py -k security
+pubflow/convert.py|tests/test_rules.py tests/test_faults.py -k "convert or rename"
+pubflow/update.py|tests/test_rules.py tests/test_faults.py tests/test_catalogs.py -k "update or carry or merge or rename or rerunning"
 EOF
 echo "(survivors: $COPY/mutation-*.txt)"
