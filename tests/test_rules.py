@@ -37,7 +37,9 @@ CONFIG = load_config(REPO)
 def security(msgid: str, msgstr: str) -> list[str]:
     entry = polib.POEntry(msgid=msgid, msgstr=msgstr)
     context = EntryContext(Path("x.po"), entry, CONFIG.locale("en"), "zh_CN", Glossary(Path("g.csv"), "zh_CN", []))
-    return [finding.message for finding in check_security(context)]
+    findings = list(check_security(context))
+    assert {(f.check, f.path, f.severity.value) for f in findings} <= {("security", Path("x.po"), "error")}
+    return [finding.message for finding in findings]
 
 
 @pytest.mark.parametrize(
