@@ -103,12 +103,15 @@ def catalog_of(*entries: polib.POEntry, signature: str | None = None) -> polib.P
 
 def test_convert_fills_flags_and_records_its_rules(converter: ScriptConverter) -> None:
     empty = polib.POEntry(msgid="以合作促安全，以安全促发展。", msgstr="")
+    another = polib.POEntry(msgid="人民利益，至高无上。", msgstr="")
     obsolete = polib.POEntry(msgid="旧的话。", msgstr="", obsolete=True)
-    catalog = catalog_of(empty, obsolete)
+    header = polib.POEntry(msgid="", msgstr="")
+    catalog = catalog_of(header, obsolete, empty, another)
     result = ConvertResult()
     convert_catalog(catalog, converter, result)
-    assert empty.msgstr == "以合作促安全，以安全促發展。" and empty.flags == [MACHINE_FLAG]
-    assert obsolete.msgstr == "" and result.converted == 1
+    assert empty.msgstr == "以合作促安全，以安全促發展。" and empty.flags == ["machine-converted"] == [MACHINE_FLAG]
+    assert another.msgstr == "人民利益，至高無上。"
+    assert obsolete.msgstr == header.msgstr == "" and result.converted == 2
     assert catalog.metadata[CONVERTER_HEADER] == converter.signature
 
 
@@ -126,32 +129,41 @@ def test_convert_reconverts_a_machine_message_whose_source_changed(converter: Sc
 def test_convert_keeps_a_persons_edit_of_a_flagged_fuzzy_message(converter: ScriptConverter) -> None:
     entry = polib.POEntry(msgid="人民利益高于一切。", msgstr="人民的利益至上。", previous_msgid="人民利益，至高无上。")
     entry.flags = ["fuzzy", MACHINE_FLAG]
+    other = polib.POEntry(msgid="以安全促进发展。", msgstr="拿安全促發展。", previous_msgid="以安全促发展。")
+    other.flags = ["fuzzy", MACHINE_FLAG]
     result = ConvertResult()
-    convert_catalog(catalog_of(entry, signature=converter.signature), converter, result)
+    convert_catalog(catalog_of(entry, other, signature=converter.signature), converter, result)
     assert entry.msgstr == "人民的利益至上。" and entry.flags == ["fuzzy"]
-    assert (result.reconverted, result.adopted) == (0, 1)
+    assert (result.reconverted, result.adopted) == (0, 2)
 
 
 def test_convert_keeps_a_flagged_message_edited_under_the_same_rules(converter: ScriptConverter) -> None:
     same = polib.POEntry(msgid="以合作促安全。", msgstr=converter.convert("以合作促安全。"), flags=[MACHINE_FLAG])
     edited = polib.POEntry(msgid="以安全促发展。", msgstr="以安全來促進發展。", flags=[MACHINE_FLAG])
+    edited_too = polib.POEntry(msgid="谋划长远。", msgstr="謀劃得長遠。", flags=[MACHINE_FLAG])
     reviewed = polib.POEntry(msgid="人民利益，至高无上。", msgstr="人民利益至上。")
+    reviewed_too = polib.POEntry(msgid="正义凛然。", msgstr="正義凜然！")
+    catalog = catalog_of(same, edited, edited_too, reviewed, reviewed_too, signature=converter.signature)
     result = ConvertResult()
-    convert_catalog(catalog_of(same, edited, reviewed, signature=converter.signature), converter, result)
+    convert_catalog(catalog, converter, result)
     assert same.flags == [MACHINE_FLAG] and edited.flags == [] and edited.msgstr == "以安全來促進發展。"
     assert reviewed.msgstr == "人民利益至上。" and reviewed.flags == []
-    assert (result.converted, result.reconverted, result.adopted, result.reviewed_kept) == (0, 0, 1, 1)
+    assert (result.converted, result.reconverted, result.adopted, result.reviewed_kept) == (0, 0, 2, 2)
 
 
 def test_convert_redoes_flagged_messages_under_new_rules(converter: ScriptConverter) -> None:
     old = polib.POEntry(msgid="以安全促发展。", msgstr="以安全促发展。", flags=[MACHINE_FLAG])
+    old_too = polib.POEntry(msgid="谋划长远。", msgstr="谋划长远。", flags=[MACHINE_FLAG])
     fuzzy = polib.POEntry(msgid="以合作促安全。", msgstr="舊譯文。", previous_msgid="以合作促进安全。")
     fuzzy.flags = ["fuzzy", MACHINE_FLAG]
+    fuzzy_too = polib.POEntry(msgid="正义凛然。", msgstr="舊的。", previous_msgid="正义。")
+    fuzzy_too.flags = ["fuzzy", MACHINE_FLAG]
     result = ConvertResult()
-    convert_catalog(catalog_of(old, fuzzy, signature="another engine"), converter, result)
+    convert_catalog(catalog_of(old, fuzzy, fuzzy_too, old_too, signature="another engine"), converter, result)
     assert old.msgstr == "以安全促發展。" and old.flags == [MACHINE_FLAG]
     assert fuzzy.msgstr == "以合作促安全。" and not fuzzy.fuzzy
-    assert result.reconverted == 2
+    assert result.reconverted == 4
+    assert (result.converted, result.adopted, result.reviewed_kept) == (0, 0, 0)
 
 
 def test_convert_catalogs_writes_once_and_then_skips_by_its_cache(project: Path) -> None:
@@ -160,8 +172,9 @@ def test_convert_catalogs_writes_once_and_then_skips_by_its_cache(project: Path)
     catalog = polib.pofile(str(path), wrapwidth=0)
     catalog.find("以合作促安全，以安全促发展。").msgstr = ""
     catalog.save()
-    first = convert_catalogs(config, [config.locale("zh_TW"), config.locale("en")])
+    first = convert_catalogs(config, [config.locale("en"), config.locale("zh_TW")])
     assert first.written == [path] and first.converted == 1 and first.engine_calls > 0
+    assert cache_path(config) == project / "_build" / "cache" / "convert.json"
     assert polib.pofile(str(path)).find("以合作促安全，以安全促发展。").msgstr == "以合作促安全，以安全促發展。"
     cache = json.loads(cache_path(config).read_text(encoding="utf-8"))
     assert len(cache) == len(list((project / "locale" / "zh_TW").rglob("*.po")))
