@@ -70,7 +70,8 @@ def test_the_temporary_file_is_locked_while_it_is_written(tmp_path: Path, monkey
 
 
 def aged(path: Path, seconds: float) -> Path:
-    moment = time.time() + seconds
+    """``path`` dated ``seconds`` after (or, negative, before) this process started: what the clean-up compares."""
+    moment = fileio.PROCESS_START + seconds
     os.utime(path, (moment, moment))
     return path
 
