@@ -24,6 +24,7 @@ from pubflow.convert import (
     convert_catalog,
     convert_catalogs,
 )
+from pubflow.errors import PubflowError
 from pubflow.glossary import Glossary, load_glossary
 from pubflow.update import carry_flags, catalog_path, merge_catalog, new_catalog, templates, update_catalogs
 from tests.conftest import ARTICLE, REPO
@@ -186,24 +187,26 @@ def test_convert_catalogs_writes_once_and_then_skips_by_its_cache(project: Path)
 # -- update -----------------------------------------------------------------------------------
 
 
-def pot(folder: Path, *msgids: str) -> Path:
+def pot(folder: Path, *msgids: str, name: str = "a") -> Path:
     template = polib.POFile(wrapwidth=0)
     template.metadata = {"Content-Type": "text/plain; charset=UTF-8", "POT-Creation-Date": "2017-09-25 10:00+0000"}
     for msgid in msgids:
-        template.append(polib.POEntry(msgid=msgid, occurrences=[("docs/a.rst", "1")]))
+        template.append(polib.POEntry(msgid=msgid, occurrences=[(f"docs/{name}.rst", "1")]))
     folder.mkdir(parents=True, exist_ok=True)
-    template.save(str(folder / "a.pot"))
-    return folder / "a.pot"
+    template.save(str(folder / f"{name}.pot"))
+    return folder / f"{name}.pot"
 
 
 def test_update_creates_merges_keeps_flags_and_leaves_unchanged_catalogs_alone(project: Path) -> None:
     config = load_config(project)
     pot_dir = project / "_build" / "pots"
     template = pot(pot_dir, "以合作促安全。", "以安全促发展。")
+    second = pot(pot_dir, "人民利益，至高无上。", name="b")
     en = config.locale("en")
     created = update_catalogs(config, [en], pot_dir)
     path = catalog_path(config, en, template, pot_dir)
-    assert created.created == [path] and path == project / "locale" / "en" / "LC_MESSAGES" / "a.po"
+    assert path == project / "locale" / "en" / "LC_MESSAGES" / "a.po"
+    assert created.created == [path, catalog_path(config, en, second, pot_dir)]
     assert ARTICLE + ".po" in {p.name for p in created.orphaned}
     catalog = polib.pofile(str(path))
     assert catalog.metadata["Language"] == "en" and catalog.metadata["Plural-Forms"].startswith("nplurals=2;")
@@ -212,29 +215,39 @@ def test_update_creates_merges_keeps_flags_and_leaves_unchanged_catalogs_alone(p
     catalog.find("以合作促安全。").flags.append("pubflow-skip-numbers")
     catalog.find("以安全促发展。").msgstr = "Security for development."
     catalog.save()
-    assert update_catalogs(config, [en], pot_dir).unchanged == [path]
+    assert update_catalogs(config, [en], pot_dir).unchanged == [path, catalog_path(config, en, second, pot_dir)]
 
     pot(pot_dir, "以合作促进安全。", "以安全促发展。")
     merged = update_catalogs(config, [en], pot_dir)
-    assert merged.updated == [path]
+    assert merged.updated == [path] and not merged.created
     entry = polib.pofile(str(path)).find("以合作促进安全。")
     assert entry.fuzzy and entry.previous_msgid == "以合作促安全。" and entry.msgstr == "Cooperation for security."
     assert "pubflow-skip-numbers" in entry.flags
-    assert templates(pot_dir) == [template]
+    assert templates(pot_dir) == [template, second]
+    with pytest.raises(PubflowError, match=r"^no \.pot templates; run pubflow extract first$"):
+        templates(project / "nowhere")
 
 
 def test_carry_flags_puts_back_only_what_msgmerge_dropped(tmp_path: Path) -> None:
     old = polib.POFile()
     old.append(polib.POEntry(msgid="甲", msgstr="A", flags=["machine-converted", "python-format", "fuzzy"]))
-    old.append(polib.POEntry(msgid="乙", msgstr="B", flags=["no-wrap"]))
+    old.append(polib.POEntry(msgid="乙", msgstr="B", flags=["no-wrap", "wrap", "c-format"]))
     gone = polib.POEntry(msgid="丙", msgstr="C", flags=["pubflow-skip-glossary"], obsolete=True)
     old.append(gone)
     merged = polib.POFile()
     merged.append(polib.POEntry(msgid="甲", msgstr="A", flags=["python-format"]))
     merged.append(polib.POEntry(msgid="乙", msgstr="B"))
     merged.append(polib.POEntry(msgid="丙丙", msgstr="C", flags=["fuzzy"], previous_msgid="丙"))
+    # A message still present, fuzzy with a previous msgid of another message: its own flags, not the other's.
+    old.append(polib.POEntry(msgid="丁", msgstr="D", flags=["pubflow-skip-markup"]))
+    merged.append(polib.POEntry(msgid="丁", msgstr="D", flags=["fuzzy"], previous_msgid="甲"))
     assert carry_flags(old, merged) is True
-    assert [e.flags for e in merged] == [["python-format", "machine-converted"], [], ["fuzzy", "pubflow-skip-glossary"]]
+    assert [e.flags for e in merged] == [
+        ["python-format", "machine-converted"],
+        [],
+        ["fuzzy", "pubflow-skip-glossary"],
+        ["fuzzy", "pubflow-skip-markup"],
+    ]
     assert carry_flags(old, merged) is False
 
 
@@ -243,6 +256,8 @@ def test_merge_and_new_catalog_on_real_templates(tmp_path: Path) -> None:
     fresh = new_catalog(template, TW)
     assert fresh.metadata["Language"] == "zh_TW" and fresh.metadata["Language-Team"] == TW.label
     assert fresh.metadata["Plural-Forms"] == "nplurals=1; plural=0;"
+    assert fresh.metadata["PO-Revision-Date"] == "2017-09-25 10:00+0000" and fresh.metadata_is_fuzzy is False
+    assert fresh.header.startswith(f"{TW.label} (zh_TW) catalog of a.\nEdit the msgstr lines")
     assert all(not e.msgstr for e in fresh)
     seed = tmp_path / "seed.po"
     seed.write_text(str(fresh), encoding="utf-8")
