@@ -224,7 +224,7 @@ def test_update_creates_merges_keeps_flags_and_leaves_unchanged_catalogs_alone(p
     assert entry.fuzzy and entry.previous_msgid == "以合作促安全。" and entry.msgstr == "Cooperation for security."
     assert "pubflow-skip-numbers" in entry.flags
     assert templates(pot_dir) == [template, second]
-    with pytest.raises(PubflowError, match=r"^no \.pot templates; run pubflow extract first$"):
+    with pytest.raises(PubflowError, match=r"nowhere: no \.pot templates; run pubflow extract first$"):
         templates(project / "nowhere")
 
 
