@@ -15,6 +15,7 @@ from pathlib import Path
 from pubflow import __version__
 from pubflow.config import ProjectConfig, load_config
 from pubflow.errors import PubflowError, display_path
+from pubflow.fileio import describe_os_error, remove_stale_temporaries
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -579,9 +580,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         optional = getattr(args, "project_optional", False) and getattr(args, "paths", None)
         config = None if optional else load_config(Path(args.project) if args.project else None)
+        if config is not None:
+            remove_stale_temporaries(config.work_folders)
         return args.run(args, config, report)
     except PubflowError as exc:
         print(f"pubflow: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # the file system said no: a full disk, a permission, a folder where a file should be
+        where = f"{display_path(Path(exc.filename))}: " if exc.filename else ""
+        print(f"pubflow: error: {where}{describe_os_error(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("pubflow: interrupted; no catalog was left half-written", file=sys.stderr)

@@ -4,18 +4,29 @@ Adding a locale is a change here, never in code: each locale says how its
 edition is produced (``source``, ``translation`` or ``opencc``), which OpenCC
 configuration converts it, which quotation marks it uses and what coverage
 it must reach.
+
+The configuration is strict. :data:`SCHEMA` declares every key pubflow
+knows, with its type; an unknown key (a typo such as ``thresold``) or a value
+of the wrong type is an error naming pyproject.toml, the line, the key with its
+table and what was expected, before any stage runs. To add a setting, add one
+line to :data:`SCHEMA` (or :data:`LOCALE_KEYS` for a per-locale one) and read
+it in :func:`load_config`.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Literal
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
 
 from babel import Locale, UnknownLocaleError
 
 from pubflow.errors import PubflowError
+from pubflow.fileio import decode_utf8, read_bytes
 
 Method = Literal["source", "translation", "opencc"]
 METHODS: tuple[Method, ...] = ("source", "translation", "opencc")
@@ -67,6 +78,11 @@ class ProjectConfig:
         return [loc for loc in self.locales.values() if loc.method != "source"]
 
     @property
+    def work_folders(self) -> list[Path]:
+        """The folders pubflow writes into, where a killed run may have left a temporary file."""
+        return [self.docs_dir, self.locale_dir, self.output_dir]
+
+    @property
     def pot_dir(self) -> Path:
         # sphinx-intl's convention: `sphinx-intl update -p _build/gettext`
         return self.output_dir / "gettext"
@@ -96,35 +112,256 @@ class ProjectConfig:
         return chosen
 
 
+# -- the schema ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Value:
+    """A setting's value: the TOML types it may have, and how an error names them.
+
+    ``check`` refines the type (a range, a choice) and returns what is wrong, or None.
+    """
+
+    types: tuple[type, ...]
+    expected: str
+    check: Callable[[Any], str | None] | None = None
+
+    def problem(self, value: Any) -> str | None:
+        if isinstance(value, bool) and bool not in self.types:
+            return f"expected {self.expected}"  # TOML's true is not the number 1
+        if not isinstance(value, self.types):
+            return f"expected {self.expected}"
+        return self.check(value) if self.check else None
+
+
+@dataclass(frozen=True)
+class ListOf:
+    """A TOML array whose items are all ``item``."""
+
+    item: Value
+    expected: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """A TOML table with known keys; any other key is an error."""
+
+    keys: dict[str, Schema]
+    expected: str = "a table"
+
+
+@dataclass(frozen=True)
+class TableOf:
+    """A TOML table whose keys are free (locale names, quotation marks), each value ``value``."""
+
+    value: Schema
+    expected: str
+
+
+Schema = Value | ListOf | Table | TableOf
+
+
+def _percentage(value: float) -> str | None:
+    return None if 0 <= value <= 100 else f"expected a percentage from 0 to 100, not {value}"
+
+
+def _one_of(*choices: str) -> Callable[[str], str | None]:
+    def check(value: str) -> str | None:
+        return None if value in choices else f"expected one of {', '.join(choices)}, not {value!r}"
+
+    return check
+
+
+def _inside_project(value: str) -> str | None:
+    path = PurePosixPath(value)
+    if not value or path.is_absolute() or ".." in path.parts or re.match(r"^[A-Za-z]:", value):
+        return f"expected a path inside the project, relative to pyproject.toml, not {value!r}"
+    return None
+
+
+def _pair(value: str) -> str | None:
+    first, sep, second = value.partition(":")
+    return None if sep and first and second else f"expected two locales as in 'zh_CN:en', not {value!r}"
+
+
+STRING = Value((str,), "a string")
+NUMBER = Value((int, float), "a number")
+INTEGER = Value((int,), "an integer")
+BOOLEAN = Value((bool,), "true or false")
+STRINGS = ListOf(STRING, "a list of strings")
+PERCENTAGE = Value((int, float), "a number (a percentage, 0 to 100)", _percentage)
+PROJECT_PATH = Value((str,), "a path relative to pyproject.toml (a string)", _inside_project)
+PROJECT_PATHS = ListOf(PROJECT_PATH, "a list of paths relative to pyproject.toml")
+
+#: The keys of one ``[tool.pubflow.locales.<name>]`` table.
+LOCALE_KEYS: dict[str, Schema] = {
+    "label": Value((str,), "a string (the edition's name in its language)"),
+    "produced-by": Value((str,), "a string: source, translation or opencc", _one_of(*METHODS)),
+    "opencc-config": Value((str,), "a string naming an OpenCC configuration, such as s2twp"),
+    "quotes": TableOf(STRING, 'a table of quotation marks, as in { "“" = "「" }'),
+    "threshold": PERCENTAGE,
+}
+
+#: Every key of ``[tool.pubflow]``: one line per setting.
+SCHEMA = Table(
+    {
+        "source-language": Value((str,), "a string naming a locale, such as zh_CN"),
+        "docs": PROJECT_PATH,
+        "locale": PROJECT_PATH,
+        "output": PROJECT_PATH,
+        "glossary": PROJECT_PATH,
+        "bilingual": ListOf(
+            Value((str,), "a string naming two locales, as in 'zh_CN:en'", _pair),
+            'a list of locale pairs, as in ["zh_CN:en"]',
+        ),
+        "locales": TableOf(Table(LOCALE_KEYS, "a table of settings"), "a table of locales"),
+    },
+)
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """What is wrong, and where: the dotted table (``tool.pubflow.locales.en``) and the key."""
+
+    table: str
+    key: str
+    message: str
+
+
+def validate(data: Any, schema: Schema = SCHEMA, table: str = "tool.pubflow") -> list[ConfigProblem]:
+    """Every problem of ``data`` against ``schema``, in the order of the file."""
+    name = table.rsplit(".", 1)[-1]
+    parent = table.rsplit(".", 1)[0]
+    if isinstance(schema, Value):
+        problem = schema.problem(data)
+        return [ConfigProblem(parent, name, f"{name} = {_show(data)}: {problem}")] if problem else []
+    if isinstance(schema, ListOf):
+        if not isinstance(data, list):
+            return [ConfigProblem(parent, name, f"{name} = {_show(data)}: expected {schema.expected}")]
+        problems = []
+        for item in data:
+            problem = schema.item.problem(item)
+            if problem:
+                problems.append(ConfigProblem(parent, name, f"{name}: item {_show(item)}: {problem}"))
+        return problems
+    if not isinstance(data, dict):
+        return [ConfigProblem(parent, name, f"{name} = {_show(data)}: expected {schema.expected}")]
+    problems = []
+    for key, value in data.items():
+        inner = f"{table}.{_toml_key(key)}"
+        if isinstance(schema, TableOf):
+            problems.extend(validate(value, schema.value, inner))
+        elif key in schema.keys:
+            problems.extend(validate(value, schema.keys[key], inner))
+        else:
+            problems.append(ConfigProblem(table, key, _unknown_key(key, list(schema.keys))))
+    return problems
+
+
+def _unknown_key(key: str, known: list[str]) -> str:
+    nearest = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    hint = f"; did you mean {nearest[0]}?" if nearest else ""
+    return f"unknown key {key!r}{hint} (known keys: {', '.join(known)})"
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else f'"{key}"'
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace('"', '\\"') + '"'
+    if isinstance(value, dict):
+        return "{…}"
+    return repr(value) if not isinstance(value, list) else "[…]"
+
+
+def _line_of(text: str, table: str, key: str) -> int | None:
+    """The line of ``key`` in ``[table]`` of the TOML text, as well as can be told without a TOML parser of our own."""
+    lines = text.splitlines()
+    key_pattern = re.compile(rf"""^\s*(?:{re.escape(key)}|"{re.escape(key)}"|'{re.escape(key)}')\s*=""")
+    header = re.compile(rf"^\s*\[\s*{re.escape(table)}\s*\]")
+    start = next((i for i, line in enumerate(lines) if header.match(line)), None)
+    if start is not None:
+        for index in range(start + 1, len(lines)):
+            if lines[index].lstrip().startswith("["):
+                break
+            if key_pattern.match(lines[index]):
+                return index + 1
+    sub_table = re.compile(rf"^\s*\[\s*{re.escape(table)}\.{re.escape(_toml_key(key))}\s*[].]")
+    for index, line in enumerate(lines):
+        if sub_table.match(line):
+            return index + 1
+    inline = re.compile(rf"""(?:^|[{{,\s]){re.escape(key)}\s*=|"{re.escape(key)}"\s*=""")
+    for index in range(start + 1 if start is not None else 0, len(lines)):
+        if inline.search(lines[index]):
+            return index + 1
+    return start + 1 if start is not None else None
+
+
+# -- loading -------------------------------------------------------------------------------
+
+
 def find_project_root(start: Path | None = None) -> Path:
     """The nearest folder at or above ``start`` whose pyproject.toml has [tool.pubflow]."""
+    if start is not None and not start.is_dir():
+        raise PubflowError("no such folder (given with -C)" if not start.exists() else "is not a folder", start)
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         candidate = folder / "pyproject.toml"
-        if candidate.is_file() and "[tool.pubflow" in candidate.read_text(encoding="utf-8"):
+        if not candidate.is_file():
+            continue
+        data = read_bytes(candidate)
+        if b"[tool.pubflow" in data:
             return folder
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")) and "[tool.pubflow" in data.decode("utf-16", "replace"):
+            raise PubflowError("saved as UTF-16; save it as UTF-8 (TOML files are UTF-8)", candidate, 1)
     raise PubflowError(
         "no pyproject.toml with a [tool.pubflow] table here or above; run pubflow inside a pubflow project",
         here,
     )
 
 
+def read_pubflow_table(path: Path) -> dict[str, Any]:
+    """``[tool.pubflow]`` of a pyproject.toml, checked against :data:`SCHEMA`."""
+    text = decode_utf8(read_bytes(path), path, "not UTF-8 (TOML files are UTF-8)")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise PubflowError(f"invalid TOML: {reason}", path, int(match.group(1)) if match else None) from None
+    tool = data.get("tool", {})
+    table = tool.get("pubflow", {}) if isinstance(tool, dict) else {}
+    problems = validate(table)
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        raise PubflowError(f"[{first.table}] {first.message}{more}", path, _line_of(text, first.table, first.key))
+    return table
+
+
 def load_config(root: Path | None = None) -> ProjectConfig:
     root = find_project_root(root)
     path = root / "pyproject.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise PubflowError(f"invalid TOML: {exc}", path) from None
-    table = data.get("tool", {}).get("pubflow", {})
+    table = read_pubflow_table(path)
     source_language = table.get("source-language", "zh_CN")
     raw_locales = table.get("locales", {})
     if source_language not in raw_locales:
         raw_locales = {source_language: {}, **raw_locales}
+    text = path.read_text(encoding="utf-8-sig")  # valid UTF-8: read_pubflow_table checked it
     locales: dict[str, LocaleConfig] = {}
     for name, spec in raw_locales.items():
-        locales[name] = _locale_from_table(name, spec, source_language, path)
-    bilingual = [_bilingual_pair(value, locales, path) for value in table.get("bilingual", [])]
+        try:
+            locales[name] = _locale_from_table(name, spec, source_language, path)
+        except PubflowError as error:
+            raise PubflowError(error.message, path, _line_of(text, "tool.pubflow.locales", name)) from None
+    try:
+        bilingual = [_bilingual_pair(value, locales, path) for value in table.get("bilingual", [])]
+    except PubflowError as error:
+        raise PubflowError(error.message, path, _line_of(text, "tool.pubflow", "bilingual")) from None
     return ProjectConfig(
         root=root,
         bilingual=bilingual,
@@ -177,12 +414,7 @@ def _locale_from_table(name: str, spec: dict, source_language: str, path: Path) 
         babel_locale = Locale.parse(name)
     except (ValueError, UnknownLocaleError):
         raise PubflowError(f"[tool.pubflow.locales.{name}]: {name!r} is not a locale", path) from None
-    method: str = spec.get("produced-by", "source" if name == source_language else "translation")
-    if method not in METHODS:
-        raise PubflowError(
-            f"[tool.pubflow.locales.{name}] produced-by = {method!r}; expected one of {', '.join(METHODS)}",
-            path,
-        )
+    method: str = spec.get("produced-by", "source" if name == source_language else "translation")  # checked by SCHEMA
     if (method == "source") != (name == source_language):
         raise PubflowError(
             f"[tool.pubflow.locales.{name}]: only the source language {source_language} is produced-by = 'source'",

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pubflow import sphinxrun
 from pubflow.config import ProjectConfig
 from pubflow.errors import PubflowError
-from pubflow.fileio import write_atomic
+from pubflow.fileio import scratch_directory, write_atomic
 
 CREATION_DATE_PREFIX = '"POT-Creation-Date:'
 #: Beside the templates: what they were extracted from, so that update never merges stale ones.
@@ -80,8 +79,7 @@ def extract_templates(config: ProjectConfig, pot_dir: Path | None = None) -> Ext
     pot_dir.parent.mkdir(parents=True, exist_ok=True)
     # A sibling of pot_dir, so that Sphinx's relative source locations (#: ../docs/x.rst)
     # are the same as if it had written into pot_dir itself.
-    with tempfile.TemporaryDirectory(prefix=".gettext-", dir=pot_dir.parent) as scratch:
-        fresh = Path(scratch)
+    with scratch_directory(pot_dir.parent, ".gettext-") as fresh:
         run = sphinxrun.run(
             sphinxrun.sphinx_command(
                 config,

@@ -1,39 +1,88 @@
-"""Reading user files with clear errors, and writing files atomically."""
+"""Reading user files with clear errors, and writing files atomically.
+
+Every file pubflow writes goes through :func:`write_atomic`: a temporary
+sibling ``.<name>.XXXXXXXX.tmp`` that is renamed over the target. The writer
+holds an exclusive ``flock`` on the temporary file while it exists, so a
+later run can tell a file whose writer was killed (unlocked) from one that a
+running process is still writing (locked): :func:`remove_stale_temporaries`
+deletes only the former. Scratch folders (:func:`scratch_directory`) work the
+same way.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import os
+import re
+import shutil
 import tempfile
+import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pubflow.errors import PubflowError
 
+#: ``.<target name>.<8 random characters from mkstemp>.tmp``; .gitignore ignores ``.*.tmp``.
+TEMPORARY_NAME = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+#: Scratch folders of extract and the stale check, inside the output folder.
+SCRATCH_NAME = re.compile(r"^\.(?:gettext|stale|scratch)-[A-Za-z0-9_]+$")
+#: When this process started: anything a dead writer left is older.
+PROCESS_START = time.time()
 
-def read_text(path: Path) -> str:
-    """A UTF-8 text file's contents; a missing file or a wrong encoding is a PubflowError."""
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes; a missing, unreadable or not-a-file path is a PubflowError."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise PubflowError("no such file", path) from None
     except IsADirectoryError:
         raise PubflowError("is a folder, expected a file", path) from None
+    except PermissionError:
+        raise PubflowError("cannot be read (permission denied)", path) from None
+    except OSError as exc:
+        raise PubflowError(f"cannot be read ({describe_os_error(exc)})", path) from None
+
+
+def decode_utf8(data: bytes, path: Path, what: str = "not UTF-8") -> str:
+    """``data`` as UTF-8 text (a UTF-8 byte-order mark is dropped); anything else names the line."""
+    if data.startswith(_UTF16_BOMS):
+        raise PubflowError(f"{what}: saved as UTF-16; save it as UTF-8", path, 1)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise PubflowError(
-            f"not UTF-8 (byte 0x{data[exc.start]:02x}); convert it first, for example: iconv -f GB18030 -t UTF-8",
+            f"{what} (byte 0x{data[exc.start]:02x}); convert it first, for example: iconv -f GB18030 -t UTF-8",
             path,
             line,
         ) from None
+
+
+def read_text(path: Path) -> str:
+    """A UTF-8 text file's contents; a missing file or a wrong encoding is a PubflowError."""
+    return decode_utf8(read_bytes(path), path)
+
+
+def describe_os_error(exc: OSError) -> str:
+    """``strerror`` in lower case, as the rest of pubflow's messages: "too many levels of symbolic links"."""
+    if exc.strerror:
+        return exc.strerror[:1].lower() + exc.strerror[1:]
+    return errno.errorcode.get(exc.errno, type(exc).__name__) if exc.errno else type(exc).__name__
 
 
 def write_atomic(path: Path, content: str | bytes) -> bool:
     """Write ``content`` to ``path`` through a temporary file and a rename.
 
     An interrupted run leaves either the old file or the new one, never a
-    truncated one. Returns False, writing nothing, when the file already holds
-    exactly this content, so that re-running a stage changes no byte and no mtime.
+    truncated one; the temporary file it may leave is removed by the next run
+    (:func:`remove_stale_temporaries`). Returns False, writing nothing, when
+    the file already holds exactly this content, so that re-running a stage
+    changes no byte and no mtime.
     """
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
@@ -45,15 +94,86 @@ def write_atomic(path: Path, content: str | bytes) -> bool:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
+            # Held until the rename: a locked temporary file belongs to a live writer.
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp_name, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
+            if path.exists():
+                os.chmod(tmp_name, path.stat().st_mode & 0o777)
+            else:
+                os.chmod(tmp_name, 0o644)
+            os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
     return True
+
+
+def _unlocked(path: Path) -> bool:
+    """True when nobody holds a lock on ``path`` (its writer finished or was killed)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # closing releases the lock taken just now
+    return True
+
+
+def _left_by_a_dead_run(path: Path) -> bool:
+    try:
+        older = path.lstat().st_mtime < PROCESS_START
+    except OSError:
+        return False
+    return older and _unlocked(path)
+
+
+def remove_stale_temporaries(folders: Iterable[Path]) -> list[Path]:
+    """Delete temporary files and scratch folders that a killed run left in ``folders``.
+
+    Only what is older than this process and not locked by a live writer is
+    removed, so a concurrent pubflow run never loses its temporary file.
+    Returns what was removed.
+    """
+    removed: list[Path] = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for current, dirs, files in os.walk(folder, onerror=lambda _: None):
+            here = Path(current)
+            for name in files:
+                candidate = here / name
+                if TEMPORARY_NAME.match(name) and _left_by_a_dead_run(candidate):
+                    with contextlib.suppress(FileNotFoundError):
+                        candidate.unlink()
+                        removed.append(candidate)
+            for name in list(dirs):
+                candidate = here / name
+                if SCRATCH_NAME.match(name):
+                    dirs.remove(name)  # never descend into scratch folders
+                    if _left_by_a_dead_run(candidate):
+                        shutil.rmtree(candidate, ignore_errors=True)
+                        removed.append(candidate)
+    return removed
+
+
+@contextlib.contextmanager
+def scratch_directory(parent: Path, prefix: str) -> Iterator[Path]:
+    """A temporary folder in ``parent`` (prefix ``.gettext-``, ``.stale-`` or ``.scratch-``), locked while in use.
+
+    A run killed inside it leaves the folder unlocked; the next run removes it.
+    """
+    parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.close(fd)

@@ -8,7 +8,7 @@ It is the single source of truth for terminology: the English checks read its
 from __future__ import annotations
 
 import csv
-import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from pubflow.errors import PubflowError
 from pubflow.fileio import read_text
 
 NOTE_COLUMN = "note"
+UNCLOSED_QUOTE = 'a quote (") opens a field that does not close on this line; close it or remove it'
 
 
 @dataclass(frozen=True)
@@ -49,35 +50,66 @@ class Glossary:
         return {w for w in words if w and " " not in w}
 
 
+def read_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """The CSV's rows with their line numbers, read strictly: one row per line, every quote closed.
+
+    Python's csv module would let an unclosed quote swallow the following
+    lines into one field; a glossary row never spans lines, so that is an error
+    at the line where the quote opened.
+    """
+    lines = read_text(path).splitlines(keepends=True)
+    reader = csv.reader(lines, strict=True)
+    while True:
+        first_line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if reader.line_num == first_line and "unexpected end of data" not in str(exc):
+                reason = f'not valid CSV: {exc}; a quoted field is written "like, this"'
+                raise PubflowError(reason, path, first_line) from None
+            raise PubflowError(UNCLOSED_QUOTE, path, first_line) from None
+        if reader.line_num != first_line:
+            raise PubflowError(UNCLOSED_QUOTE, path, first_line)
+        if row and any(cell.strip() for cell in row):
+            yield first_line, row
+
+
 def load_glossary(path: Path, source_language: str) -> Glossary:
     if not path.exists():
         return Glossary(path, source_language, [])
-    reader = csv.DictReader(io.StringIO(read_text(path)))
-    columns = reader.fieldnames or []
+    rows = read_rows(path)
+    _, columns = next(rows, (1, []))
+    columns = [column.strip() for column in columns]
     if source_language not in columns:
         raise PubflowError(
             f"the first line must name the columns, among them {source_language} (the source term) and {NOTE_COLUMN}",
             path,
             1,
         )
+    repeated = sorted({c for c in columns if columns.count(c) > 1 or not c})
+    if repeated:
+        raise PubflowError(f"the header names a column twice or leaves one unnamed: {', '.join(repeated)!r}", path, 1)
     terms: list[Term] = []
     seen: dict[str, int] = {}
-    for row in reader:
-        line = reader.line_num
-        if None in row:
-            raise PubflowError("more fields than the header names; quote a field that has a comma", path, line)
-        source = (row.get(source_language) or "").strip()
+    for line, cells in rows:
+        if len(cells) != len(columns):
+            raise PubflowError(
+                f"{len(cells)} field(s), but the header names {len(columns)} ({', '.join(columns)}); "
+                "quote a field that has a comma",
+                path,
+                line,
+            )
+        row = dict(zip(columns, cells, strict=True))
+        source = row[source_language].strip()
         if not source:
             raise PubflowError(f"empty {source_language} term", path, line)
         if source in seen:
             raise PubflowError(f"{source} is already defined on line {seen[source]}", path, line)
         seen[source] = line
-        forms = {
-            column: (row.get(column) or "").strip()
-            for column in columns
-            if column not in (source_language, NOTE_COLUMN)
-        }
-        terms.append(Term(source, forms, (row.get(NOTE_COLUMN) or "").strip(), line))
+        forms = {column: row[column].strip() for column in columns if column not in (source_language, NOTE_COLUMN)}
+        terms.append(Term(source, forms, row.get(NOTE_COLUMN, "").strip(), line))
     # Longest first, so that 湄公河流域 wins over 湄公河 wherever both match.
     terms.sort(key=lambda t: -len(t.source))
     return Glossary(path, source_language, terms)

@@ -42,6 +42,8 @@ SENTENCE_PUNCTUATION = re.compile(r"[，。！？；：、,.!?;:…—]")
 MAX_HEADING_LENGTH = 30
 MAX_LINES_BEFORE_BYLINE = 3
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+#: Leaves room in a file name (at most 255 bytes) for ``.<name>.po.XXXXXXXX.tmp`` and the like.
+MAX_NAME_LENGTH = 120
 
 
 @dataclass
@@ -248,6 +250,10 @@ INDEX_TEMPLATE = """\
 """
 
 
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}…"
+
+
 def default_name(article: Article, raw_path: Path) -> str:
     stem = re.sub(r"[^a-z0-9]+", "-", raw_path.stem.lower()).strip("-") or "article"
     if article.byline.iso_date and not stem.startswith(article.byline.iso_date):
@@ -259,9 +265,10 @@ def import_article(config: ProjectConfig, raw_path: Path, name: str | None = Non
     """Import one raw article as ``docs/<name>.rst`` and list it in ``docs/index.rst``."""
     article = parse_article(read_text(raw_path), raw_path)
     name = name or default_name(article, raw_path)
-    if not NAME_PATTERN.match(name):
+    if not NAME_PATTERN.match(name) or len(name) > MAX_NAME_LENGTH:
         raise PubflowError(
-            f"document name {name!r} must be lower-case letters, digits and hyphens, "
+            f"document name {_shorten(name)!r} must be lower-case letters, digits and hyphens, "
+            f"at most {MAX_NAME_LENGTH} characters, "
             "for example 2017-09-25-international-law-enforcement-cooperation"
         )
     document = config.docs_dir / f"{name}.rst"

@@ -21,11 +21,9 @@ def test_convert_benchmark_covers_a_megabyte_and_its_second_run_converts_nothing
     data = run_benchmark("convert")
     assert data["chinese_bytes"] >= 1_048_576
     assert data["second_run_engine_calls"] == 0
-    assert data["pubflow_convert_chars_per_second"] > 0 and data["opencc_direct_chars_per_second"] > 0
 
 
 def test_coverage_benchmark_counts_equal_msgfmt_on_400_catalogs() -> None:
     data = run_benchmark("coverage")
     assert data["catalogs"] >= 400 and data["megabytes"] >= 15
     assert data["catalogs_whose_counts_differ_from_msgfmt"] == 0
-    assert data["potodo_seconds"] > 0 and data["pubflow_coverage_seconds"] > 0

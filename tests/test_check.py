@@ -207,3 +207,21 @@ def test_a_glossary_change_fails_until_convert_runs(project: Path) -> None:
     assert status == 0 and not findings
     text = (project / "locale" / "zh_TW" / CATALOG).read_text(encoding="utf-8")
     assert "中國-東南亞國協" in text
+
+
+def test_a_skip_flag_silences_its_own_message_only(project: Path) -> None:
+    edit(project, "en", "在国际刑警组织这个", "about 3,000", "about 300", flag="pubflow-skip-numbers")
+    edit(project, "en", "2011年10月5日，两艘", "5 October 2011", "5 October 2012")
+    path = project / "locale" / "en" / CATALOG
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    quiet, loud = catalog.find("以合作促安全，以安全促发展。"), catalog.find("人民利益，至高无上。")
+    quiet.msgstr = loud.msgstr = ""
+    quiet.flags.append("pubflow-skip-untranslated")
+    catalog.save()
+    saved = polib.pofile(str(path))
+    flagged, other = (next(e for e in saved if e.msgid.startswith(s)).linenum for s in ("在国际刑警组织这个", "2011年"))
+    _, findings = check(project, "-l", "en")
+    numbers = [f["line"] for f in findings if f["check"] == "numbers"]
+    assert other in numbers and flagged not in numbers
+    untranslated = [f["message"] for f in findings if f["check"] == "untranslated"]
+    assert untranslated == ["人民利益，至高无上。"]

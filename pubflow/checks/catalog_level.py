@@ -16,7 +16,7 @@ from pubflow.config import LocaleConfig
 
 def header_line(path: Path) -> int:
     """The line of the header's msgstr, where header fields are edited."""
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
         if line.startswith('msgid ""'):
             return number
     return 1

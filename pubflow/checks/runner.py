@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pubflow import review
-from pubflow.catalog import load_catalog, off_format
+from pubflow.catalog import msgfmt_problems, off_format, parse_catalog
 from pubflow.checks.catalog_level import (
     check_completeness,
     check_duplicates,
@@ -50,10 +50,13 @@ def check_catalog(
     path: Path, locale: LocaleConfig, config: ProjectConfig, glossary: Glossary, converter: ScriptConverter | None
 ) -> Iterator[Finding]:
     try:
-        catalog = load_catalog(path)
+        catalog = parse_catalog(path)
     except PubflowError as error:
         yield Finding(path, error.line, "po-syntax", error.message)
         return
+    # msgfmt -c is the judge of a valid catalog; what it rejects fails po-syntax, and the other checks still run.
+    for problem in msgfmt_problems(path):
+        yield Finding(problem.path or path, problem.line, "po-syntax", problem.message)
     try:
         record = review.load_record(path)
     except PubflowError as error:

@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import polib
 
+from pubflow.catalog import parse_catalog
 from pubflow.checks.model import Finding, excerpt
 from pubflow.config import LocaleConfig, ProjectConfig
+from pubflow.errors import PubflowError
 from pubflow.extract import extract_templates
+from pubflow.fileio import scratch_directory
 
 HINT = "run pubflow extract && pubflow update"
 
 
 def fresh_templates(config: ProjectConfig) -> dict[Path, polib.POFile]:
     """The templates the sources give now, extracted aside so that nothing in _build changes."""
-    config.output_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".stale-", dir=config.output_dir) as scratch:
-        pot_dir = Path(scratch) / "gettext"
+    with scratch_directory(config.output_dir, ".stale-") as scratch:
+        pot_dir = scratch / "gettext"
         result = extract_templates(config, pot_dir)
         return {t.relative_to(pot_dir).with_suffix(".po"): polib.pofile(str(t)) for t in result.templates}
 
@@ -48,7 +49,10 @@ def check_stale(
                     f"catalog missing for docs/{relative.with_suffix('.rst')}; {HINT}",
                 )
                 continue
-            catalog = polib.pofile(str(present[relative]))
+            try:
+                catalog = parse_catalog(present[relative])
+            except PubflowError:
+                continue  # reported once, by po-syntax
             known = {(e.msgctxt, e.msgid) for e in catalog if not e.obsolete}
             wanted = {(e.msgctxt, e.msgid) for e in template if e.msgid}
             for entry in template:

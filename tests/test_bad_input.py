@@ -1,0 +1,331 @@
+"""Bad input never shows a traceback: one line naming the file (and line), exit 2, no file changed.
+
+Each case damages a copy of the project the way a careless user or an
+untrusted catalog would, runs the real command line, and checks the promise.
+``check`` is the exception by design: a damaged catalog is a ``po-syntax``
+finding, listed with the others, and ``check`` exits 1.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ARTICLE, SEED, copy_project, run_pubflow
+
+EN = f"locale/en/LC_MESSAGES/{ARTICLE}.po"
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project copy with its templates extracted once, for every case to copy."""
+    project = copy_project(tmp_path_factory.mktemp("extracted") / "project")
+    run_pubflow("extract", cwd=project, check=True)
+    return project
+
+
+@pytest.fixture
+def damaged(extracted: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "project"
+    shutil.copytree(extracted, target, symlinks=True)
+    return target
+
+
+def files(project: Path) -> dict[str, bytes | str]:
+    """Every file of the project but the build output: its bytes, or where its symbolic link points."""
+    found: dict[str, bytes | str] = {}
+    for path in sorted(project.rglob("*")):
+        relative = path.relative_to(project)
+        if relative.parts[0] == "_build":
+            continue
+        if path.is_symlink():
+            found[str(relative)] = os.readlink(path)
+        elif path.is_file():
+            found[str(relative)] = path.read_bytes()
+        elif path.is_dir() and not any(path.iterdir()):
+            found[str(relative)] = "(empty folder)"
+    return found
+
+
+def replace_in(project: Path, name: str, old: str, new: str) -> None:
+    path = project / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def append_to_en(text: str) -> Callable[[Path], None]:
+    def damage(project: Path) -> None:
+        with (project / EN).open("a", encoding="utf-8") as handle:
+            handle.write(text)
+
+    return damage
+
+
+def en_line_count(project: Path) -> int:
+    return len((project / EN).read_text(encoding="utf-8").splitlines())
+
+
+def gb18030(project: Path) -> None:
+    path = project / EN
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+
+
+def syntax_error(project: Path) -> None:
+    path = project / EN
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    number = places(project)["msgstr"]
+    lines[number - 1] = lines[number - 1].replace("msgstr", "msgstrr", 1)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def places(project: Path) -> dict[str, int]:
+    """Lines of the shipped English catalog the expected messages name: its end, first message, first Chinese."""
+    lines = (project / EN).read_text(encoding="utf-8").splitlines()
+    return {
+        "end": len(lines),
+        "msgstr": [n for n, line in enumerate(lines, start=1) if line.startswith('msgstr "')][1],
+        "han": next(n for n, line in enumerate(lines, start=1) if not line.isascii()),
+    }
+
+
+def unknown_charset(project: Path) -> None:
+    replace_in(project, EN, "charset=UTF-8", "charset=FOOBAR")
+
+
+def folder_catalog(project: Path) -> None:
+    (project / EN).unlink()
+    (project / EN).mkdir()
+
+
+def symlink_loop(project: Path) -> None:
+    (project / EN).unlink()
+    (project / EN).symlink_to(project / EN)
+
+
+def empty_catalog(project: Path) -> None:
+    (project / EN).write_bytes(b"")
+
+
+def binary_catalog(project: Path) -> None:
+    (project / EN).write_bytes(bytes(range(256)) * 8)
+
+
+def bom_catalog(project: Path) -> None:
+    (project / EN).write_bytes(b"\xef\xbb\xbf" + (project / EN).read_bytes())
+
+
+def pyproject(old: str, new: str) -> Callable[[Path], None]:
+    return lambda project: replace_in(project, "pyproject.toml", old, new)
+
+
+def locales_string(project: Path) -> None:
+    path = project / "pyproject.toml"
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index("[tool.pubflow.locales."), text.index("[tool.mypy]")
+    path.write_text(text[:start] + 'locales = "x"\n\n' + text[end:], encoding="utf-8")
+
+
+def pyproject_utf16(project: Path) -> None:
+    path = project / "pyproject.toml"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+
+
+def glossary(old: str, new: str) -> Callable[[Path], None]:
+    return lambda project: replace_in(project, "glossary.csv", old, new)
+
+
+def line_of(project: Path, name: str, needle: str) -> int:
+    lines = (project / name).read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if needle in line)
+
+
+FILES = {"pyproject": "pyproject.toml", "glossary": "glossary.csv", "tw": EN.replace("/en/", "/zh_TW/")}
+
+
+def where(expected: str, project: Path, found: dict[str, int]) -> str:
+    """``expected`` with its line placeholders filled in.
+
+    ``{end}+N``, ``{msgstr}`` and ``{han}`` are lines of the English catalog
+    before the damage; ``{pyproject:TEXT}`` (or glossary, tw) is the line holding TEXT after it.
+    """
+
+    def line(match: re.Match[str]) -> str:
+        name, needle, offset = match.group(1), match.group(2), int(match.group(3) or 0)
+        if needle is not None:
+            return str(line_of(project, FILES[name], needle) + offset)
+        return str(found[name] + offset)
+
+    return re.sub(r"\{(\w+)(?::([^}]+))?\}(?:\+(\d+))?", line, expected)
+
+
+INVALID_ESCAPE = '\nmsgid "x"\nmsgstr "a\\qb"\n'
+OBSOLETE_DUPLICATE = '\n#~ msgid "x"\n#~ msgstr "a"\n\n#~ msgid "x"\n#~ msgstr "b"\n'
+PLURAL_WITHOUT_MSGID_PLURAL = '\nmsgid "x"\nmsgstr[0] "a"\nmsgstr[1] "b"\n'
+DUPLICATE = '\nmsgid "x"\nmsgstr "a"\n\nmsgid "x"\nmsgstr "b"\n'
+
+# (case, damage, command, the expected "file[:line]: message" start; {line} is filled by `where`)
+CASES: list[tuple[str, Callable[[Path], None], list[str], str]] = [
+    ("update-gb18030", gb18030, ["update"], f"{EN}:{{han}}: catalog is not UTF-8"),
+    ("update-syntax", syntax_error, ["update"], f"{EN}:{{msgstr}}: .po syntax"),
+    ("update-duplicate", append_to_en(DUPLICATE), ["update"],
+     f"{EN}:{{end}}+5: msgfmt -c: duplicate message definition"),
+    ("update-charset", unknown_charset, ["update"], f'{EN}: msgmerge: present charset "FOOBAR" is not a portable'),
+    ("update-folder", folder_catalog, ["update"], f"{EN}: is a folder, expected a .po catalog"),
+    ("update-symlink-loop", symlink_loop, ["update"], f"{EN}: too many levels of symbolic links"),
+    ("update-empty", empty_catalog, ["update"], f"{EN}: msgfmt -c: PO file header missing or invalid"),
+    ("update-binary", binary_catalog, ["update"], f"{EN}:2: catalog is not UTF-8 (byte 0x80)"),
+    ("update-bom", bom_catalog, ["update"], f"{EN}:1: starts with a UTF-8 byte-order mark"),
+    ("coverage-escape", append_to_en(INVALID_ESCAPE), ["coverage"],
+     f"{EN}:{{end}}+3: msgfmt -c: invalid control sequence"),
+    ("coverage-obsolete-duplicate", append_to_en(OBSOLETE_DUPLICATE), ["coverage"],
+     f"{EN}:{{end}}+5: msgfmt -c: duplicate"),
+    ("coverage-plural", append_to_en(PLURAL_WITHOUT_MSGID_PLURAL), ["coverage"],
+     f"{EN}:{{end}}+2: msgfmt -c: missing 'msgid_plural'"),
+    ("coverage-folder", folder_catalog, ["coverage"], f"{EN}: is a folder"),
+    ("build-escape", append_to_en(INVALID_ESCAPE), ["build", "-l", "en"],
+     f"{EN}:{{end}}+3: msgfmt -c: invalid control"),
+    ("build-obsolete-duplicate", append_to_en(OBSOLETE_DUPLICATE), ["build", "-l", "en"],
+     f"{EN}:{{end}}+5: msgfmt -c: dup"),
+    ("build-plural", append_to_en(PLURAL_WITHOUT_MSGID_PLURAL), ["build", "-l", "en"],
+     f"{EN}:{{end}}+2: msgfmt -c: missing"),
+    ("convert-syntax", lambda p: replace_in(p, EN.replace("/en/", "/zh_TW/"), 'msgstr "作者', 'msgstr "作者\\q'),
+     ["convert"], f"{FILES['tw']}:{{tw:作者\\q}}: msgfmt -c: invalid control sequence"),
+    ("threshold-typo", pyproject("threshold = 100", "thresold = 100"), ["coverage"],
+     "pyproject.toml:{pyproject:thresold}: [tool.pubflow.locales.en] unknown key 'thresold'; did you mean threshold?"),
+    ("threshold-string", pyproject("threshold = 100", 'threshold = "high"'), ["coverage"],
+     "pyproject.toml:{pyproject:\"high\"}: [tool.pubflow.locales.en] threshold = \"high\": expected a number"),
+    ("docs-number", pyproject('docs = "docs"', "docs = 5"), ["extract"],
+     "pyproject.toml:{pyproject:docs = 5}: [tool.pubflow] docs = 5: expected a path relative to pyproject.toml"),
+    ("quotes-number", pyproject('quotes = { "“" = "「", "”" = "」", "‘" = "『", "’" = "』" }', "quotes = 5"),
+     ["convert"],
+     "pyproject.toml:{pyproject:quotes = 5}: [tool.pubflow.locales.zh_TW] quotes = 5:"
+     " expected a table of quotation marks"),
+    ("label-number", pyproject('label = "English"', "label = 5"), ["build"],
+     "pyproject.toml:{pyproject:label = 5}: [tool.pubflow.locales.en] label = 5: expected a string"),
+    ("locales-string", locales_string,
+     ["check"], "pyproject.toml:{pyproject:locales = }: [tool.pubflow] locales = \"x\": expected a table of locales"),
+    ("bilingual-string", pyproject('bilingual = ["zh_CN:en", "zh_TW:en"]', 'bilingual = "zh_CN:en"'), ["build"],
+     "pyproject.toml:{pyproject:bilingual = }: [tool.pubflow] bilingual ="
+     " \"zh_CN:en\": expected a list of locale pairs"),
+    ("output-absolute", pyproject('output = "_build"', 'output = "/tmp/elsewhere"'), ["build"],
+     "pyproject.toml:{pyproject:output = }: [tool.pubflow] output ="
+     " \"/tmp/elsewhere\": expected a path inside the project"),
+    ("unknown-table", pyproject("[tool.pubflow.locales.zh_CN]", "[tool.pubflow.local.zh_CN]"), ["update"],
+     "pyproject.toml:{pyproject:pubflow.local.}: [tool.pubflow] unknown key 'local'; did you mean locale?"),
+    ("pyproject-utf16", pyproject_utf16, ["update"], "pyproject.toml:1: saved as UTF-16; save it as UTF-8"),
+    ("pyproject-syntax", pyproject('docs = "docs"', 'docs = "docs'), ["update"],
+     "pyproject.toml:{pyproject:docs = }: invalid TOML"),
+    ("glossary-unclosed-quote", glossary("习近平,Xi Jinping", '"习近平,Xi Jinping'), ["convert"],
+     "glossary.csv:{glossary:习近平,Xi}: a quote (\") opens a field that does not close on this line"),
+    ("glossary-extra-field", glossary("习近平,Xi Jinping", "习近平,Xi, Jinping"), ["check"],
+     "glossary.csv:{glossary:习近平,Xi}: 5 field(s), but the header names 4 (zh_CN, en, zh_TW, note)"),
+    ("glossary-missing-field", glossary(",Person: General Secretary of the CPC Central Committee.", ""), ["convert"],
+     "glossary.csv:{glossary:习近平,Xi}: 3 field(s), but the header names 4"),
+    ("import-long-name", lambda p: None, ["import", str(SEED), "--name", "a" * 300],
+     "document name 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…' must be lower-case"
+     " letters, digits and hyphens, at most"),
+    ("import-folder", lambda p: None, ["import", "docs"], "docs: is a folder, expected a file"),
+    ("project-missing", lambda p: None, ["-C", "nowhere", "update"], "nowhere: no such folder (given with -C)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("damage", "command", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_is_one_line_exit_2_and_changes_nothing(
+    damaged: Path, damage: Callable[[Path], None], command: list[str], expected: str
+) -> None:
+    found = places(damaged)
+    damage(damaged)
+    expected = where(expected, damaged, found)
+    before = files(damaged)
+    result = run_pubflow("-q", *command, cwd=damaged)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 2, result.stderr + result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"pubflow: error: {expected}"), lines[0]
+    assert files(damaged) == before
+
+
+CHECK_CASES: list[tuple[str, Callable[[Path], None], str]] = [
+    ("gb18030", gb18030, f"{EN}:{{han}}: po-syntax: catalog is not UTF-8"),
+    ("syntax", syntax_error, f"{EN}:{{msgstr}}: po-syntax: .po syntax"),
+    ("escape", append_to_en(INVALID_ESCAPE), f"{EN}:{{end}}+3: po-syntax: msgfmt -c: invalid control sequence"),
+    (
+        "obsolete-duplicate",
+        append_to_en(OBSOLETE_DUPLICATE),
+        f"{EN}:{{end}}+5: po-syntax: msgfmt -c: duplicate message",
+    ),
+    (
+        "plural",
+        append_to_en(PLURAL_WITHOUT_MSGID_PLURAL),
+        f"{EN}:{{end}}+2: po-syntax: msgfmt -c: missing 'msgid_plural'",
+    ),
+    (
+        "duplicate-even-if-skipped",
+        append_to_en("\n#, pubflow-skip-duplicate" + DUPLICATE),
+        f"{EN}:{{end}}+6: po-syntax",
+    ),
+    ("folder", folder_catalog, f"{EN}: po-syntax: is a folder"),
+    ("bom", bom_catalog, f"{EN}:1: po-syntax: starts with a UTF-8 byte-order mark"),
+]
+
+
+@pytest.mark.parametrize(("damage", "finding"), [c[1:] for c in CHECK_CASES], ids=[c[0] for c in CHECK_CASES])
+def test_check_reports_a_damaged_catalog_as_po_syntax_even_with_the_stale_check(
+    damaged: Path, damage: Callable[[Path], None], finding: str
+) -> None:
+    found = places(damaged)
+    damage(damaged)
+    finding = where(finding, damaged, found)
+    before = files(damaged)
+    result = run_pubflow("-q", "check", "-l", "en", cwd=damaged)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1, result.stderr
+    assert any(line.startswith(finding) for line in result.stdout.splitlines()), result.stdout
+    assert files(damaged) == before
+
+
+def crlf_catalog(project: Path) -> None:
+    (project / EN).write_bytes((project / EN).read_bytes().replace(b"\n", b"\r\n"))
+
+
+def line_separator_in_msgstr(project: Path) -> None:
+    replace_in(project, EN, "Cooperation for security;", "Cooperation for security;\u2028\x0c")
+
+
+def odd_comment(project: Path) -> None:
+    replace_in(project, EN, '\nmsgid "以合作', '\n#comment without a space\nmsgid "以合作')
+
+
+def keyword_touching_string(project: Path) -> None:
+    replace_in(project, EN, 'msgid "以合作', 'msgid"以合作')
+
+
+#: Catalogs msgfmt -c accepts although they look odd: po-syntax must accept them too.
+ACCEPTED = [crlf_catalog, unknown_charset, line_separator_in_msgstr, odd_comment, keyword_touching_string]
+
+
+def test_po_syntax_agrees_with_msgfmt_on_every_damage(damaged: Path) -> None:
+    """Each damage above and each odd but valid layout: po-syntax fails exactly when msgfmt -c rejects the catalog."""
+    shipped = (damaged / EN).read_bytes()
+    verdicts = []
+    for damage in [*(case[1] for case in CHECK_CASES), *ACCEPTED]:
+        if (damaged / EN).is_dir():
+            (damaged / EN).rmdir()
+        (damaged / EN).write_bytes(shipped)
+        damage(damaged)
+        if (damaged / EN).is_dir():
+            continue
+        msgfmt = subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(damaged / EN)], capture_output=True, check=False)
+        result = run_pubflow("-q", "check", "--no-stale", "-l", "en", cwd=damaged)
+        po_syntax = bool(re.search(r"^\S+: po-syntax: ", result.stdout, re.MULTILINE))
+        assert po_syntax == (msgfmt.returncode != 0), (damage.__name__, result.stdout)
+        verdicts.append(po_syntax)
+    assert verdicts.count(False) == len(ACCEPTED)

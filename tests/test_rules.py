@@ -1,0 +1,267 @@
+"""The rules of security, convert and update, in-process on real polib entries, OpenCC and msgmerge.
+
+Fast (no Sphinx, no pubflow process), so that the mutation run (scripts/mutation.sh) can use them;
+the command-line tests elsewhere prove the same promises end to end.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polib
+import pytest
+
+from pubflow.checks.model import EntryContext
+from pubflow.checks.security import check_security
+from pubflow.config import load_config
+from pubflow.conversion import ScriptConverter
+from pubflow.convert import (
+    CONVERTER_HEADER,
+    MACHINE_FLAG,
+    ConvertResult,
+    cache_path,
+    convert_catalog,
+    convert_catalogs,
+)
+from pubflow.errors import PubflowError
+from pubflow.glossary import Glossary, load_glossary
+from pubflow.update import carry_flags, catalog_path, merge_catalog, new_catalog, templates, update_catalogs
+from tests.conftest import ARTICLE, REPO
+
+CONFIG = load_config(REPO)
+
+
+# -- security ---------------------------------------------------------------------------------
+
+
+def security(msgid: str, msgstr: str) -> list[str]:
+    entry = polib.POEntry(msgid=msgid, msgstr=msgstr)
+    context = EntryContext(Path("x.po"), entry, CONFIG.locale("en"), "zh_CN", Glossary(Path("g.csv"), "zh_CN", []))
+    findings = list(check_security(context))
+    assert {(f.check, f.path, f.severity.value) for f in findings} <= {("security", Path("x.po"), "error")}
+    return [finding.message for finding in findings]
+
+
+@pytest.mark.parametrize(
+    ("msgstr", "kind", "item"),
+    [
+        ("see https://evil.example/x", "URL", "https://evil.example/x"),
+        ("see ftp://evil.example", "URL", "ftp://evil.example"),
+        ("see file:///etc/passwd", "URL", "file:///etc/passwd"),
+        ("see www.evil.example", "URL", "www.evil.example"),
+        ("write to mailto:a@evil.example", "URL", "mailto:a@evil.example"),
+        ("`x <javascript:alert(1)>`_", "script link", "javascript:"),
+        ("`x <JavaScript :alert(1)>`_", "script link", "JavaScript :"),
+        ("`x <vbscript:msgbox>`_", "script link", "vbscript:"),
+        ("`x <data:text/html;base64,AAAA>`_", "script link", "data:"),
+        ("a <script>alert(1)</script>", "raw HTML", "<script>"),
+        ("a <img src=x onerror=alert(1)/>", "raw HTML", "<img src=x onerror=alert(1)/>"),
+        ("a &#60; b", "raw HTML", "&#60;"),
+        ("a \\input{secrets}", "raw LaTeX", "\\input"),
+        ("a\n.. raw:: html", "directive", ".. raw::"),
+        ("a .. include:: /etc/passwd", "include", "include::"),
+        ("a .. literalinclude :: /etc/passwd", "include", "literalinclude ::"),
+        ("a |name| b", "substitution", "|name|"),
+    ],
+)
+def test_security_names_what_a_translation_adds(msgstr: str, kind: str, item: str) -> None:
+    found = security("以合作促安全。", msgstr)
+    assert f"the translation adds {kind} {item!r} that its source does not have" in found, found
+
+
+def test_security_allows_what_the_source_has_and_counts_each_addition() -> None:
+    source = "见 https://a.example 与 |name| 和 ``\\input{x}``"
+    assert security(source, "see https://a.example and |name| and ``\\input{x}``") == []
+    twice = security(source, "see https://a.example and https://a.example and |name|")
+    assert twice == ["the translation adds URL 'https://a.example' that its source does not have"]
+    # Inside backticks, a link target or a literal is markup the markup check judges, not raw HTML or LaTeX.
+    assert security("链接", "`link <https://a.example>`_") == [
+        "the translation adds URL 'https://a.example' that its source does not have"
+    ]
+    assert security("代码", "``\\section`` and ``<b>``") == []
+    assert security("安全", "plain words: data, script, include and a | b") == []
+
+
+# -- convert ----------------------------------------------------------------------------------
+
+TW = CONFIG.locale("zh_TW")
+
+
+@pytest.fixture(scope="module")
+def converter() -> ScriptConverter:
+    return ScriptConverter(TW, load_glossary(CONFIG.glossary_path, CONFIG.source_language))
+
+
+def catalog_of(*entries: polib.POEntry, signature: str | None = None) -> polib.POFile:
+    catalog = polib.POFile(wrapwidth=0)
+    if signature:
+        catalog.metadata[CONVERTER_HEADER] = signature
+    for entry in entries:
+        catalog.append(entry)
+    return catalog
+
+
+def test_convert_fills_flags_and_records_its_rules(converter: ScriptConverter) -> None:
+    empty = polib.POEntry(msgid="以合作促安全，以安全促发展。", msgstr="")
+    another = polib.POEntry(msgid="人民利益，至高无上。", msgstr="")
+    obsolete = polib.POEntry(msgid="旧的话。", msgstr="", obsolete=True)
+    header = polib.POEntry(msgid="", msgstr="")
+    catalog = catalog_of(header, obsolete, empty, another)
+    result = ConvertResult()
+    convert_catalog(catalog, converter, result)
+    assert empty.msgstr == "以合作促安全，以安全促發展。" and empty.flags == ["machine-converted"] == [MACHINE_FLAG]
+    assert another.msgstr == "人民利益，至高無上。"
+    assert obsolete.msgstr == header.msgstr == "" and result.converted == 2
+    assert catalog.metadata[CONVERTER_HEADER] == converter.signature
+
+
+def test_convert_reconverts_a_machine_message_whose_source_changed(converter: ScriptConverter) -> None:
+    before = "人民利益，至高无上。"
+    entry = polib.POEntry(msgid="人民利益高于一切。", msgstr=converter.convert(before), previous_msgid=before)
+    entry.flags = ["fuzzy", MACHINE_FLAG]
+    result = ConvertResult()
+    convert_catalog(catalog_of(entry, signature=converter.signature), converter, result)
+    assert entry.msgstr == "人民利益高於一切。" and entry.flags == [MACHINE_FLAG]
+    assert entry.previous_msgid is None and entry.previous_msgctxt is None and entry.previous_msgid_plural is None
+    assert (result.reconverted, result.adopted) == (1, 0)
+
+
+def test_convert_keeps_a_persons_edit_of_a_flagged_fuzzy_message(converter: ScriptConverter) -> None:
+    entry = polib.POEntry(msgid="人民利益高于一切。", msgstr="人民的利益至上。", previous_msgid="人民利益，至高无上。")
+    entry.flags = ["fuzzy", MACHINE_FLAG]
+    other = polib.POEntry(msgid="以安全促进发展。", msgstr="拿安全促發展。", previous_msgid="以安全促发展。")
+    other.flags = ["fuzzy", MACHINE_FLAG]
+    result = ConvertResult()
+    convert_catalog(catalog_of(entry, other, signature=converter.signature), converter, result)
+    assert entry.msgstr == "人民的利益至上。" and entry.flags == ["fuzzy"]
+    assert (result.reconverted, result.adopted) == (0, 2)
+
+
+def test_convert_keeps_a_flagged_message_edited_under_the_same_rules(converter: ScriptConverter) -> None:
+    same = polib.POEntry(msgid="以合作促安全。", msgstr=converter.convert("以合作促安全。"), flags=[MACHINE_FLAG])
+    edited = polib.POEntry(msgid="以安全促发展。", msgstr="以安全來促進發展。", flags=[MACHINE_FLAG])
+    edited_too = polib.POEntry(msgid="谋划长远。", msgstr="謀劃得長遠。", flags=[MACHINE_FLAG])
+    reviewed = polib.POEntry(msgid="人民利益，至高无上。", msgstr="人民利益至上。")
+    reviewed_too = polib.POEntry(msgid="正义凛然。", msgstr="正義凜然！")
+    catalog = catalog_of(same, edited, edited_too, reviewed, reviewed_too, signature=converter.signature)
+    result = ConvertResult()
+    convert_catalog(catalog, converter, result)
+    assert same.flags == [MACHINE_FLAG] and edited.flags == [] and edited.msgstr == "以安全來促進發展。"
+    assert reviewed.msgstr == "人民利益至上。" and reviewed.flags == []
+    assert (result.converted, result.reconverted, result.adopted, result.reviewed_kept) == (0, 0, 2, 2)
+
+
+def test_convert_redoes_flagged_messages_under_new_rules(converter: ScriptConverter) -> None:
+    old = polib.POEntry(msgid="以安全促发展。", msgstr="以安全促发展。", flags=[MACHINE_FLAG])
+    old_too = polib.POEntry(msgid="谋划长远。", msgstr="谋划长远。", flags=[MACHINE_FLAG])
+    fuzzy = polib.POEntry(msgid="以合作促安全。", msgstr="舊譯文。", previous_msgid="以合作促进安全。")
+    fuzzy.flags = ["fuzzy", MACHINE_FLAG]
+    fuzzy_too = polib.POEntry(msgid="正义凛然。", msgstr="舊的。", previous_msgid="正义。")
+    fuzzy_too.flags = ["fuzzy", MACHINE_FLAG]
+    result = ConvertResult()
+    convert_catalog(catalog_of(old, fuzzy, fuzzy_too, old_too, signature="another engine"), converter, result)
+    assert old.msgstr == "以安全促發展。" and old.flags == [MACHINE_FLAG]
+    assert fuzzy.msgstr == "以合作促安全。" and not fuzzy.fuzzy
+    assert result.reconverted == 4
+    assert (result.converted, result.adopted, result.reviewed_kept) == (0, 0, 0)
+
+
+def test_convert_catalogs_writes_once_and_then_skips_by_its_cache(project: Path) -> None:
+    config = load_config(project)
+    path = project / "locale" / "zh_TW" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    catalog.find("以合作促安全，以安全促发展。").msgstr = ""
+    catalog.save()
+    first = convert_catalogs(config, [config.locale("en"), config.locale("zh_TW")])
+    assert first.written == [path] and first.converted == 1 and first.engine_calls > 0
+    assert cache_path(config) == project / "_build" / "cache" / "convert.json"
+    assert polib.pofile(str(path)).find("以合作促安全，以安全促发展。").msgstr == "以合作促安全，以安全促發展。"
+    cache = json.loads(cache_path(config).read_text(encoding="utf-8"))
+    assert len(cache) == len(list((project / "locale" / "zh_TW").rglob("*.po")))
+    second = convert_catalogs(config, [config.locale("zh_TW")])
+    assert (second.written, second.engine_calls, second.converted) == ([], 0, 0)
+    assert sorted(second.skipped) == sorted((project / "locale" / "zh_TW").rglob("*.po"))
+
+
+# -- update -----------------------------------------------------------------------------------
+
+
+def pot(folder: Path, *msgids: str, name: str = "a") -> Path:
+    template = polib.POFile(wrapwidth=0)
+    template.metadata = {"Content-Type": "text/plain; charset=UTF-8", "POT-Creation-Date": "2017-09-25 10:00+0000"}
+    for msgid in msgids:
+        template.append(polib.POEntry(msgid=msgid, occurrences=[(f"docs/{name}.rst", "1")]))
+    folder.mkdir(parents=True, exist_ok=True)
+    template.save(str(folder / f"{name}.pot"))
+    return folder / f"{name}.pot"
+
+
+def test_update_creates_merges_keeps_flags_and_leaves_unchanged_catalogs_alone(project: Path) -> None:
+    config = load_config(project)
+    pot_dir = project / "_build" / "pots"
+    template = pot(pot_dir, "以合作促安全。", "以安全促发展。")
+    second = pot(pot_dir, "人民利益，至高无上。", name="b")
+    en = config.locale("en")
+    created = update_catalogs(config, [en], pot_dir)
+    path = catalog_path(config, en, template, pot_dir)
+    assert path == project / "locale" / "en" / "LC_MESSAGES" / "a.po"
+    assert created.created == [path, catalog_path(config, en, second, pot_dir)]
+    assert ARTICLE + ".po" in {p.name for p in created.orphaned}
+    catalog = polib.pofile(str(path))
+    assert catalog.metadata["Language"] == "en" and catalog.metadata["Plural-Forms"].startswith("nplurals=2;")
+    assert catalog.metadata["Content-Type"] == "text/plain; charset=UTF-8" and not catalog.metadata_is_fuzzy
+    catalog.find("以合作促安全。").msgstr = "Cooperation for security."
+    catalog.find("以合作促安全。").flags.append("pubflow-skip-numbers")
+    catalog.find("以安全促发展。").msgstr = "Security for development."
+    catalog.save()
+    assert update_catalogs(config, [en], pot_dir).unchanged == [path, catalog_path(config, en, second, pot_dir)]
+
+    pot(pot_dir, "以合作促进安全。", "以安全促发展。")
+    merged = update_catalogs(config, [en], pot_dir)
+    assert merged.updated == [path] and not merged.created
+    entry = polib.pofile(str(path)).find("以合作促进安全。")
+    assert entry.fuzzy and entry.previous_msgid == "以合作促安全。" and entry.msgstr == "Cooperation for security."
+    assert "pubflow-skip-numbers" in entry.flags
+    assert templates(pot_dir) == [template, second]
+    with pytest.raises(PubflowError, match=r"nowhere: no \.pot templates; run pubflow extract first$"):
+        templates(project / "nowhere")
+
+
+def test_carry_flags_puts_back_only_what_msgmerge_dropped(tmp_path: Path) -> None:
+    old = polib.POFile()
+    old.append(polib.POEntry(msgid="甲", msgstr="A", flags=["machine-converted", "python-format", "fuzzy"]))
+    old.append(polib.POEntry(msgid="乙", msgstr="B", flags=["no-wrap", "wrap", "c-format"]))
+    gone = polib.POEntry(msgid="丙", msgstr="C", flags=["pubflow-skip-glossary"], obsolete=True)
+    old.append(gone)
+    merged = polib.POFile()
+    merged.append(polib.POEntry(msgid="甲", msgstr="A", flags=["python-format"]))
+    merged.append(polib.POEntry(msgid="乙", msgstr="B"))
+    merged.append(polib.POEntry(msgid="丙丙", msgstr="C", flags=["fuzzy"], previous_msgid="丙"))
+    # A message still present, fuzzy with a previous msgid of another message: its own flags, not the other's.
+    old.append(polib.POEntry(msgid="丁", msgstr="D", flags=["pubflow-skip-markup"]))
+    merged.append(polib.POEntry(msgid="丁", msgstr="D", flags=["fuzzy"], previous_msgid="甲"))
+    assert carry_flags(old, merged) is True
+    assert [e.flags for e in merged] == [
+        ["python-format", "machine-converted"],
+        [],
+        ["fuzzy", "pubflow-skip-glossary"],
+        ["fuzzy", "pubflow-skip-markup"],
+    ]
+    assert carry_flags(old, merged) is False
+
+
+def test_merge_and_new_catalog_on_real_templates(tmp_path: Path) -> None:
+    template = pot(tmp_path / "pots", "以合作促安全。", "以安全促发展。")
+    fresh = new_catalog(template, TW)
+    assert fresh.metadata["Language"] == "zh_TW" and fresh.metadata["Language-Team"] == TW.label
+    assert fresh.metadata["Plural-Forms"] == "nplurals=1; plural=0;"
+    assert fresh.metadata["PO-Revision-Date"] == "2017-09-25 10:00+0000" and fresh.metadata_is_fuzzy is False
+    assert fresh.header.startswith(f"{TW.label} (zh_TW) catalog of a.\nEdit the msgstr lines")
+    assert all(not e.msgstr for e in fresh)
+    seed = tmp_path / "seed.po"
+    seed.write_text(str(fresh), encoding="utf-8")
+    text = merge_catalog(seed, template)
+    merged = polib.pofile(text)
+    assert [e.msgid for e in merged] == ["以合作促安全。", "以安全促发展。"]
+    assert merged.metadata["Language"] == "zh_TW" and not any(e.fuzzy or e.msgstr for e in merged)
