@@ -8,6 +8,10 @@ start time are written into the file for the message a second command shows.
 A second command waits for the lock, saying who holds it; with ``--no-wait``
 it exits at once with status 2 instead. Read-only verbs (check, coverage)
 take no lock.
+
+The programs a command starts (sphinx-build, latexmk) share the lock: when
+the command is killed, a program it started may run on, and the next
+command waits until that program has finished too.
 """
 
 from __future__ import annotations
@@ -22,6 +26,12 @@ from pathlib import Path
 from pubflow.errors import PubflowError
 
 LOCK_NAME = ".pubflow.lock"
+_held: list[int] = []
+
+
+def inherited_fds() -> tuple[int, ...]:
+    """File descriptors a child process must keep (``pass_fds``), so that it holds the lock too."""
+    return tuple(_held)
 
 
 def lock_path(output_dir: Path) -> Path:
@@ -61,9 +71,11 @@ def project_lock(
         started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime())
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"`pubflow {command}` (pid {os.getpid()}, started {started})\n".encode(), 0)
+        _held.append(fd)
         try:
             yield
         finally:
+            _held.remove(fd)
             os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:

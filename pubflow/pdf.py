@@ -33,6 +33,7 @@ from pubflow.checks.model import Finding
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError, display_path
 from pubflow.fileio import write_atomic
+from pubflow.lock import inherited_fds
 from pubflow.sphinxext.latex import cjk_region
 
 TEX_PROGRAMS = {"xelatex": "texlive-xetex", "latexmk": "latexmk"}
@@ -133,6 +134,7 @@ def run_xelatex(tex: Path, locales: list[str]) -> tuple[list[str], int]:
         capture_output=True,
         text=True,
         check=False,
+        pass_fds=inherited_fds(),
     )
     log_path = tex.with_suffix(".log")
     log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
