@@ -26,6 +26,7 @@ from pathlib import Path
 from pubflow.errors import PubflowError
 
 LOCK_NAME = ".pubflow.lock"
+UNKNOWN_HOLDER = "another pubflow command"
 _held: list[int] = []
 
 
@@ -43,7 +44,7 @@ def describe_holder(path: Path) -> str:
         holder = path.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError):
         holder = ""
-    return holder or "another pubflow command"
+    return holder or UNKNOWN_HOLDER
 
 
 @contextmanager
@@ -60,6 +61,9 @@ def project_lock(
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = describe_holder(path)
+            if holder == UNKNOWN_HOLDER:  # the holder got the lock a moment ago and is writing its name
+                time.sleep(0.2)
+                holder = describe_holder(path)
             if not wait:
                 raise PubflowError(
                     f"the project is locked by {holder}; run again when it has finished "
