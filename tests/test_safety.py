@@ -62,6 +62,9 @@ def make_hostile(root: Path) -> dict[str, int]:
             entry.flags.extend(["pubflow-skip-security", "pubflow-skip-markup"])
     entries[len(HOSTILE)].msgstr = UNDEFINED_REFERENCE
     catalog.save()
+    # The guard holds for the source too: an image outside docs/ is never copied into an edition.
+    doc = root / "docs" / f"{ARTICLE}.rst"
+    doc.write_text(doc.read_text(encoding="utf-8") + "\n.. image:: ../secret.png\n", encoding="utf-8")
     catalog = polib.pofile(str(path))
     return {text: catalog.find(entry.msgid).linenum for entry, text in zip(entries, HOSTILE, strict=False)}
 
@@ -199,6 +202,8 @@ def test_sphinx_emits_nothing_unsafe_whatever_the_catalog_holds(
     else:
         assert "unsafe markup: a javascript: link was dropped" in run.stderr
         assert '"include" directive disabled' in run.stderr
+        assert "unsafe markup: math that the source lacks was dropped from a translation" in run.stderr
+    assert "unsafe markup: an image outside the source folder was dropped: ../secret.png" in run.stderr
 
 
 def test_the_typeset_pdf_leaks_nothing(
