@@ -62,9 +62,6 @@ def make_hostile(root: Path) -> dict[str, int]:
             entry.flags.extend(["pubflow-skip-security", "pubflow-skip-markup"])
     entries[len(HOSTILE)].msgstr = UNDEFINED_REFERENCE
     catalog.save()
-    # The guard holds for the source too: an image outside docs/ is never copied into an edition.
-    doc = root / "docs" / f"{ARTICLE}.rst"
-    doc.write_text(doc.read_text(encoding="utf-8") + "\n.. image:: ../secret.png\n", encoding="utf-8")
     catalog = polib.pofile(str(path))
     return {text: catalog.find(entry.msgid).linenum for entry, text in zip(entries, HOSTILE, strict=False)}
 
@@ -72,6 +69,10 @@ def make_hostile(root: Path) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
     root = copy_project(tmp_path_factory.mktemp("hostile") / "project")
+    # Two editions only (zh_CN and en), so that publish stays quick.
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8").replace('["zh_CN:en", "zh_TW:en"]', '["zh_CN:en"]')
+    pyproject.write_text(text[: text.index("[tool.pubflow.locales.zh_TW]")], encoding="utf-8")
     return root, make_hostile(root)
 
 
@@ -179,12 +180,19 @@ def sphinx_outputs(hostile: tuple[Path, dict[str, int]]) -> dict[str, subprocess
     """Every format built by sphinx-build itself, which compiles the hostile .po on its own."""
     root, _ = hostile
     bilingual = ("-D", "language=zh_CN", "-D", "pubflow_bilingual=zh_CN:en")
-    return {
-        "html": sphinx(root, "html", "out/html", "-D", "language=en"),
-        "latex": sphinx(root, "latex", "out/latex", "-D", "language=en"),
-        "bilingual-html": sphinx(root, "html", "out/bilingual-html", *bilingual),
-        "bilingual-latex": sphinx(root, "latex", "out/bilingual-latex", *bilingual),
-    }
+    # The guard holds for the source too: an image outside docs/ is never copied into an edition.
+    doc = root / "docs" / f"{ARTICLE}.rst"
+    source = doc.read_text(encoding="utf-8")
+    doc.write_text(source + "\n.. image:: ../secret.png\n", encoding="utf-8")
+    try:
+        return {
+            "html": sphinx(root, "html", "out/html", "-D", "language=en"),
+            "latex": sphinx(root, "latex", "out/latex", "-D", "language=en"),
+            "bilingual-html": sphinx(root, "html", "out/bilingual-html", *bilingual),
+            "bilingual-latex": sphinx(root, "latex", "out/bilingual-latex", *bilingual),
+        }
+    finally:
+        doc.write_text(source, encoding="utf-8")
 
 
 @pytest.mark.parametrize("output", ["html", "latex", "bilingual-html", "bilingual-latex"])
@@ -218,3 +226,16 @@ def test_the_typeset_pdf_leaks_nothing(
     ).stdout
     assert "Cai Changchun" in text  # the edition is really there
     assert not LEAKS.search(text) and "alert(" not in text
+
+
+def test_publish_refuses_the_hostile_editions_and_publishes_the_others(hostile: tuple[Path, dict[str, int]]) -> None:
+    root, lines = hostile
+    result = run_pubflow("publish", cwd=root)
+    assert result.returncode == 1, result.stderr
+    assert "refused to publish en, bilingual/zh_CN-en" in result.stderr
+    for line in lines.values():
+        assert f"locale/en/LC_MESSAGES/{ARTICLE}.po:{line}: security: " in result.stderr, line
+    assert (root / "_build" / "html" / "zh_CN" / f"{ARTICLE}.html").is_file()
+    assert (root / "_build" / "pdf" / "zh_CN" / f"{ARTICLE}.zh_CN.pdf").is_file()
+    assert not (root / "_build" / "html" / "en").exists() and not (root / "_build" / "pdf" / "en").exists()
+    assert_nothing_unsafe(root / "_build" / "html")
