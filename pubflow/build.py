@@ -64,6 +64,39 @@ def html_dir(config: ProjectConfig, locale: str) -> Path:
     return config.output_dir / "html" / locale
 
 
+@dataclass(frozen=True)
+class Edition:
+    """One Sphinx build: a locale's edition, or a bilingual pair (``bilingual/zh_CN-en``)."""
+
+    name: str
+    language: str
+    options: tuple[str, ...] = ()
+
+    @classmethod
+    def of_locale(cls, locale: LocaleConfig) -> Edition:
+        return cls(locale.name, locale.name)
+
+    @classmethod
+    def of_pair(cls, first: str, second: str) -> Edition:
+        return cls(f"bilingual/{first}-{second}", first, ("-D", f"pubflow_bilingual={first}:{second}"))
+
+    @property
+    def locales(self) -> list[str]:
+        if not self.options:
+            return [self.language]
+        return self.options[1].split("=", 1)[1].split(":")
+
+    @property
+    def slug(self) -> str:
+        return self.name.replace("/", "-")
+
+
+def editions_for(
+    config: ProjectConfig, locales: list[LocaleConfig], bilingual: list[tuple[str, str]] | None = None
+) -> list[Edition]:
+    return [*(Edition.of_locale(loc) for loc in locales), *(Edition.of_pair(a, b) for a, b in bilingual or [])]
+
+
 def work_dir(config: ProjectConfig) -> Path:
     """Where Sphinx writes, in place; nothing here is published as it is."""
     return config.output_dir / "sphinx"
@@ -132,39 +165,6 @@ def remove_leftovers(folder: Path) -> None:
     """Temporary files of an atomic write that a killed run left behind."""
     for leftover in folder.glob(".*.tmp") if folder.is_dir() else []:
         leftover.unlink(missing_ok=True)
-
-
-@dataclass(frozen=True)
-class Edition:
-    """One Sphinx build: a locale's edition, or a bilingual pair (``bilingual/zh_CN-en``)."""
-
-    name: str
-    language: str
-    options: tuple[str, ...] = ()
-
-    @classmethod
-    def of_locale(cls, locale: LocaleConfig) -> Edition:
-        return cls(locale.name, locale.name)
-
-    @classmethod
-    def of_pair(cls, first: str, second: str) -> Edition:
-        return cls(f"bilingual/{first}-{second}", first, ("-D", f"pubflow_bilingual={first}:{second}"))
-
-    @property
-    def locales(self) -> list[str]:
-        if not self.options:
-            return [self.language]
-        return self.options[1].split("=", 1)[1].split(":")
-
-    @property
-    def slug(self) -> str:
-        return self.name.replace("/", "-")
-
-
-def editions_for(
-    config: ProjectConfig, locales: list[LocaleConfig], bilingual: list[tuple[str, str]] | None = None
-) -> list[Edition]:
-    return [*(Edition.of_locale(loc) for loc in locales), *(Edition.of_pair(a, b) for a, b in bilingual or [])]
 
 
 def build_html(
