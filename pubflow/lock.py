@@ -53,9 +53,12 @@ def project_lock(
 ) -> Iterator[None]:
     """Hold the project lock for the body; wait for it, or fail at once when ``wait`` is False."""
     path = lock_path(output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    # Opened without truncating: the holder's description stays readable until we hold the lock.
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        # Opened without truncating: the holder's description stays readable until we hold the lock.
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise PubflowError(f"cannot open the project lock: {exc.strerror}", path) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
