@@ -25,8 +25,9 @@ from tests.conftest import ARTICLE, copy_project, run_pubflow
 SECRET = "PUBFLOW-SECRET-MARKER"
 # What a file read through a translation would put into the output.
 LEAKS = re.compile(r"root:x:0:0|\[build-system\]|setuptools\.build_meta|" + SECRET)
-SCRIPT_LINK_HTML = re.compile(r"""(?:href|src)\s*=\s*["']?\s*(?:javascript|vbscript|data):""", re.I)
-SCRIPT_LINK_TEX = re.compile(r"\\(?:sphinx)?(?:href|url)\{\s*(?:javascript|vbscript|data):", re.I)
+# A link with a scheme other than the web's (javascript:, data:, run: …).
+SCRIPT_LINK_HTML = re.compile(r"""(?:href|src)\s*=\s*["']?\s*(?!https?:|mailto:)[a-z][a-z0-9+.-]*:""", re.I)
+SCRIPT_LINK_TEX = re.compile(r"\\(?:sphinx)?(?:href|url)\{\s*(?!https?:|mailto:)[a-z][a-z0-9+.-]*:", re.I)
 HOSTILE = [
     "`Click here <javascript:alert(1)>`_",
     "`Picture <data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==>`_",
@@ -44,6 +45,7 @@ HOSTILE = [
     "Security :math:`\\input{/etc/passwd}` for development.",
     "See :download:`../secret.txt`.",
     "A `trap`__.\n\n__ javascript:alert(3)",
+    "`launch <run:/bin/sh>`_",
 ]
 # A translation that is not a security problem but names a reference the document lacks.
 UNDEFINED_REFERENCE = "Cooperation for `security`_; security for development."
@@ -97,6 +99,9 @@ def assert_nothing_unsafe(folder: Path) -> None:
     [
         ("`x <data:text/html,<script>alert(1)</script>>`_", "script link 'data:'"),
         ("`x <DATA:image/svg+xml;base64,AAAA>`_", "script link 'data:'"),
+        ("Open data:text/html;base64,PHNjcmlwdD4= now.", "script link 'data:'"),  # docutils links it
+        ("Open javascript:alert(1) now.", "script link 'javascript:'"),
+        ("`x <run:/bin/sh>`_", "script link 'run:'"),
         ("`x <java\\script:alert(1)>`_", "script link 'javascript:'"),
         ("`x <vb script:msgbox(1)>`_", "script link 'vbscript:'"),
         (".. include:: ../pyproject.toml", "include 'include::'"),

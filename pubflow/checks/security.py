@@ -29,20 +29,25 @@ PATTERNS = {
     "hyperlink target": re.compile(r"(?:^|\s)\.\.\s+_[^:]*:|^\s*__\s", re.M),
     "include": re.compile(r"\binclude\s*::|\bliteralinclude\s*::|:file:|:url:", re.I),
 }
-# A link target: ``<…>`` in a reference, or the target of a ``.. _name:`` line.
+WEB_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
+LINK_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.I)
+# A link target: ``<…>`` in a reference, or the target of a ``.. _name:`` or ``__`` line.
 LINK_TARGET = re.compile(r"<([^<>]*)>`|^\s*(?:\.\.\s+_[^:]*:|__\s)(.*)$", re.M)
 
 
 def _hidden_schemes(text: str) -> list[str]:
-    """Script schemes that docutils would assemble from a link target.
+    """The link targets' schemes other than the web's, as docutils would assemble them.
 
     In a target docutils drops whitespace and backslash escapes, so
-    ``<java script:…>`` or ``<java\\script:…>`` is a ``javascript:`` link.
+    ``<java script:…>`` or ``<java\\script:…>`` is a ``javascript:`` link;
+    and a PDF reader may launch a ``run:`` or ``file:`` link.
     """
     found: list[str] = []
     for match in LINK_TARGET.finditer(text):
         target = re.sub(r"[\s\\]+", "", match.group(1) or match.group(2) or "")
-        found.extend(m.group().lower() for m in SCRIPT_SCHEME.finditer(target))
+        scheme = LINK_SCHEME.match(target)
+        if scheme and scheme.group(1).lower() not in WEB_SCHEMES:
+            found.append(f"{scheme.group(1).lower()}:")
     return found
 
 

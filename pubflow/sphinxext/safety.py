@@ -16,7 +16,8 @@ module makes Sphinx safe even when a hostile message reaches it (a plain
   has are recorded;
 - :class:`NeutraliseUnsafeNodes`, before Sphinx collects images and
   downloads, and again after the bilingual transform: a
-  ``javascript:``, ``vbscript:`` or ``data:`` link becomes plain text, an
+  link with a scheme other than http, https, mailto or ftp (``javascript:``,
+  ``data:``, a PDF's ``run:``) becomes plain text, an
   image or download outside the source folder is dropped (before Sphinx
   would copy the file), and raw or math in translated text that the source
   lacks is dropped. Each is a warning naming the place, so ``-W`` fails.
@@ -38,16 +39,20 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
-SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:")
+#: The only schemes a link may have; any other (javascript:, data:, or run: and file:, which
+#: PDF readers may launch) is dropped. Links without a scheme are the edition's own.
+WEB_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
 # What browsers ignore in a URL's scheme: ASCII controls and spaces; docutils drops backslashes.
 _IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\\]+")
-_URI_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+_URI_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.I)
 SOURCE_MARKUP = "pubflow-source-markup"
 TRANSLATED_SOURCE_SUFFIX = ":<translated>"
 
 
 def is_script_uri(uri: str) -> bool:
-    return _IGNORED_IN_SCHEME.sub("", uri).lower().startswith(SCRIPT_SCHEMES)
+    """True for a link that is neither the edition's own nor a web address."""
+    scheme = _URI_SCHEME.match(_IGNORED_IN_SCHEME.sub("", uri))
+    return scheme is not None and scheme.group(1).lower() not in WEB_SCHEMES
 
 
 def safe_settings(settings: Any) -> Any:
