@@ -68,10 +68,13 @@ def damage(root: Path, marker: str, pdf: bool) -> list[str]:
 
 
 def kill_runs(root: Path, runs: int, build_format: str, rng: random.Random) -> dict[str, int]:
-    started = time.monotonic()
     first = pubflow(root, "build", "--locale", "en", "--format", build_format)
     if first.returncode:
         raise SystemExit(first.stderr)
+    # Kill points spread over an incremental build (one translation changed), as each run below is.
+    set_translation(root, "Cooperation for security; security for development (timing run).")
+    started = time.monotonic()
+    pubflow(root, "build", "--locale", "en", "--format", build_format)
     duration = time.monotonic() - started
     counts = {"runs": 0, "kills": 0, "recovered": 0, "corrupted": 0}
     for run in range(runs):

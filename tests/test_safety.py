@@ -49,6 +49,8 @@ HOSTILE = [
 ]
 # A translation that is not a security problem but names a reference the document lacks.
 UNDEFINED_REFERENCE = "Cooperation for `security`_; security for development."
+# A paragraph with a substitution the document defines, and its translation keeping it.
+SUBSTITUTED = "见 |org|。"
 
 
 def make_hostile(root: Path) -> dict[str, int]:
@@ -63,6 +65,7 @@ def make_hostile(root: Path) -> dict[str, int]:
         if index % 2 == 0:  # with and without the flag that must not help
             entry.flags.extend(["pubflow-skip-security", "pubflow-skip-markup"])
     entries[len(HOSTILE)].msgstr = UNDEFINED_REFERENCE
+    catalog.append(polib.POEntry(msgid=SUBSTITUTED, msgstr="See |org|."))
     catalog.save()
     catalog = polib.pofile(str(path))
     return {text: catalog.find(entry.msgid).linenum for entry, text in zip(entries, HOSTILE, strict=False)}
@@ -188,7 +191,9 @@ def sphinx_outputs(hostile: tuple[Path, dict[str, int]]) -> dict[str, subprocess
     # The guard holds for the source too: an image outside docs/ is never copied into an edition.
     doc = root / "docs" / f"{ARTICLE}.rst"
     source = doc.read_text(encoding="utf-8")
-    doc.write_text(source + "\n.. image:: ../secret.png\n", encoding="utf-8")
+    doc.write_text(
+        source + f"\n.. image:: ../secret.png\n\n{SUBSTITUTED}\n\n.. |org| replace:: 法制日报\n", encoding="utf-8"
+    )
     try:
         return {
             "html": sphinx(root, "html", "out/html", "-D", "language=en"),
@@ -212,6 +217,9 @@ def test_sphinx_emits_nothing_unsafe_whatever_the_catalog_holds(
         # An undefined reference in a translation is a file:line warning, not a crash inside Sphinx.
         warning = rf"docs/{ARTICLE}\.rst:\d+: WARNING: the en translation of this unit has a reference 'security'"
         assert re.search(warning, run.stderr), run.stderr
+        # A substitution in a translation is resolved against the document, not left to crash the writer.
+        built = next((root / "out" / output).glob(f"{ARTICLE}.*"))
+        assert "See 法制日报." in built.read_text(encoding="utf-8")
     else:
         assert "unsafe markup: a javascript: link was dropped" in run.stderr
         assert '"include" directive disabled' in run.stderr
