@@ -15,7 +15,7 @@ module makes Sphinx safe even when a hostile message reaches it (a plain
   transform after the fact would be too late). The raw and math the source
   has are recorded;
 - :class:`NeutraliseUnsafeNodes`, before Sphinx collects images and
-  downloads, and again after the bilingual transform: a
+  downloads, and again after the bilingual and notes transforms: a
   link with a scheme other than http, https, mailto or ftp (``javascript:``,
   ``data:``, a PDF's ``run:``) becomes plain text, an
   image or download outside the source folder is dropped (before Sphinx
@@ -47,6 +47,7 @@ _IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\\]+")
 _URI_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.I)
 SOURCE_MARKUP = "pubflow-source-markup"
 TRANSLATED_SOURCE_SUFFIX = ":<translated>"
+NOTE_TEXT = "pubflow-note-text"  # a translator's note (sphinxext/notes.py), as untrusted as a msgstr
 
 
 def is_script_uri(uri: str) -> bool:
@@ -92,7 +93,8 @@ def _in_translation(node: nodes.Node) -> bool:
     from pubflow.sphinxext.bilingual import cell, cell_inline
 
     return any(
-        isinstance(parent, (cell, cell_inline)) or (isinstance(parent, nodes.Element) and parent.get("translated"))
+        isinstance(parent, (cell, cell_inline))
+        or (isinstance(parent, nodes.Element) and (parent.get("translated") or NOTE_TEXT in parent["classes"]))
         for parent in _self_and_ancestors(node)[1:]
     )
 
@@ -139,9 +141,9 @@ class NeutraliseUnsafeNodes(SphinxTransform):
 
 
 class NeutraliseUnsafeCells(NeutraliseUnsafeNodes):
-    """Again after the bilingual pairs (priority 990), which parse the catalogs' text themselves."""
+    """Again after the bilingual pairs (990) and the notes (995), which parse translators' text themselves."""
 
-    default_priority = 995
+    default_priority = 999
 
 
 def _self_and_ancestors(node: nodes.Node) -> list[nodes.Node]:
