@@ -134,11 +134,14 @@ def begin_run(config: ProjectConfig, builder: str, edition: Edition, folders: li
     Returns the marker, which :func:`end_run` removes once Sphinx has finished.
     """
     marker = work_dir(config) / f".{builder}-{edition.slug}.building"
+    remove_leftovers(work_dir(config))
     if marker.exists():
         progress(f"{edition.name}: the last {builder} build was interrupted; rebuilding it from scratch")
         for folder in folders:
             shutil.rmtree(folder, ignore_errors=True)
-    write_atomic(marker, f"{os.getpid()}\n")
+    # Only its existence counts, so a plain write: a run killed while writing it still leaves the mark.
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(f"{os.getpid()}\n", encoding="utf-8")
     return marker
 
 
