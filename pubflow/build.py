@@ -1,13 +1,25 @@
 """Build: the catalogs and sources → HTML editions under ``_build/html/<locale>/``.
 
-Each locale is one ``sphinx-build -W`` run in its own process, two at a time
-on a two-core machine. A root ``_build/html/index.html`` links the editions.
+Phases: the catalogs are compiled (:mod:`pubflow.compile`, which withholds
+any message the security check rejects), and an edition whose catalogs hold
+such a message is refused, naming each one; each other edition is one
+``sphinx-build -W`` run in its own process, two at a time on a two-core
+machine, into a working folder ``_build/sphinx/html/<edition>``; an edition
+built without a problem is then published file by file, each file written
+atomically, into ``_build/html/<edition>``. A root ``_build/html/index.html``
+links the editions.
+
+A marker beside each working folder exists while Sphinx runs: found at the
+start of a build, it means the last run was killed, and that edition's
+working folder and doctrees are started afresh (Sphinx writes its files in
+place, so they cannot be trusted).
 """
 
 from __future__ import annotations
 
 import html
 import os
+import shutil
 import string
 import subprocess
 from collections.abc import Callable
@@ -16,7 +28,10 @@ from pathlib import Path
 
 from pubflow import sphinxrun
 from pubflow.catalog import load_catalog
+from pubflow.checks.model import Finding
+from pubflow.compile import compile_catalogs, compiled_locale_dir
 from pubflow.config import LocaleConfig, ProjectConfig
+from pubflow.errors import display_path
 from pubflow.fileio import write_atomic
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
@@ -28,10 +43,12 @@ Progress = Callable[[str], None]
 class BuildResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     problems: dict[str, list[str]] = field(default_factory=dict)
+    #: Editions not built because their catalogs hold messages the security check rejects.
+    refused: dict[str, list[Finding]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return not any(self.problems.values())
+        return not any(self.problems.values()) and not self.refused
 
 
 def validate_catalogs(config: ProjectConfig, locales: list[LocaleConfig]) -> None:
@@ -80,35 +97,112 @@ def editions_for(
     return [*(Edition.of_locale(loc) for loc in locales), *(Edition.of_pair(a, b) for a, b in bilingual or [])]
 
 
+def work_dir(config: ProjectConfig) -> Path:
+    """Where Sphinx writes, in place; nothing here is published as it is."""
+    return config.output_dir / "sphinx"
+
+
+def doctree_dir(config: ProjectConfig, builder: str, edition: Edition) -> Path:
+    return config.output_dir / "doctrees" / f"{builder}-{edition.slug}"
+
+
+def safe_editions(
+    config: ProjectConfig, editions: list[Edition], progress: Progress
+) -> tuple[list[Edition], dict[str, list[Finding]]]:
+    """Compile the catalogs; the editions that may be built, and the refused ones with their reasons."""
+    names = list(dict.fromkeys(name for edition in editions for name in edition.locales))
+    locales = [config.locale(name) for name in names]
+    validate_catalogs(config, locales)
+    compiled = compile_catalogs(config, locales)
+    refused: dict[str, list[Finding]] = {}
+    for edition in editions:
+        findings = [finding for name in edition.locales for finding in compiled.unsafe.get(name, [])]
+        if findings:
+            refused[edition.name] = findings
+            progress(f"{edition.name}: refused, its catalogs have {len(findings)} security error(s)")
+    return [edition for edition in editions if edition.name not in refused], refused
+
+
+def sphinx_options(config: ProjectConfig, edition: Edition) -> list[str]:
+    """Sphinx reads the catalogs pubflow compiled, never its own."""
+    return ["-D", f"pubflow_compiled_locale={compiled_locale_dir(config)}", *edition.options]
+
+
+def begin_run(config: ProjectConfig, builder: str, edition: Edition, folders: list[Path], progress: Progress) -> Path:
+    """Mark a Sphinx run in progress; a mark left by a killed run makes ``folders`` start afresh.
+
+    Returns the marker, which :func:`end_run` removes once Sphinx has finished.
+    """
+    marker = work_dir(config) / f".{builder}-{edition.slug}.building"
+    remove_leftovers(work_dir(config))
+    if marker.exists():
+        progress(f"{edition.name}: the last {builder} build was interrupted; rebuilding it from scratch")
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+    # Only its existence counts, so a plain write: a run killed while writing it still leaves the mark.
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(f"{os.getpid()}\n", encoding="utf-8")
+    return marker
+
+
+def end_run(marker: Path) -> None:
+    marker.unlink(missing_ok=True)
+
+
+def publish_tree(built: Path, published: Path) -> None:
+    """Make ``published`` hold exactly the files of ``built``, each written atomically."""
+    wanted = set()
+    for source in sorted(built.rglob("*")):
+        relative = source.relative_to(built)
+        if source.is_file() and not relative.parts[0].startswith("."):
+            write_atomic(published / relative, source.read_bytes())
+            wanted.add(published / relative)
+    for old in sorted(published.rglob("*"), reverse=True) if published.is_dir() else []:
+        if old.is_file() and old not in wanted:
+            old.unlink()
+        elif old.is_dir() and not any(old.iterdir()):
+            old.rmdir()
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Temporary files of an atomic write that a killed run left behind."""
+    for leftover in folder.glob(".*.tmp") if folder.is_dir() else []:
+        leftover.unlink(missing_ok=True)
+
+
 def build_html(
     config: ProjectConfig,
     editions: list[Edition],
     progress: Progress = lambda _: None,
     jobs: int | None = None,
 ) -> BuildResult:
-    validate_catalogs(config, [config.locale(name) for edition in editions for name in edition.locales])
-    jobs = jobs or min(2, os.cpu_count() or 1)
     result = BuildResult()
+    editions, result.refused = safe_editions(config, editions, progress)
+    jobs = jobs or min(2, os.cpu_count() or 1)
     pending = list(editions)
-    running: list[tuple[Edition, subprocess.Popen[str]]] = []
+    running: list[tuple[Edition, subprocess.Popen[str], Path]] = []
     total = len(editions)
     done = 0
     while pending or running:
         while pending and len(running) < jobs:
             edition = pending.pop(0)
-            outdir = html_dir(config, edition.name)
+            outdir = work_dir(config) / "html" / edition.name
+            doctrees = doctree_dir(config, "html", edition)
+            marker = begin_run(config, "html", edition, [outdir, doctrees], progress)
             args = sphinxrun.sphinx_command(
-                config, "html", edition.language, outdir,
-                config.output_dir / "doctrees" / f"html-{edition.slug}", list(edition.options),
-            )  # fmt: skip
-            progress(f"building HTML {edition.name} → {outdir.relative_to(config.root)}")
-            running.append((edition, sphinxrun.start(args, config.root)))
-        edition, process = running.pop(0)
+                config, "html", edition.language, outdir, doctrees, sphinx_options(config, edition)
+            )
+            progress(f"building HTML {edition.name} → {display_path(html_dir(config, edition.name))}")
+            running.append((edition, sphinxrun.start(args, config.root), marker))
+        edition, process, marker = running.pop(0)
         run = sphinxrun.finish(process)
+        end_run(marker)
         done += 1
-        result.outputs[edition.name] = html_dir(config, edition.name)
         result.problems[edition.name] = run.problems
-        state = "ok" if not run.problems else f"{len(run.problems)} problem(s)"
+        if not run.problems:
+            publish_tree(work_dir(config) / "html" / edition.name, html_dir(config, edition.name))
+            result.outputs[edition.name] = html_dir(config, edition.name)
+        state = "ok" if not run.problems else f"{len(run.problems)} problem(s), not published"
         progress(f"[{done}/{total}] {edition.name}: {state}")
     write_root_index(config)
     return result
@@ -162,5 +256,6 @@ def write_root_index(config: ProjectConfig) -> Path:
         extra=extra,
     )
     target = root / "index.html"
+    remove_leftovers(root)
     write_atomic(target, page)
     return target

@@ -11,13 +11,19 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pubflow import __version__
 from pubflow.config import ProjectConfig, load_config
 from pubflow.errors import PubflowError, display_path
 from pubflow.fileio import describe_os_error, remove_stale_temporaries
 
+if TYPE_CHECKING:
+    from pubflow.checks.model import Finding
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+#: Verbs that write to the project; each holds the project lock (pubflow/lock.py) while it runs.
+WRITING_VERBS = frozenset({"import", "extract", "update", "convert", "build", "publish"})
 
 
 class Reporter:
@@ -263,9 +269,11 @@ def cmd_build(args: argparse.Namespace, config: ProjectConfig, report: Reporter)
     editions = editions_for(config, [config.locale(name) for name in names], pairs)
     formats = ["html", "pdf"] if args.format == "all" else [args.format]
     failed = False
+    refused: dict[str, list[Finding]] = {}
     if "html" in formats:
         result = build_html(config, editions, progress=report)
         failed |= _report_problems(result.problems)
+        refused |= result.refused
         if result.ok:
             report(f"open {_rel(config.output_dir / 'html' / 'index.html')}")
     if "pdf" in formats:
@@ -273,10 +281,24 @@ def cmd_build(args: argparse.Namespace, config: ProjectConfig, report: Reporter)
 
         pdfs = build_pdf(config, editions, progress=report)
         failed |= _report_problems(pdfs.problems)
+        refused |= pdfs.refused
+    _report_refused(refused, report)
     if failed:
         report("the build failed; fix the files named above (Sphinx runs with -W)")
         return EXIT_USAGE
-    return EXIT_OK
+    return EXIT_FAILED if refused else EXIT_OK
+
+
+def _report_refused(refused: dict[str, list[Finding]], report: Reporter) -> None:
+    """The security errors that kept editions from being published, each once, as file:line: security: message."""
+    findings = {str(finding): None for found in refused.values() for finding in found}
+    for line in findings:
+        print(line, file=sys.stderr)
+    if refused:
+        report(
+            f"refused to publish {', '.join(refused)}: the catalogs have the security errors above "
+            "(no flag silences them); fix those messages and build again"
+        )
 
 
 def _report_problems(problems: dict[str, list[str]]) -> bool:
@@ -433,6 +455,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pubflow {__version__}")
     parser.add_argument("-C", "--project", metavar="DIR", help="the project folder (default: here or above)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print no progress")
+    parser.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="when another pubflow command is writing to the project, exit 2 at once instead of waiting for it",
+    )
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
 
     p = add_verb(
@@ -580,6 +607,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         optional = getattr(args, "project_optional", False) and getattr(args, "paths", None)
         config = None if optional else load_config(Path(args.project) if args.project else None)
+        if config is not None and args.verb in WRITING_VERBS:
+            from pubflow.lock import project_lock
+
+            with project_lock(config.output_dir, args.verb, wait=not args.no_wait, progress=report):
+                remove_stale_temporaries(config.work_folders)
+                return args.run(args, config, report)
         if config is not None:
             remove_stale_temporaries(config.work_folders)
         return args.run(args, config, report)

@@ -19,9 +19,21 @@ from functools import cache, partial
 from pathlib import Path
 
 from pubflow import sphinxrun
-from pubflow.build import Edition, write_root_index
+from pubflow.build import (
+    Edition,
+    begin_run,
+    doctree_dir,
+    end_run,
+    remove_leftovers,
+    safe_editions,
+    sphinx_options,
+    write_root_index,
+)
+from pubflow.checks.model import Finding
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError, display_path
+from pubflow.fileio import write_atomic
+from pubflow.lock import inherited_fds
 from pubflow.sphinxext.latex import cjk_region
 
 TEX_PROGRAMS = {"xelatex": "texlive-xetex", "latexmk": "latexmk"}
@@ -34,10 +46,11 @@ class PdfResult:
     outputs: dict[str, list[Path]] = field(default_factory=dict)
     problems: dict[str, list[str]] = field(default_factory=dict)
     overfull: dict[str, int] = field(default_factory=dict)
+    refused: dict[str, list[Finding]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return not any(self.problems.values())
+        return not any(self.problems.values()) and not self.refused
 
 
 def required_fonts(locale: str) -> list[str]:
@@ -121,6 +134,7 @@ def run_xelatex(tex: Path, locales: list[str]) -> tuple[list[str], int]:
         capture_output=True,
         text=True,
         check=False,
+        pass_fds=inherited_fds(),
     )
     log_path = tex.with_suffix(".log")
     log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
@@ -142,25 +156,30 @@ def build_pdf(
 ) -> PdfResult:
     check_tools([config.locale(name) for edition in editions for name in edition.locales])
     result = PdfResult()
+    editions, result.refused = safe_editions(config, editions, progress)
     for edition in editions:
         outdir = latex_dir(config, edition.name)
+        doctrees = doctree_dir(config, "latex", edition)
         progress(f"building LaTeX {edition.name} → {display_path(outdir)}")
+        # The mark covers xelatex too: a killed latexmk leaves .aux files it would trip over.
+        marker = begin_run(config, "latex", edition, [outdir, doctrees], progress)
         run = sphinxrun.run(
             sphinxrun.sphinx_command(
-                config, "latex", edition.language, outdir,
-                config.output_dir / "doctrees" / f"latex-{edition.slug}", list(edition.options),
+                config, "latex", edition.language, outdir, doctrees, sphinx_options(config, edition)
             ),
             cwd=config.root,
-        )  # fmt: skip
+        )
         result.problems[edition.name] = list(run.problems)
         result.outputs[edition.name] = []
         if run.problems:
+            end_run(marker)
             continue
         texs = sorted(outdir.glob("*.tex"))
         with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
             typeset = list(pool.map(partial(run_xelatex, locales=edition.locales), texs))
+        end_run(marker)
         target_dir = pdf_dir(config, edition.name)
-        target_dir.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(target_dir)
         overfull = 0
         for tex, (problems, overfull_lines) in zip(texs, typeset, strict=True):
             overfull += overfull_lines
@@ -169,7 +188,7 @@ def build_pdf(
                 continue
             name = tex.stem if edition.options else f"{tex.stem}.{edition.name}"
             target = target_dir / f"{name}.pdf"
-            shutil.copyfile(tex.with_suffix(".pdf"), target)
+            write_atomic(target, tex.with_suffix(".pdf").read_bytes())
             result.outputs[edition.name].append(target)
         result.overfull[edition.name] = overfull
         progress(f"{edition.name}: {len(result.outputs[edition.name])} PDF(s) in {display_path(target_dir)}")

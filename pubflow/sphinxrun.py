@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pubflow.config import ProjectConfig
 from pubflow.errors import display_path
+from pubflow.lock import inherited_fds
 
 _WARNING = re.compile(r"^(?P<where>.+?):(?P<line>\d+)?:? ?(?P<kind>WARNING|ERROR|CRITICAL|SEVERE): (?P<msg>.*)$")
 
@@ -71,7 +72,15 @@ def sphinx_command(
 
 def start(args: list[str], cwd: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    return subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    return subprocess.Popen(
+        args,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        pass_fds=inherited_fds(),  # Sphinx holds the project lock with us, even if we are killed
+    )
 
 
 def finish(process: subprocess.Popen[str]) -> SphinxRun:

@@ -77,7 +77,9 @@ def test_each_check_catches_a_real_bad_entry(
     assert f"locale/{locale}/{CATALOG}:{line}: {name}: " in text
 
 
-@pytest.mark.parametrize(("locale", "msgid", "find", "replace", "name", "words"), ENTRY_CASES)
+@pytest.mark.parametrize(
+    ("locale", "msgid", "find", "replace", "name", "words"), [c for c in ENTRY_CASES if c[4] != "security"]
+)
 def test_each_check_can_be_silenced_for_one_entry(
     project: Path, locale: str, msgid: str, find: str, replace: str, name: str, words: str
 ) -> None:

@@ -103,6 +103,7 @@ def test_notes_are_checked_like_translations(project: Path) -> None:
         (3, "note", "the note has URL 'https://example.org'; cite sources in words"),
         (3, "note", "the note has raw HTML '</script>'; cite sources in words"),
         (3, "note", "the note has raw HTML '<script>'; cite sources in words"),
+        (3, "note", "the note has role ':ref:`'; cite sources in words"),
         (7, "note-stale", f"{with_china} messages have '中国'; quote more of the one meant"),
         (8, "note", "a note is one paragraph; remove the blank line"),
         (8, "note", "the note has directive '.. raw::'; cite sources in words"),

@@ -40,6 +40,8 @@ ENTRY_CHECKS: dict[str, EntryCheck] = {
     "whitespace": check_whitespace,
     "security": check_security,
 }
+#: Checks no flag can silence: the flag is reported instead (see checks/security.py).
+UNSILENCEABLE = frozenset({"security"})
 CHECK_NAMES = [
     "po-syntax", "header", "duplicate", *ENTRY_CHECKS, "converted", "untranslated", "fuzzy", "stale", "engine",
     CHECK_NOTE, CHECK_STALE, "review", "format",
@@ -78,7 +80,7 @@ def check_catalog(
             continue
         ctx = EntryContext(path, entry, locale, config.source_language, glossary, record)
         for name, check in checks.items():
-            if not ctx.skipped(name):
+            if name in UNSILENCEABLE or not ctx.skipped(name):
                 yield from check(ctx)
 
 

@@ -6,6 +6,7 @@
 - :mod:`.bilingual`: the parallel edition, each unit beside its translation;
 - :mod:`.latex`: PDF editions: fonts per edition, a title page from the translated article;
 - :mod:`.notes`: editor's and translator's notes, numbered after their message or at the start;
+- :mod:`.safety`: no translation reads a file, adds a script link or raw markup, whatever the catalogs hold;
 - the ``pubflow`` HTML theme, which presents a document as a published article.
 """
 
@@ -18,7 +19,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from pubflow import __version__
-from pubflow.sphinxext import bilingual, editions, latex, notes, search, status
+from pubflow.sphinxext import bilingual, editions, latex, notes, safety, search, status
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -45,6 +46,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     status.setup(app)
     bilingual.setup(app)
     notes.setup(app)
+    safety.setup(app)
     return {
         "version": __version__,
         "env_version": code_version(),

@@ -25,12 +25,16 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.i18n import publish_msgstr
+from sphinx.util import logging
 from sphinx.util.nodes import extract_messages
 
+from pubflow.checks.security import security_problems
 from pubflow.config import LocaleConfig
 from pubflow.sphinxext.editions import project_config
 from pubflow.sphinxext.latex import cjk_region, title_page
 from pubflow.sphinxext.status import FUZZY, UNTRANSLATED, mark_label
+
+logger = logging.getLogger(__name__)
 
 KINDS = {
     "pubflow-subtitle": "subtitle",
@@ -65,9 +69,14 @@ def bilingual_locales(app: Sphinx) -> tuple[LocaleConfig, LocaleConfig] | None:
 
 @cache
 def _catalog(path: Path, mtime: float) -> dict[str, tuple[str, bool]]:
+    """The catalog's translations; one the security check rejects counts as untranslated."""
     if not path.exists():
         return {}
-    return {e.msgid: (e.msgstr, e.fuzzy) for e in polib.pofile(str(path)) if not e.obsolete}
+    return {
+        e.msgid: ("" if security_problems(e.msgid, e.msgstr) else e.msgstr, e.fuzzy)
+        for e in polib.pofile(str(path))
+        if not e.obsolete
+    }
 
 
 def translation(app: Sphinx, locale: LocaleConfig, docname: str, msgid: str) -> tuple[str, str, str]:
@@ -121,7 +130,7 @@ class BilingualPairs(SphinxTransform):
                     )
                     if state != "ok":
                         span += nodes.inline("", mark_label(state), classes=["pubflow-mark"])
-                    span.extend(self.parse(text, node))
+                    span.extend(self.parse(text, node, loc.name))
                     node += span
                 node["classes"].append("pubflow-pair-title")
                 continue
@@ -143,11 +152,50 @@ class BilingualPairs(SphinxTransform):
     def state_class(state: str) -> list[str]:
         return [] if state == "ok" else [state]
 
-    def parse(self, text: str, node: nodes.Element) -> list[nodes.Node]:
+    def parse(self, text: str, node: nodes.Element, locale: str) -> list[nodes.Node]:
+        # self.document.settings forbid file insertion and raw markup by now (see safety.py).
         parsed = publish_msgstr(self.app, text, node.source or "", node.line or 0, self.config, self.document.settings)
-        if isinstance(parsed, nodes.paragraph):
-            return list(parsed.children)
-        return [nodes.Text(text)]
+        if not isinstance(parsed, nodes.paragraph):
+            return [nodes.Text(text)]
+        children = list(parsed.children)
+        holder = nodes.inline("", "", *children)
+        self.resolve_names(holder, node, locale)
+        return list(holder.children)
+
+    def resolve_names(self, holder: nodes.Element, unit: nodes.Element, locale: str) -> None:
+        """Resolve the text's references and substitutions against the document, as docutils did for the source.
+
+        The text is parsed after docutils' own resolution has run: a name it
+        left unresolved would reach the writer and crash Sphinx, so a name the
+        document does not define becomes plain text and a warning at the unit's line.
+        """
+        for sub in list(holder.findall(nodes.substitution_reference)):
+            definition = self.document.substitution_defs.get(sub["refname"])
+            if definition is None:
+                self.warn_undefined(unit, locale, f"substitution |{sub['refname']}|")
+                sub.replace_self(nodes.Text(sub.astext()))
+            else:
+                sub.replace_self([child.deepcopy() for child in definition.children])
+        for ref in list(holder.findall(nodes.Element)):
+            if "refname" not in ref or "refuri" in ref or "refid" in ref:
+                continue
+            target_id = self.document.nameids.get(ref["refname"])
+            target = self.document.ids.get(target_id) if target_id else None
+            if isinstance(ref, nodes.reference) and target is not None:
+                if "refuri" in target:
+                    ref["refuri"] = target["refuri"]
+                else:
+                    ref["refid"] = target_id
+                continue
+            self.warn_undefined(unit, locale, f"reference {ref.astext()!r}")
+            ref.replace_self(nodes.inline("", "", *ref.children) if ref.children else nodes.Text(ref.astext()))
+
+    def warn_undefined(self, unit: nodes.Element, locale: str, what: str) -> None:
+        logger.warning(
+            f"the {locale} translation of this unit has a {what} that the document does not define; "
+            f"fix the message in its catalog (pubflow check --locale {locale} names it)",
+            location=(self.env.docname, unit.line),
+        )
 
     def make_pair(
         self,
@@ -170,7 +218,7 @@ class BilingualPairs(SphinxTransform):
             paragraph = nodes.paragraph("", "", classes=list(node.get("classes", [])))
             if state != "ok":
                 paragraph += nodes.inline("", mark_label(state), classes=["pubflow-mark"])
-            paragraph.extend(self.parse(text, node))
+            paragraph.extend(self.parse(text, node, loc.name))
             column += paragraph
             unit += column
         return unit

@@ -14,6 +14,7 @@ Sphinx's own labels come from ``sphinx``.
 
 from __future__ import annotations
 
+import io
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from sphinx.util.nodes import extract_messages
 
 from pubflow.coverage import project_coverage
 from pubflow.errors import PubflowError
+from pubflow.fileio import write_atomic
 from pubflow.notes import NoteCount, count_notes
 from pubflow.sphinxext.editions import project_config
 
@@ -164,13 +166,12 @@ def compile_catalogs(app: Sphinx) -> None:
     target = Path(app.doctreedir) / "pubflow-locale"
     for po_path in SOURCE_CATALOGS.glob("*/LC_MESSAGES/*.po"):
         mo_path = target / po_path.relative_to(SOURCE_CATALOGS).with_suffix(".mo")
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-            continue
-        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        # Compiled every time and written atomically: a .mo damaged by a killed run is never trusted.
         with po_path.open("rb") as source:
             catalog = read_po(source)
-        with mo_path.open("wb") as compiled:
-            write_mo(compiled, catalog)
+        compiled = io.BytesIO()
+        write_mo(compiled, catalog)
+        write_atomic(mo_path, compiled.getvalue())
     app.add_message_catalog(CATALOG, str(target))
 
 
