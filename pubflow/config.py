@@ -31,6 +31,7 @@ class LocaleConfig:
     opencc_config: str | None = None
     quotes: dict[str, str] = field(default_factory=dict)
     threshold: float = 0.0
+    spelling: str | None = None  # a dictionary (en_GB, en_US) to check the translation's spelling with
 
     @property
     def html_lang(self) -> str:
@@ -48,6 +49,7 @@ class ProjectConfig:
     glossary_path: Path
     locales: dict[str, LocaleConfig]
     bilingual: list[tuple[str, str]] = field(default_factory=list)
+    spelling_words_path: Path | None = None  # the project's own words: names and terms, one a line
 
     @property
     def source(self) -> LocaleConfig:
@@ -126,6 +128,7 @@ def load_config(root: Path | None = None) -> ProjectConfig:
         output_dir=root / table.get("output", "_build"),
         glossary_path=root / table.get("glossary", "glossary.csv"),
         locales=locales,
+        spelling_words_path=root / table.get("spelling-words", "spelling-words.txt"),
     )
 
 
@@ -159,6 +162,7 @@ def _locale_from_table(name: str, spec: dict, source_language: str, path: Path) 
         opencc_config=opencc_config,
         quotes=dict(spec.get("quotes", {})),
         threshold=float(spec.get("threshold", 0)),
+        spelling=spec.get("spelling") or None,
     )
 
 
