@@ -63,13 +63,15 @@ TRADITIONAL = str.maketrans(
 COUNTRY_ABBREVIATIONS = frozenset("中美俄英法德日韩朝老缅泰越柬印澳新巴意加蒙哈吉塔乌土伊埃欧亚非菲马")
 
 NUM = r"\d{1,2}|十[一二]?|[一二三四五六七八九]"
+DAY = r"\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]"
 SOURCE_PATTERNS = re.compile(
     rf"""
       (?P<iso>(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}})(?:\s+(?P<ih>\d{{1,2}}):(?P<imin>\d{{2}})(?::\d{{2}})?)?)
-    | (?P<ymd>(?P<y1>\d{{4}}|[〇零一二三四五六七八九]{{4}})年(?P<m1>{NUM})月(?:(?P<d1>\d{{1,2}}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号])?)
-    | (?P<md>(?P<m2>{NUM})月(?P<d2>\d{{1,2}}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号])
+    | (?P<ymd>(?P<y1>\d{{4}}|[〇零一二三四五六七八九]{{4}})年(?P<m1>{NUM})月(?:(?P<d1>{DAY})[日号])?)
+    | (?P<md>(?P<m2>{NUM})月(?P<d2>{DAY})[日号])
     | (?P<dotted>(?<![\d.])(?P<m3>\d{{1,2}})·(?P<d3>\d{{1,2}})(?![\d.]))
-    | (?P<month>(?P<m4>\d{{1,2}})月(?!份?[\d一二三四五六七八九十])|(?P<m5>十[一二]?|[一二三四五六七八九])月份?(?![日号]))
+    | (?P<month>(?P<m4>\d{{1,2}})月(?!份?[\d一二三四五六七八九十])
+               |(?P<m5>十[一二]?|[一二三四五六七八九])月份?(?![日号]))
     | (?P<time>(?P<h5>\d{{1,2}}):(?P<min5>\d{{2}})(?::\d{{2}})?)
     | (?P<pre>第|约|大约|将近|接近|近|逾|超过|至少|不到|不足|百分之|上|数|几|好几)?
       (?<![A-Za-z0-9.])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?[{CN_UNITS}]*|\d+(?:\.\d+)?[{CN_UNITS}]*|[{CN_DIGITS}{CN_UNITS}]+)
@@ -112,9 +114,8 @@ def numeral_value(text: str) -> float | None:
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
         return float(text)
     chinese = text.lstrip("0123456789.")
-    if chinese and chinese[0] not in CN_UNITS and not any(c in CN_UNITS for c in chinese) and len(chinese) > 1:
-        if not any(c in "〇零" for c in chinese):
-            return None  # 一二, 三四 and 三三两两 are "one or two", "three or four", "in twos and threes"
+    if len(chinese) > 1 and not any(c in CN_UNITS or c in "〇零" for c in chinese):
+        return None  # 一二, 三四 and 三三两两 are "one or two", "three or four", "in twos and threes"
     try:
         value = cn2an.cn2an(text, "smart")
     except (ValueError, KeyError, IndexError):

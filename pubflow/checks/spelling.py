@@ -90,7 +90,7 @@ class Speller:
         )
 
     def _correct(self, word: str) -> bool:
-        if word.isupper() or any(c.isupper() for c in word[1:] if c.isalpha()) and "-" not in word:
+        if word.isupper() or (any(c.isupper() for c in word[1:] if c.isalpha()) and "-" not in word):
             return True  # acronyms and CamelCase names: INTERPOL, UN, OpenCC
         word = word.replace("’", "'")
         if self._in_dictionary(word):
