@@ -24,6 +24,7 @@ numbers. A count of countries right after their abbreviations (中美两国,
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -81,7 +82,7 @@ SOURCE_PATTERNS = re.compile(
     re.VERBOSE,
 )
 VAGUE_PHRASES = {
-    10: r"dozens|scores|\btens\b|(?:several|a few|some) dozen",
+    10: r"dozens|scores|\btens\b(?! of (?:thousands|millions|billions))|(?:several|a few|some) dozen",
     100: r"hundreds|(?:several|a few|some) hundred",
     1_000: r"thousands|(?:several|a few|some) thousand",
     10_000: r"tens of thousands",
@@ -221,7 +222,7 @@ class EnglishNumbers:
     found: list[tuple[float, str, int]]  # value, the text it stands in, position
 
     def positions(self, value: float) -> list[tuple[str, int]]:
-        return [(text, pos) for v, text, pos in self.found if v == value]
+        return [(text, pos) for v, text, pos in self.found if math.isclose(v, value, rel_tol=1e-9)]
 
     def any_between(self, low: float, high: float) -> bool:
         return any(low <= v < high for v, _, _ in self.found)
@@ -251,6 +252,14 @@ def month_names() -> dict[int, tuple[str, ...]]:
 def english_months(text: str) -> set[int]:
     """Months named in full or abbreviated, capitalised as English writes them ("may" is no month)."""
     return {n for n, names in month_names().items() if any(re.search(rf"\b{name}\b", text) for name in names)}
+
+
+def number_text(value: float) -> str:
+    """2017.0 → '2017'; 15000.0 → '15,000'; 98.99 → '98.99'."""
+    value = float(value)
+    if not value.is_integer():
+        return f"{value:,}"
+    return f"{int(value):,}" if value >= 10_000 else str(int(value))
 
 
 def _qualified(text: str, position: int, qualifier: tuple[str, ...]) -> bool:
@@ -286,9 +295,9 @@ def missing_in_english(requirement: Requirement, english: EnglishNumbers, transl
     for value in requirement.numbers:
         positions = english.positions(value)
         if not positions:
-            return f"{requirement.source} has {value:g}, which the translation lacks"
+            return f"{requirement.source} has {number_text(value)}, which the translation lacks"
         if requirement.qualifier and not any(_qualified(t, p, requirement.qualifier) for t, p in positions):
-            example = f"{requirement.qualifier[0]} {value:,g}"
+            example = f"{requirement.qualifier[0]} {number_text(value)}"
             return f"{requirement.source} is approximate; say so (for example '{example}')"
     months = english_months(prose(translation))
     for month in requirement.months:
@@ -304,7 +313,7 @@ def chinese_values(text: str) -> Counter[str]:
     values: Counter[str] = Counter()
     for requirement in source_requirements(text):
         for value in requirement.numbers:
-            values[f"{value:g}"] += 1
+            values[number_text(value)] += 1
         for month in requirement.months:
             values[f"month {month}"] += 1
         if requirement.vague is not None and not requirement.numbers:
