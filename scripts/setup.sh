@@ -23,6 +23,9 @@ DEBIAN_PACKAGES=(
   poppler-utils                # pdffonts, pdftotext, pdftoppm
   chromium                     # browser tests
   libatomic1                   # Playwright's bundled node driver links against it
+  libenchant-2-2               # pyenchant's C library (pubflow check: spelling)
+  hunspell-en-gb               # en_GB dictionary for the spelling check
+  hunspell-en-us               # en_US dictionary
 )
 
 missing=()
