@@ -59,12 +59,14 @@ def unpack() -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sample", type=int, default=40, help="findings per check to sample for judging")
+    parser.add_argument("--check", action="append", help="only this check (repeatable)")
     args = parser.parse_args()
     corpus = unpack()
     glossary = load_glossary(REPO / "glossary.csv", "zh_CN")
     english = LocaleConfig(name="en", label="English", method="translation", spelling="en_US")
     spelling = make_check_spelling("en_US", None, glossary, "en", REPO / "pyproject.toml")
     checks = {"numbers": check_numbers, "spelling": spelling, "glossary": check_terms, "forbidden": check_forbidden}
+    checks = {name: check for name, check in checks.items() if not args.check or name in args.check}
     findings: dict[str, list[tuple[Finding, str, str]]] = {name: [] for name in checks}
     messages = Counter[str]()
     seconds = Counter[str]()
@@ -98,11 +100,12 @@ def main() -> None:
             }
             for f, zh, en in chosen
         ]
-    if len(findings["spelling"]):
+    if findings.get("spelling"):
         words = Counter(f.message.split("'")[1] for f, _, _ in findings["spelling"])
         data["spelling_most_common"] = ", ".join(f"{w} ({n})" for w, n in words.most_common(15))
-    report("check_precision", data)
-    sample_file = REPO / "_build" / "benchmarks" / "check_precision_samples.json"
+    report("check_precision" + ("-" + "-".join(args.check) if args.check else ""), data)
+    suffix = "-" + "-".join(args.check) if args.check else ""
+    sample_file = REPO / "_build" / "benchmarks" / f"check_precision{suffix}_samples.json"
 
 
     sample_file.write_text(json.dumps(samples, ensure_ascii=False, indent=2), encoding="utf-8")

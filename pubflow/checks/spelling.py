@@ -80,6 +80,7 @@ class Speller:
         self.known = known
         self.known_lower = frozenset(w.lower() for w in known)
         self.correct = cache(self._correct)
+        self.suggestions = cache(self._suggestions)
 
     def _in_dictionary(self, word: str) -> bool:
         return (
@@ -102,8 +103,9 @@ class Speller:
             return all(self._correct(part) for part in word.split("-") if part)
         return False
 
-    def suggestions(self, word: str) -> list[str]:
-        return self.dictionary.suggest(word.replace("’", "'"))[:3]
+    def _suggestions(self, word: str) -> tuple[str, ...]:
+        # Hunspell's suggestions cost milliseconds a word: ask once per distinct word.
+        return tuple(self.dictionary.suggest(word.replace("’", "'"))[:3])
 
     def misspelt(self, text: str) -> list[str]:
         seen: dict[str, None] = {}
