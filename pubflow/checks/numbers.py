@@ -68,16 +68,16 @@ DAY = r"\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五�
 SOURCE_PATTERNS = re.compile(
     rf"""
       (?P<iso>(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}})(?:\s+(?P<ih>\d{{1,2}}):(?P<imin>\d{{2}})(?::\d{{2}})?)?)
-    | (?P<ymd>(?P<y1>\d{{4}}|[〇零一二三四五六七八九]{{4}})年(?P<m1>{NUM})月(?:(?P<d1>{DAY})[日号])?)
-    | (?P<md>(?P<m2>{NUM})月(?P<d2>{DAY})[日号])
+    | (?P<ymd>(?P<y1>\d{{4}}|[〇零一二三四五六七八九]{{4}})\s?年\s?(?P<m1>{NUM})\s?月(?:\s?(?P<d1>{DAY})\s?[日号])?)
+    | (?P<md>(?P<m2>{NUM})\s?月\s?(?P<d2>{DAY})\s?[日号])
     | (?P<dotted>(?<![\d.])(?P<m3>\d{{1,2}})·(?P<d3>\d{{1,2}})(?![\d.]))
-    | (?P<month>(?P<m4>\d{{1,2}})月(?!份?[\d一二三四五六七八九十])
+    | (?P<month>(?P<m4>\d{{1,2}})\s?月(?!份?\s?[\d一二三四五六七八九十])
                |(?P<m5>十[一二]?|[一二三四五六七八九])月份?(?![日号]))
     | (?P<time>(?P<h5>\d{{1,2}}):(?P<min5>\d{{2}})(?::\d{{2}})?)
     | (?P<pre>第|约|大约|将近|接近|近|逾|超过|至少|不到|不足|百分之|上|数|几|好几)?
       (?<![A-Za-z0-9_.,])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?[{CN_UNITS}]*|\d+(?:\.\d+)?[{CN_UNITS}]*|[{CN_DIGITS}{CN_UNITS}]+)
       (?P<post>余|多|几|来)?
-      (?P<unit>[{MEASURE_WORDS}%％])?
+      (?:(?<=\d)\s)?(?P<unit>[{MEASURE_WORDS}%％])?
       (?P<term>进制|項式|项式|元组|元組|方|维|維|分法|分查找)?
     """,
     re.VERBOSE,
@@ -94,8 +94,15 @@ VAGUE_PHRASES = {
     1_000_000_000: r"billions|(?:several|a few|some) billion",
 }
 # English words that carry a count without being a number word: 两国 "both countries", 十二 "a dozen".
-COUNT_WORDS = {2: ("both", "pair", "twin", "double", "twice", "couple"), 3: ("triple", "thrice"), 12: ("dozen",)}
-# Ordinals text2num leaves in compounds ("third-party", "second-largest").
+COUNT_WORDS = {
+    2: ("both", "pair", "twin", "double", "twice", "couple"), 3: ("triple", "thrice"), 10: ("decade",), 12: ("dozen",),
+    100: ("century",),
+}  # fmt: skip
+# Number words text2num leaves in compounds ("eight-character", "third-party", "two-tuples").
+SMALL_NUMBER_WORDS = {
+    2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten",
+    11: "eleven", 12: "twelve",
+}  # fmt: skip
 ORDINAL_WORDS = {
     1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth",
     9: "ninth", 10: "tenth", 11: "eleventh", 12: "twelfth",
@@ -181,6 +188,8 @@ def source_requirements(text: str) -> list[Requirement]:
 
 def _count(text: str, m: re.Match[str], source: str) -> Requirement | None:
     pre, num, post, unit = m.group("pre"), m.group("num"), m.group("post"), m.group("unit")
+    if unit == "元" and text[m.end() : m.end() + 1] in ("组", "組"):
+        return None  # 二元组 "two-tuple", 三元组 "triple"
     if m.group("term") and not num[0].isdigit():
         return None  # 十六进制 "hexadecimal", 二项式 "binomial", 第三方 "third-party": words, not counts
     chinese_only = not num[0].isdigit()
@@ -244,7 +253,7 @@ def read_english(text: str) -> EnglishNumbers:
         digits = lower
     found = [(float(m.group().replace(",", "")), digits, m.start()) for m in ENGLISH_NUMBER.finditer(digits)]
     found += [(float(m.group(1)) * SCALE_WORDS[m.group(2)], lower, m.start()) for m in ENGLISH_SCALE.finditer(lower)]
-    for value, word in ORDINAL_WORDS.items():
+    for value, word in [*ORDINAL_WORDS.items(), *SMALL_NUMBER_WORDS.items()]:
         found += [(float(value), lower, m.start()) for m in re.finditer(rf"\b{word}\b", lower)]
     for value, words in COUNT_WORDS.items():
         for word in words:
