@@ -31,7 +31,9 @@ def broken_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int,
 
     project = copy_project(tmp_path_factory.mktemp("ci") / "project")
     spelling_entry = edit(project, "en", "以合作促安全", "development.", "developmnet.")
-    banned_entry = edit(project, "en", "公安部充分发挥", "The Ministry of Public Security", "The Ministry of Public Safety")
+    banned_entry = edit(
+        project, "en", "公安部充分发挥", "The Ministry of Public Security", "The Ministry of Public Safety"
+    )
     return project, spelling_entry, banned_entry
 
 
@@ -122,7 +124,9 @@ def test_a_banned_form_comes_back_when_a_conversion_fix_is_lost(project: Path) -
 )
 def test_a_bad_forbidden_field_is_an_error_with_its_line(tmp_path: Path, field: str, words: str) -> None:
     path = tmp_path / "glossary.csv"
-    path.write_text(f"zh_CN,en,zh_TW,note,forbidden\n公安部,Ministry of Public Security,公安部,,\n发布,issue,發布,,{field}\n")
+    path.write_text(
+        f"zh_CN,en,zh_TW,note,forbidden\n公安部,Ministry of Public Security,公安部,,\n发布,issue,發布,,{field}\n"
+    )
     with pytest.raises(PubflowError) as error:
         load_glossary(path, "zh_CN")
     assert error.value.line == 3 and words in error.value.message

@@ -54,7 +54,8 @@ TABLE: list[tuple[str, str, str | None]] = [
     (ASSEMBLY, "At the 85th INTERPOL General Assembly, Meng Hongwei was elected President of INTERPOL.", None),
     (ASSEMBLY, "At the eighty-fifth INTERPOL General Assembly, Meng Hongwei was elected President of INTERPOL.", None),
     (ASSEMBLY, "At the INTERPOL General Assembly, Meng Hongwei was elected President of INTERPOL.", "第85届 has 85"),
-    (ASSEMBLY, "At the 58th INTERPOL General Assembly, Meng Hongwei was elected President of INTERPOL.", "第85届 has 85"),
+    (ASSEMBLY, "At the 58th INTERPOL General Assembly, Meng Hongwei was elected President of INTERPOL.",
+     "第85届 has 85"),
     (REQUESTS, "Each year China exchanges requests with foreign police in about 3,000 cases, has more than 200 Red "
      "Notices issued and sends officers on dozens of missions abroad.", None),
     (REQUESTS, "Each year China exchanges requests with foreign police in 3,000 cases, has more than 200 Red Notices "
@@ -77,7 +78,8 @@ TABLE: list[tuple[str, str, str | None]] = [
     (DEBUT, "On 12 January 2000, fifteen Chinese police officers left for Timor-Leste.", None),
     (DEBUT, "On 12 June 2000, 15 Chinese police officers left for Timor-Leste.", "2000年1月12日 names January"),
     (DEBUT, "On 12 January 2000, Chinese police officers left for Timor-Leste.", "15名 has 15"),
-    (PARTNERS, "The ministry has close cooperation with 113 countries and regions, 129 mechanisms and 96 hotlines.", None),
+    (PARTNERS, "The ministry has close cooperation with 113 countries and regions, 129 mechanisms and 96 hotlines.",
+     None),
     (PARTNERS, "The ministry has close cooperation with 113 countries and regions, 129 mechanisms and 69 hotlines.",
      "96条 has 96"),
     (DOCUMENTS, "It has signed more than 400 cooperation documents with the police of over sixty countries.", None),
@@ -114,7 +116,8 @@ TABLE: list[tuple[str, str, str | None]] = [
     ("参见 `PEP 8`_ 与 :pep:`257`。", "See `PEP 8`_ and :pep:`257`.", None),
     # Idioms and restated lists are no counts; a dropped one would be no error.
     ("要千方百计稳就业。", "We must do everything possible to keep employment stable.", None),
-    ("中美两国元首在网络安全问题上达成重要共识。", "The Chinese and US heads of state reached an important consensus.", None),
+    ("中美两国元首在网络安全问题上达成重要共识。", "The Chinese and US heads of state reached an important consensus.",
+     None),
 ]
 
 

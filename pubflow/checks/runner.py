@@ -14,8 +14,8 @@ from pubflow.checks.notes import CHECK_NOTE, CHECK_STALE, check_notes
 from pubflow.checks.numbers import check_numbers
 from pubflow.checks.script import check_script
 from pubflow.checks.security import check_security
-from pubflow.checks.stale import check_stale, fresh_templates
 from pubflow.checks.spelling import make_check_spelling
+from pubflow.checks.stale import check_stale, fresh_templates
 from pubflow.checks.terms import check_forbidden, check_terms
 from pubflow.checks.whitespace import check_whitespace
 from pubflow.config import LocaleConfig, ProjectConfig
