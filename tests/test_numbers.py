@@ -106,6 +106,8 @@ TABLE: list[tuple[str, str, str | None]] = [
     (TOURISTS, "The city received three million tourist visits last year.", "三千万 has 30,000,000"),
     ("事故造成25人死亡。", "Twenty-five people died in the accident.", None),
     ("事故造成25人死亡。", "Twenty people died in the accident.", "25人 has 25"),
+    ("每个列表不超过四个整数。", "Each list holds up to four integers.", None),
+    ("每个列表不超过四个整数。", "Each list holds four integers.", "不超过四个 is approximate"),
     # Markup is no number: a footnote label, a link's target, a reference name.
     ("根据第1条[#f1]_，两国应当合作。", "Under Article 1 [#f1]_, the two countries shall cooperate.", None),
     ("根据第1条[#f1]_，两国应当合作。", "Under the article [#f1]_, the two countries shall cooperate.", "第1条 has 1"),

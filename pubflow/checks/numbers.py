@@ -44,7 +44,7 @@ NEARLY = ("nearly", "almost", "close to", "about", "approaching", "just under", 
 LESS_THAN = ("less than", "fewer than", "under", "below", "not quite", "nearly", "almost", "up to")
 PREFIX_QUALIFIERS = {
     "约": ABOUT, "大约": ABOUT, "近": NEARLY, "将近": NEARLY, "接近": NEARLY, "逾": MORE_THAN, "超过": MORE_THAN,
-    "至少": MORE_THAN, "不到": LESS_THAN, "不足": LESS_THAN,
+    "至少": MORE_THAN, "不到": LESS_THAN, "不足": LESS_THAN, "不超过": LESS_THAN,
 }  # fmt: skip
 SUFFIX_QUALIFIERS = {"余": MORE_THAN, "多": MORE_THAN, "几": MORE_THAN, "来": ABOUT}
 
@@ -60,6 +60,8 @@ TRADITIONAL = str.maketrans(
     "兩萬億數幾來餘約將過個國項條歲輛屆週場輪類種噸處臺隻頭塊張層級號點戶隊組團縣筆員韓緬烏歐亞馬義寮",
     "两万亿数几来余约将过个国项条岁辆届周场轮类种吨处台只头块张层级号点户队组团县笔员韩缅乌欧亚马意老",
 )
+# A demonstrative before a count restates things just named: 这两个函数 "the functions", 这两种情况 "either case".
+RESTATING = frozenset("这那此该這該")
 # Countries named by one-character abbreviations, as in 中美两国 and 中老缅泰四国.
 COUNTRY_ABBREVIATIONS = frozenset("中美俄英法德日韩朝老缅泰越柬印澳新巴意加蒙哈吉塔乌土伊埃欧亚非菲马")
 
@@ -74,8 +76,8 @@ SOURCE_PATTERNS = re.compile(
     | (?P<month>(?P<m4>\d{{1,2}})\s?月(?!份?\s?[\d一二三四五六七八九十])
                |(?P<m5>十[一二]?|[一二三四五六七八九])月份?(?![日号]))
     | (?P<time>(?P<h5>\d{{1,2}}):(?P<min5>\d{{2}})(?::\d{{2}})?)
-    | (?P<pre>第|约|大约|将近|接近|近|逾|超过|至少|不到|不足|百分之|上|数|几|好几)?
-      (?<![A-Za-z0-9_.,])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?[{CN_UNITS}]*|\d+(?:\.\d+)?[{CN_UNITS}]*|[{CN_DIGITS}{CN_UNITS}]+)
+    | (?P<pre>第|约|大约|将近|接近|近|逾|不超过|超过|至少|不到|不足|百分之|上|数|几|好几)?
+      (?<![A-Za-z0-9_.,])(?P<num>(?>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![A-Za-z_])[{CN_UNITS}]*|[{CN_DIGITS}{CN_UNITS}]+)
       (?P<post>余|多|几|来)?
       (?:(?<=\d)\s)?(?P<unit>[{MEASURE_WORDS}%％])?
       (?P<term>进制|項式|项式|元组|元組|方|维|維|分法|分查找)?
@@ -95,7 +97,8 @@ VAGUE_PHRASES = {
 }
 # English words that carry a count without being a number word: 两国 "both countries", 十二 "a dozen".
 COUNT_WORDS = {
-    2: ("both", "pair", "twin", "double", "twice", "couple"), 3: ("triple", "thrice"), 10: ("decade",), 12: ("dozen",),
+    0: ("zero", "zeroes", "zeros", "nought", "none"), 1: ("a", "an", "one", "single", "once"),
+    2: ("either", "both", "pair", "twin", "double", "twice", "couple"), 3: ("triple", "thrice"), 10: ("decade",), 12: ("dozen",),
     100: ("century",),
 }  # fmt: skip
 # Number words text2num leaves in compounds ("eight-character", "third-party", "two-tuples").
@@ -188,8 +191,11 @@ def source_requirements(text: str) -> list[Requirement]:
 
 def _count(text: str, m: re.Match[str], source: str) -> Requirement | None:
     pre, num, post, unit = m.group("pre"), m.group("num"), m.group("post"), m.group("unit")
-    if unit == "元" and text[m.end() : m.end() + 1] in ("组", "組"):
-        return None  # 二元组 "two-tuple", 三元组 "triple"
+    if unit == "元" and (text[m.end() : m.end() + 1] in ("组", "組") or num == "二"):
+        return None  # 二元组 "two-tuple", 三元组 "triple", 二元运算 "binary operation" (two yuan is 两元)
+    before = text[max(0, m.start() - 2) : m.start()]
+    if before[-1:] in RESTATING or before in ("倒数", "星期", "礼拜") or before[-1:] == "周" and unit is None:
+        return None  # 这两种 "either", 倒数第二 "next-to-last", 星期四 "Thursday"
     if m.group("term") and not num[0].isdigit():
         return None  # 十六进制 "hexadecimal", 二项式 "binomial", 第三方 "third-party": words, not counts
     chinese_only = not num[0].isdigit()
