@@ -98,8 +98,8 @@ VAGUE_PHRASES = {
 # English words that carry a count without being a number word: 两国 "both countries", 十二 "a dozen".
 COUNT_WORDS = {
     0: ("zero", "zeroes", "zeros", "nought", "none"), 1: ("a", "an", "one", "single", "once"),
-    2: ("either", "both", "pair", "twin", "double", "twice", "couple"), 3: ("triple", "thrice"), 10: ("decade",), 12: ("dozen",),
-    100: ("century",),
+    2: ("either", "both", "pair", "twin", "double", "twice", "couple"), 3: ("triple", "thrice"),
+    10: ("decade",), 12: ("dozen",), 100: ("century",),
 }  # fmt: skip
 # Number words text2num leaves in compounds ("eight-character", "third-party", "two-tuples").
 SMALL_NUMBER_WORDS = {
@@ -194,7 +194,7 @@ def _count(text: str, m: re.Match[str], source: str) -> Requirement | None:
     if unit == "元" and (text[m.end() : m.end() + 1] in ("组", "組") or num == "二"):
         return None  # 二元组 "two-tuple", 三元组 "triple", 二元运算 "binary operation" (two yuan is 两元)
     before = text[max(0, m.start() - 2) : m.start()]
-    if before[-1:] in RESTATING or before in ("倒数", "星期", "礼拜") or before[-1:] == "周" and unit is None:
+    if before[-1:] in RESTATING or before in ("倒数", "星期", "礼拜") or (before[-1:] == "周" and unit is None):
         return None  # 这两种 "either", 倒数第二 "next-to-last", 星期四 "Thursday"
     if m.group("term") and not num[0].isdigit():
         return None  # 十六进制 "hexadecimal", 二项式 "binomial", 第三方 "third-party": words, not counts
