@@ -80,7 +80,7 @@ SOURCE_PATTERNS = re.compile(
       (?<![A-Za-z0-9_.,])(?P<num>(?>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![A-Za-z_])[{CN_UNITS}]*|[{CN_DIGITS}{CN_UNITS}]+)
       (?P<post>余|多|几|来)?
       (?:(?<=\d)\s)?(?P<unit>[{MEASURE_WORDS}%％])?
-      (?P<term>进制|項式|项式|元组|元組|方|维|維|分法|分查找)?
+      (?P<term>进制|進制|式|分布|元组|元組|方|维|維|分法|分查找)?
     """,
     re.VERBOSE,
 )
@@ -191,14 +191,16 @@ def source_requirements(text: str) -> list[Requirement]:
 
 def _count(text: str, m: re.Match[str], source: str) -> Requirement | None:
     pre, num, post, unit = m.group("pre"), m.group("num"), m.group("post"), m.group("unit")
-    if unit == "元" and (text[m.end() : m.end() + 1] in ("组", "組") or num == "二"):
-        return None  # 二元组 "two-tuple", 三元组 "triple", 二元运算 "binary operation" (two yuan is 两元)
+    if unit == "元" and (text[m.end() : m.end() + 1] in ("组", "組", "版") or num in ("二", "三")):
+        return None  # 二元组 "two-tuple", 三元组 "triple", 二元 "binary", 三元 "ternary" (yuan take 两元, 3元)
     before = text[max(0, m.start() - 2) : m.start()]
     if before[-1:] in RESTATING or before in ("倒数", "星期", "礼拜") or (before[-1:] == "周" and unit is None):
         return None  # 这两种 "either", 倒数第二 "next-to-last", 星期四 "Thursday"
-    if m.group("term") and not num[0].isdigit():
+    if m.group("term") and not num[0].isdigit() and (unit is None or unit in "项項"):
         return None  # 十六进制 "hexadecimal", 二项式 "binomial", 第三方 "third-party": words, not counts
     chinese_only = not num[0].isdigit()
+    if text[max(0, m.start() - 2) : m.start()] == "成千" or text[m.start() : m.start() + 4] == "成千上万":
+        return None  # 成千上万 "countless", an idiom
     if chinese_only and pre in ("上", "数", "几", "好几") and num.strip(CN_UNITS) == "":
         scale = numeral_value("一" + num) if num != "十" else 10.0
         if scale is None:
@@ -231,7 +233,9 @@ def _count(text: str, m: re.Match[str], source: str) -> Requirement | None:
 # -- English -------------------------------------------------------------------------------
 
 # A number glued to letters (G20, utf8) or after a dot (3.13.0) is a name, on both sides.
-ENGLISH_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![A-Za-z0-9_.,])\d+(?:\.\d+)?")
+ENGLISH_NUMBER = re.compile(
+    r"(?<![A-Za-z0-9_.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![A-Za-z0-9_.,])\d+(?:\.\d+)?|(?<![\w.])\.\d+"
+)
 ENGLISH_SCALE = re.compile(r"(\d+(?:\.\d+)?)\s*(thousand|million|billion|trillion)\b")
 SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
@@ -258,6 +262,7 @@ def read_english(text: str) -> EnglishNumbers:
     except (ValueError, IndexError):  # a number-word sequence text2num cannot read: keep the words
         digits = lower
     found = [(float(m.group().replace(",", "")), digits, m.start()) for m in ENGLISH_NUMBER.finditer(digits)]
+    found += [(float(value), lower, m.start()) for m in re.finditer(r"\bhalf\b", lower) for value in (0.5,)]
     found += [(float(m.group(1)) * SCALE_WORDS[m.group(2)], lower, m.start()) for m in ENGLISH_SCALE.finditer(lower)]
     for value, word in [*ORDINAL_WORDS.items(), *SMALL_NUMBER_WORDS.items()]:
         found += [(float(value), lower, m.start()) for m in re.finditer(rf"\b{word}\b", lower)]
