@@ -183,7 +183,8 @@ def source_requirements(text: str) -> list[Requirement]:
         elif g["time"]:
             found.append(Requirement(source, (), (), f"{int(g['h5'])}:{g['min5']}"))
         elif g["num"]:
-            requirement = _count(text, m, source)
+            end = max(m.end(group) for group in ("num", "post", "unit") if m.group(group))
+            requirement = _count(text, m, text[m.start() : end].strip())
             if requirement:
                 found.append(requirement)
     return found
