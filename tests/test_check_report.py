@@ -151,6 +151,8 @@ def test_spelling_knows_the_glossary_and_skips_markup() -> None:
     speller = Speller(open_dictionary("en_GB", REPO / "pyproject.toml"), glossary_words(glossary, "en"))
     assert speller.misspelt("Naw Kham’s gang near Mengxi Island; the Lancang-Mekong mechanism") == []
     assert speller.misspelt("The UN and INTERPOL recieve the 85th counter-terrorism report.") == ["recieve"]
+    # A Latin word the Chinese source has too is a name or code carried over, not the translator's spelling.
+    assert speller.misspelt("As Xinhuanet and Storchaka report, recieve", "据Xinhuanet和Storchaka报道") == ["recieve"]
     markup = "See ``pubflow chek``, :doc:`indx`, `Titel <https://exampel.org/x>`_, [#fnote1]_ and |subst|."
     assert speller.misspelt(markup) == ["Titel"]  # a link's title is prose; its target is not
     assert prose("[#f1]_ and [1]_") == " " * 6 + " and " + " " * 4

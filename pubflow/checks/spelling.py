@@ -7,8 +7,8 @@ the system's Hunspell dictionaries (Debian's ``hunspell-en-gb``,
 locale (Naw Kham, Mengxi, Lancang) and those of the project word list,
 ``spelling-words.txt`` (one word a line, ``#`` comments), for names and terms
 the glossary does not hold. Markup, URLs and literals are not prose and are
-not read (see ``prose.py``); nor are acronyms (INTERPOL, UN) and words with
-digits.
+not read (see ``prose.py``); nor are acronyms (INTERPOL, UN), words with digits, and
+Latin words the Chinese source has too (CNN, a name or code carried over).
 """
 
 from __future__ import annotations
@@ -107,11 +107,13 @@ class Speller:
         # Hunspell's suggestions cost milliseconds a word: ask once per distinct word.
         return tuple(self.dictionary.suggest(word.replace("’", "'"))[:3])
 
-    def misspelt(self, text: str) -> list[str]:
+    def misspelt(self, text: str, source: str = "") -> list[str]:
+        """The unknown words of ``text``; a Latin word its ``source`` also has is a name or code carried over."""
+        carried = {m.group().lower() for m in WORD.finditer(source)} if source else set()
         seen: dict[str, None] = {}
         for match in WORD.finditer(prose(text)):
             word = match.group().strip("'’-")
-            if len(word) > 1 and word not in seen and not self.correct(word):
+            if len(word) > 1 and word not in seen and word.lower() not in carried and not self.correct(word):
                 seen[word] = None
         return list(seen)
 
@@ -123,7 +125,7 @@ def make_check_spelling(
     list_name = word_list.name if word_list else "spelling-words.txt"
 
     def check_spelling(ctx: EntryContext) -> Iterator[Finding]:
-        for word in speller.misspelt(ctx.entry.msgstr):
+        for word in speller.misspelt(ctx.entry.msgstr, ctx.entry.msgid):
             hint = speller.suggestions(word)
             advice = f"did you mean {', '.join(hint)}? " if hint else ""
             yield ctx.finding(
