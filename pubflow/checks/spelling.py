@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 # A word: letters with inner apostrophes or hyphens (China's, counter-terrorism, Jean-Pierre).
 WORD = re.compile(r"(?<!\w)[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*")
+LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’\-][A-Za-z]+)*")
 DEBIAN_PACKAGES = {"en_GB": "hunspell-en-gb", "en_US": "hunspell-en-us", "en_AU": "hunspell-en-au"}
 
 
@@ -109,7 +110,7 @@ class Speller:
 
     def misspelt(self, text: str, source: str = "") -> list[str]:
         """The unknown words of ``text``; a Latin word its ``source`` also has is a name or code carried over."""
-        carried = {m.group().lower() for m in WORD.finditer(source)} if source else set()
+        carried = {m.group().lower() for m in LATIN_WORD.finditer(source)} if source else set()
         seen: dict[str, None] = {}
         for match in WORD.finditer(prose(text)):
             word = match.group().strip("'’-")
