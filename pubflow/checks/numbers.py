@@ -99,7 +99,7 @@ VAGUE_PHRASES = {
 COUNT_WORDS = {
     0: ("zero", "zeroes", "zeros", "nought", "none"), 1: ("a", "an", "one", "single", "once"),
     2: ("either", "both", "pair", "twin", "double", "twice", "couple"), 3: ("triple", "thrice"),
-    10: ("decade",), 12: ("dozen",), 100: ("century",),
+    8: ("octet",), 10: ("decade",), 12: ("dozen",), 100: ("century",),
 }  # fmt: skip
 # Number words text2num leaves in compounds ("eight-character", "third-party", "two-tuples").
 SMALL_NUMBER_WORDS = {
@@ -241,6 +241,13 @@ ENGLISH_SCALE = re.compile(r"(\d+(?:\.\d+)?)\s*(thousand|million|billion|trillio
 SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
 
+# Part II, Chapter IV, World War II: Roman numerals where English numbers parts.
+ROMAN = {r: n for n, r in enumerate(["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"], 1)}
+ROMAN_PART = re.compile(
+    r"\b(?:Part|Chapter|Volume|Book|Phase|Article|Section|War)\s+(XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)\b"
+)
+
+
 @dataclass(frozen=True)
 class EnglishNumbers:
     """The numbers of an English text with where each stands, and the text read for qualifiers."""
@@ -267,6 +274,8 @@ def read_english(text: str) -> EnglishNumbers:
     found += [(float(m.group(1)) * SCALE_WORDS[m.group(2)], lower, m.start()) for m in ENGLISH_SCALE.finditer(lower)]
     for value, word in [*ORDINAL_WORDS.items(), *SMALL_NUMBER_WORDS.items()]:
         found += [(float(value), lower, m.start()) for m in re.finditer(rf"\b{word}\b", lower)]
+    for m in ROMAN_PART.finditer(prose(text)):
+        found.append((float(ROMAN[m.group(1)]), lower, m.start()))
     for value, words in COUNT_WORDS.items():
         for word in words:
             found += [(float(value), lower, m.start()) for m in re.finditer(rf"\b{word}\b", lower)]
