@@ -92,6 +92,9 @@ class Speller:
         )
 
     def _correct(self, word: str) -> bool:
+        letters = word.replace("'", "").replace("’", "").replace("-", "")
+        if not letters.isalpha() or any(c > "\u024f" for c in letters):
+            return True  # s², or a word in another script: the script check's business, not spelling's
         if word.isupper() or (any(c.isupper() for c in word[1:] if c.isalpha()) and "-" not in word):
             return True  # acronyms and CamelCase names: INTERPOL, UN, OpenCC
         word = word.replace("’", "'")
