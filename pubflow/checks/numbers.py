@@ -85,19 +85,19 @@ SOURCE_PATTERNS = re.compile(
     re.VERBOSE,
 )
 VAGUE_PHRASES = {
-    10: r"dozens|scores|\btens\b(?! of (?:thousands|millions|billions))|(?:several|a few|some) dozen",
-    100: r"hundreds|(?:several|a few|some) hundred",
-    1_000: r"thousands|(?:several|a few|some) thousand",
+    10: r"dozens|scores|\btens\b(?! of (?:thousands|millions|billions))|(?:several|a few|some|a couple of) dozen",
+    100: r"hundreds|(?:several|a few|some|a couple of) hundred",
+    1_000: r"thousands|(?:several|a few|some|a couple of) thousand",
     10_000: r"tens of thousands",
     100_000: r"hundreds of thousands",
-    1_000_000: r"millions|(?:several|a few|some) million",
+    1_000_000: r"millions|(?:several|a few|some|a couple of) million",
     10_000_000: r"tens of millions",
     100_000_000: r"hundreds of millions",
-    1_000_000_000: r"billions|(?:several|a few|some) billion",
+    1_000_000_000: r"billions|(?:several|a few|some|a couple of) billion",
 }
 # English words that carry a count without being a number word: 两国 "both countries", 十二 "a dozen".
 COUNT_WORDS = {
-    0: ("zero", "zeroes", "zeros", "nought", "none"), 1: ("a", "an", "one", "single", "once"),
+    0: ("zero", "zeroes", "zeros", "zeroed", "nought", "none"), 1: ("a", "an", "one", "single", "once"),
     2: ("either", "both", "pair", "twin", "double", "twice", "couple"), 3: ("triple", "thrice"),
     8: ("octet",), 10: ("decade",), 12: ("dozen",), 100: ("century",),
 }  # fmt: skip
