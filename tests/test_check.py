@@ -35,7 +35,7 @@ ENTRY_CASES = [
     ("zh_TW", "以合作促安全", "促發展", "促发展", "script", "Simplified-only character 发"),
     ("zh_TW", "2011年10月5日，两艘", "13名", "十二名", "numbers", "13 is missing"),
     ("en", "2011年10月5日，两艘", "Thirteen Chinese", "Thirty Chinese", "numbers", "13名 has 13"),
-    ("en", "在国际刑警组织这个", "dozens of investigative", "investigative", "numbers", "数十个 is an amount ('dozens'"),
+    ("en", "在国际刑警组织这个", "dozens of investigative", "investigative", "numbers", "数十个 is an amount"),
     ("en", "以合作促安全", "development.", "developmnet.", "spelling", "'developmnet' is not in the en_GB dictionary"),
     ("en", "公安部充分发挥", "Public Security", "Public Safety", "forbidden", "公安部 is rendered as banned"),
     ("zh_TW", "在国际刑警组织这个", "發布", "釋出", "forbidden", "发布 is rendered as banned '釋出'; write '發布'"),
