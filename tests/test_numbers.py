@@ -120,6 +120,10 @@ TABLE: list[tuple[str, str, str | None]] = [
     ("要千方百计稳就业。", "We must do everything possible to keep employment stable.", None),
     ("中美两国元首在网络安全问题上达成重要共识。", "The Chinese and US heads of state reached an important consensus.",
      None),
+    ("习近平和普京两位领导人举行会谈，双方签署两份文件。", "Xi Jinping and Putin held talks and signed two documents.",
+     None),
+    ("习近平和普京两位领导人举行会谈，双方签署两份文件。", "Xi Jinping and Putin held talks and signed documents.",
+     "两份 has 2"),
 ]
 
 

@@ -156,6 +156,18 @@ def _listed_countries(text: str, start: int, count: float, unit: str | None) -> 
     return all(c in COUNTRY_ABBREVIATIONS for c in text[start - n : start])
 
 
+CLAUSE_END = re.compile(r"[。，；：！？,;:!?（）()]")
+CONJUNCTION = re.compile(r"和|与|及|或|跟|同|、|\band\b|\bor\b|,")
+
+
+def _restates_a_list(text: str, start: int, count: float) -> bool:
+    """A 和 B 两个类, 甲、乙和丙三方: a count of the items just listed in the same clause."""
+    if count not in (2, 3):
+        return False
+    clause = CLAUSE_END.split(text[:start])[-1]
+    return len(CONJUNCTION.findall(clause)) + 1 >= count and len(CONJUNCTION.findall(clause)) > 0
+
+
 def source_requirements(text: str) -> list[Requirement]:
     """What a Chinese text (Simplified or Traditional) says in numbers."""
     text = prose(text).translate(TRADITIONAL)
@@ -221,7 +233,7 @@ def _count(text: str, m: re.Match[str], source: str) -> Requirement | None:
     value = year_value(num) if unit == "年" and len(num) == 4 and chinese_only else numeral_value(num)
     if value is None:
         return None
-    if _listed_countries(text, m.start("num"), value, unit):
+    if _listed_countries(text, m.start("num"), value, unit) or _restates_a_list(text, m.start(), value):
         return None
     qualifier: tuple[str, ...] = ()
     if post in SUFFIX_QUALIFIERS:
