@@ -74,13 +74,13 @@ SOURCE_PATTERNS = re.compile(
     | (?P<md>(?P<m2>{NUM})\s?月\s?(?P<d2>{DAY})\s?[日号])
     | (?P<dotted>(?<![\d.])(?P<m3>\d{{1,2}})·(?P<d3>\d{{1,2}})(?![\d.]))
     | (?P<month>(?P<m4>\d{{1,2}})\s?月(?!份?\s?[\d一二三四五六七八九十])
-               |(?P<m5>十[一二]?|[一二三四五六七八九])月份?(?![日号]))
+               |(?<![每这那])(?P<m5>十[一二]?|[一二三四五六七八九])月份?(?![日号]))
     | (?P<time>(?P<h5>\d{{1,2}}):(?P<min5>\d{{2}})(?::\d{{2}})?)
     | (?P<pre>第|约|大约|将近|接近|近|逾|不超过|超过|至少|不到|不足|百分之|上|数|几|好几)?
       (?<![A-Za-z0-9_.,])(?P<num>(?>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![A-Za-z_])[{CN_UNITS}]*|[{CN_DIGITS}{CN_UNITS}]+)
       (?P<post>余|多|几|来)?
       (?:(?<=\d)\s)?(?P<unit>[{MEASURE_WORDS}%％])?
-      (?P<term>进制|進制|式|分布|元组|元組|方|维|維|分法|分查找)?
+      \s?(?P<term>进制|進制|式|分布|元组|元組|方|维|維|分法|分查找)?
     """,
     re.VERBOSE,
 )
@@ -156,7 +156,7 @@ def _listed_countries(text: str, start: int, count: float, unit: str | None) -> 
     return all(c in COUNTRY_ABBREVIATIONS for c in text[start - n : start])
 
 
-CLAUSE_END = re.compile(r"[。，；：！？,;:!?（）()]")
+CLAUSE_END = re.compile(r"[。，；：！？;:!?（）()]")  # not the comma, which separates listed items
 CONJUNCTION = re.compile(r"和|与|及|或|跟|同|、|\band\b|\bor\b|,")
 
 
@@ -209,7 +209,8 @@ def _count(text: str, m: re.Match[str], source: str) -> Requirement | None:
     before = text[max(0, m.start() - 2) : m.start()]
     if before[-1:] in RESTATING or before in ("倒数", "星期", "礼拜") or (before[-1:] == "周" and unit is None):
         return None  # 这两种 "either", 倒数第二 "next-to-last", 星期四 "Thursday"
-    if m.group("term") and not num[0].isdigit() and (unit is None or unit in "项項"):
+    term = m.group("term")
+    if term in ("进制", "進制") or (term and not num[0].isdigit() and (unit is None or unit in "项項")):
         return None  # 十六进制 "hexadecimal", 二项式 "binomial", 第三方 "third-party": words, not counts
     chinese_only = not num[0].isdigit()
     if text[max(0, m.start() - 2) : m.start()] == "成千" or text[m.start() : m.start() + 4] == "成千上万":
