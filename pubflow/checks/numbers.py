@@ -41,7 +41,10 @@ from pubflow.checks.prose import prose
 MORE_THAN = ("more than", "over", "upwards of", "in excess of", "at least", "some", "or more", "-plus", "+", "exceed")
 ABOUT = ("about", "around", "approximately", "roughly", "some", "nearly", "close to", "an estimated", "or so", "-odd")
 NEARLY = ("nearly", "almost", "close to", "about", "approaching", "just under", "around", "approximately")
-LESS_THAN = ("less than", "fewer than", "under", "below", "not quite", "nearly", "almost", "up to")
+LESS_THAN = (
+    "less than", "fewer than", "under", "below", "not quite", "nearly", "almost", "up to", "no more than", "at most",
+    "not more than", "not exceeding",
+)  # fmt: skip
 PREFIX_QUALIFIERS = {
     "约": ABOUT, "大约": ABOUT, "近": NEARLY, "将近": NEARLY, "接近": NEARLY, "逾": MORE_THAN, "超过": MORE_THAN,
     "至少": MORE_THAN, "不到": LESS_THAN, "不足": LESS_THAN, "不超过": LESS_THAN,
@@ -76,8 +79,8 @@ SOURCE_PATTERNS = re.compile(
     | (?P<month>(?P<m4>\d{{1,2}})\s?月(?!份?\s?[\d一二三四五六七八九十])
                |(?<![每这那])(?P<m5>十[一二]?|[一二三四五六七八九])月份?(?![日号]))
     | (?P<time>(?P<h5>\d{{1,2}}):(?P<min5>\d{{2}})(?::\d{{2}})?)
-    | (?P<pre>第|约|大约|将近|接近|近|逾|不超过|超过|至少|不到|不足|百分之|上|数|几|好几)?
-      (?<![A-Za-z0-9_.,])(?P<num>(?>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![A-Za-z_])[{CN_UNITS}]*|[{CN_DIGITS}{CN_UNITS}]+)
+    | (?P<pre>第|约|大约|将近|接近|近|逾|不超过|超过|至少|不到|不足|百分之|上|数|几|好几)?(?:(?<=[约近逾过少到足])\s)?
+      (?<![A-Za-z0-9_.,])(?P<num>(?>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![A-Za-z_])(?:\s?[{CN_UNITS}]+)?|[{CN_DIGITS}{CN_UNITS}]+)
       (?P<post>余|多|几|来)?
       (?:(?<=\d)\s)?(?P<unit>[{MEASURE_WORDS}%％])?
       \s?(?P<term>进制|進制|式|分布|元组|元組|方|维|維|分法|分查找)?
@@ -127,7 +130,7 @@ class Requirement:
 
 def numeral_value(text: str) -> float | None:
     """3000, 1.5万, 三千, 十二, 二〇一七 → a value; None for what is no number (一二, 三三两两, 千万)."""
-    text = text.replace(",", "")
+    text = text.replace(",", "").replace(" ", "")
     if re.fullmatch(r"\d+(?:\.\d+)?", text):
         return float(text)
     chinese = text.lstrip("0123456789.")
