@@ -7,7 +7,6 @@ input error (printed as one line naming the file and line).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -210,24 +209,17 @@ def cmd_format(args: argparse.Namespace, config: ProjectConfig, report: Reporter
 
 
 def cmd_check(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
+    from pubflow.check_report import render
     from pubflow.checks import Severity, run_checks
 
     locales = config.select(args.locale)
     report(f"checking {', '.join(loc.name for loc in locales)}")
     findings = run_checks(config, locales, stale=not args.no_stale)
     errors = [f for f in findings if f.severity is Severity.ERROR]
-    if args.format == "json":
-        print(
-            json.dumps(
-                {"findings": [f.as_dict() for f in findings], "errors": len(errors)},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-    else:
-        for finding in findings:
-            print(finding)
-        report(f"{len(errors)} error(s), {len(findings) - len(errors)} warning(s)")
+    output = render(findings, args.format)
+    if output:
+        print(output)
+    report(f"{len(errors)} error(s), {len(findings) - len(errors)} warning(s)")
     return EXIT_FAILED if errors else EXIT_OK
 
 
@@ -541,14 +533,20 @@ def build_parser() -> argparse.ArgumentParser:
         verbs,
         "check",
         cmd_check,
-        "run every catalog check: syntax, header, markup, numbers, glossary, script, security, stale",
+        "run every catalog check: syntax, header, markup, numbers, glossary, spelling, script, security, stale",
         "Check every catalog of the chosen locales. Each finding is printed as "
         "file:line: check-name: message; exit 1 when any is an error. Silence one check for one "
         "message with the flag pubflow-skip-<check-name>.",
-        "pubflow check --locale en --format json",
+        "pubflow check --locale en --format json;  pubflow check --format github",
     )
     add_locale_option(p, no_stale=True)
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument(
+        "--format",
+        choices=["text", "json", "github", "sarif", "gitlab"],
+        default="text",
+        help="text (file:line: check: message), json, github (Actions annotations on each .po line), "
+        "sarif (SARIF 2.1.0) or gitlab (code-quality report)",
+    )
 
     p = add_verb(
         verbs,

@@ -42,6 +42,7 @@ class LocaleConfig:
     opencc_config: str | None = None
     quotes: dict[str, str] = field(default_factory=dict)
     threshold: float = 0.0
+    spelling: str | None = None  # a dictionary (en_GB, en_US) to check the translation's spelling with
 
     @property
     def html_lang(self) -> str:
@@ -67,6 +68,7 @@ class ProjectConfig:
     memory_files: list[Path] = field(default_factory=list)
     #: The least similarity, in percent of characters, of a close match (``memory-threshold``).
     memory_threshold: float = 75.0
+    spelling_words_path: Path | None = None  # the project's own words: names and terms, one a line
 
     @property
     def source(self) -> LocaleConfig:
@@ -200,6 +202,7 @@ LOCALE_KEYS: dict[str, Schema] = {
     "opencc-config": Value((str,), "a string naming an OpenCC configuration, such as s2twp"),
     "quotes": TableOf(STRING, 'a table of quotation marks, as in { "“" = "「" }'),
     "threshold": PERCENTAGE,
+    "spelling": Value((str,), "a string naming a spelling dictionary, such as en_GB or en_US"),
 }
 
 #: Every key of ``[tool.pubflow]``: one line per setting.
@@ -215,6 +218,11 @@ SCHEMA = Table(
             'a list of locale pairs, as in ["zh_CN:en"]',
         ),
         "locales": TableOf(Table(LOCALE_KEYS, "a table of settings"), "a table of locales"),
+        "wrap-width": INTEGER,
+        "strict-format": BOOLEAN,
+        "memory-files": PROJECT_PATHS,
+        "memory-threshold": PERCENTAGE,
+        "spelling-words": PROJECT_PATH,
     },
 )
 
@@ -375,6 +383,7 @@ def load_config(root: Path | None = None) -> ProjectConfig:
         strict_format=_strict_format(table.get("strict-format", False), path),
         memory_files=[root / name for name in _memory_files(table, path)],
         memory_threshold=_memory_threshold(table, path),
+        spelling_words_path=root / table.get("spelling-words", "spelling-words.txt"),
     )
 
 
@@ -434,6 +443,7 @@ def _locale_from_table(name: str, spec: dict, source_language: str, path: Path) 
         opencc_config=opencc_config,
         quotes=dict(spec.get("quotes", {})),
         threshold=float(spec.get("threshold", 0)),
+        spelling=spec.get("spelling") or None,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pubflow.errors import PubflowError
@@ -17,6 +17,9 @@ from pubflow.fileio import read_text
 
 NOTE_COLUMN = "note"
 UNCLOSED_QUOTE = 'a quote (") opens a field that does not close on this line; close it or remove it'
+#: Renderings a translation must never use: ``locale:form`` items split by ``|``
+#: (``zh_TW:釋出|en:Ministry of Public Safety``).
+FORBIDDEN_COLUMN = "forbidden"
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class Term:
     forms: dict[str, str]  # locale → the term in that locale; several English forms split by |
     note: str
     line: int
+    forbidden: dict[str, tuple[str, ...]] = field(default_factory=dict)  # locale → banned renderings
 
     def form(self, locale: str) -> str:
         return self.forms.get(locale, "")
@@ -108,8 +112,40 @@ def load_glossary(path: Path, source_language: str) -> Glossary:
         if source in seen:
             raise PubflowError(f"{source} is already defined on line {seen[source]}", path, line)
         seen[source] = line
-        forms = {column: row[column].strip() for column in columns if column not in (source_language, NOTE_COLUMN)}
-        terms.append(Term(source, forms, row.get(NOTE_COLUMN, "").strip(), line))
+        forms = {
+            column: (row.get(column) or "").strip()
+            for column in columns
+            if column not in (source_language, NOTE_COLUMN, FORBIDDEN_COLUMN)
+        }
+        term = Term(source, forms, (row.get(NOTE_COLUMN) or "").strip(), line)
+        forbidden = parse_forbidden(row.get(FORBIDDEN_COLUMN) or "", term, path, line)
+        terms.append(Term(source, forms, term.note, line, forbidden))
     # Longest first, so that 湄公河流域 wins over 湄公河 wherever both match.
     terms.sort(key=lambda t: -len(t.source))
     return Glossary(path, source_language, terms)
+
+
+def parse_forbidden(field_text: str, term: Term, path: Path, line: int) -> dict[str, tuple[str, ...]]:
+    """``zh_TW:釋出|en:Ministry of Public Safety`` → {"zh_TW": ("釋出",), "en": (...)}, checked against the row."""
+    forbidden: dict[str, list[str]] = {}
+    for item in (part.strip() for part in field_text.split("|")):
+        if not item:
+            continue
+        locale, sep, form = (piece.strip() for piece in item.partition(":"))
+        if not sep or not locale or not form:
+            raise PubflowError(
+                f"{FORBIDDEN_COLUMN}: {item!r} must be locale:form, as in zh_TW:釋出 or en:Ministry of Public Safety",
+                path,
+                line,
+            )
+        if locale not in term.forms:
+            known = ", ".join(term.forms) or "none"
+            raise PubflowError(
+                f"{FORBIDDEN_COLUMN}: {item!r} names {locale!r}, which is not a column (locale columns: {known})",
+                path,
+                line,
+            )
+        if form.casefold() in (alt.casefold() for alt in term.alternatives(locale)):
+            raise PubflowError(f"{FORBIDDEN_COLUMN}: {form!r} is also the accepted {locale} form", path, line)
+        forbidden.setdefault(locale, []).append(form)
+    return {locale: tuple(forms) for locale, forms in forbidden.items()}

@@ -24,6 +24,9 @@ DEBIAN_PACKAGES=(
   chromium                     # browser tests
   libatomic1                   # Playwright's bundled node driver links against it
   omegat                       # CAT tool the exchange tests run (console mode); brings a Java runtime and groovy
+  libenchant-2-2               # pyenchant's C library (pubflow check: spelling)
+  hunspell-en-gb               # en_GB dictionary for the spelling check
+  hunspell-en-us               # en_US dictionary
 )
 
 missing=()

@@ -15,8 +15,8 @@ CATALOG = f"LC_MESSAGES/{ARTICLE}.po"
 # (locale, msgid, find, replace, check, words in the message)
 ENTRY_CASES = [
     ("en", "2011年10月5日，两艘", "Naw Kham’s", "Nuo Kang’s", "glossary", "糯康 should be 'Naw Kham'"),
-    ("en", "在国际刑警组织这个", "about 3,000", "about 300", "numbers", "约3000 has 3000"),
-    ("en", "在国际刑警组织这个", "more than 200 INTERPOL", "200 INTERPOL", "numbers", "200余 is approximate"),
+    ("en", "在国际刑警组织这个", "about 3,000", "about 300", "numbers", "约3000起 has 3000"),
+    ("en", "在国际刑警组织这个", "more than 200 INTERPOL", "200 INTERPOL", "numbers", "200余份 is approximate"),
     ("en", "2011年10月5日，两艘", "5 October 2011", "5 October 2012", "numbers", "has 2011"),
     ("en", "2011年10月5日，两艘", "5 October 2011", "5 August 2011", "numbers", "names October"),
     ("en", "走过17年", "nine countries", "many countries", "numbers", "has 9"),
@@ -33,7 +33,12 @@ ENTRY_CASES = [
     ("en", "以合作促安全", "development.", "|development|", "security", "substitution"),
     ("en", "以合作促安全", "development.", "*development.", "markup", "not in the source"),
     ("zh_TW", "以合作促安全", "促發展", "促发展", "script", "Simplified-only character 发"),
-    ("zh_TW", "2011年10月5日，两艘", "13名", "十三名", "numbers", "13 is missing"),
+    ("zh_TW", "2011年10月5日，两艘", "13名", "十二名", "numbers", "13 is missing"),
+    ("en", "2011年10月5日，两艘", "Thirteen Chinese", "Thirty Chinese", "numbers", "13名 has 13"),
+    ("en", "在国际刑警组织这个", "dozens of investigative", "investigative", "numbers", "数十个 is an amount"),
+    ("en", "以合作促安全", "development.", "developmnet.", "spelling", "'developmnet' is not in the en_GB dictionary"),
+    ("en", "公安部充分发挥", "Public Security", "Public Safety", "forbidden", "公安部 is rendered as banned"),
+    ("zh_TW", "在国际刑警组织这个", "發布", "釋出", "forbidden", "发布 is rendered as banned '釋出'; write '發布'"),
     ("zh_TW", "2011年10月5日，两艘", "糯康武裝", "諾康武裝", "glossary", "糯康 should be '糯康'"),
 ]
 

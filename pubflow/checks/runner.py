@@ -21,8 +21,9 @@ from pubflow.checks.notes import CHECK_NOTE, CHECK_STALE, check_notes
 from pubflow.checks.numbers import check_numbers
 from pubflow.checks.script import check_script
 from pubflow.checks.security import check_security
+from pubflow.checks.spelling import make_check_spelling
 from pubflow.checks.stale import check_stale, fresh_templates
-from pubflow.checks.terms import check_terms
+from pubflow.checks.terms import check_forbidden, check_terms
 from pubflow.checks.whitespace import check_whitespace
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.conversion import ScriptConverter
@@ -36,6 +37,7 @@ ENTRY_CHECKS: dict[str, EntryCheck] = {
     "markup": check_markup,
     "numbers": check_numbers,
     "glossary": check_terms,
+    "forbidden": check_forbidden,
     "script": check_script,
     "whitespace": check_whitespace,
     "security": check_security,
@@ -43,13 +45,18 @@ ENTRY_CHECKS: dict[str, EntryCheck] = {
 #: Checks no flag can silence: the flag is reported instead (see checks/security.py).
 UNSILENCEABLE = frozenset({"security"})
 CHECK_NAMES = [
-    "po-syntax", "header", "duplicate", *ENTRY_CHECKS, "converted", "untranslated", "fuzzy", "stale", "engine",
-    CHECK_NOTE, CHECK_STALE, "review", "format",
+    "po-syntax", "header", "duplicate", *ENTRY_CHECKS, "spelling", "converted", "untranslated", "fuzzy", "stale",
+    "engine", CHECK_NOTE, CHECK_STALE, "review", "format",
 ]  # fmt: skip
 
 
 def check_catalog(
-    path: Path, locale: LocaleConfig, config: ProjectConfig, glossary: Glossary, converter: ScriptConverter | None
+    path: Path,
+    locale: LocaleConfig,
+    config: ProjectConfig,
+    glossary: Glossary,
+    converter: ScriptConverter | None,
+    locale_checks: dict[str, EntryCheck] | None = None,
 ) -> Iterator[Finding]:
     try:
         catalog = parse_catalog(path)
@@ -71,7 +78,7 @@ def check_catalog(
     yield from check_header(path, catalog, locale)
     yield from check_duplicates(path, catalog, record)
     yield from check_completeness(path, catalog, record)
-    checks = dict(ENTRY_CHECKS)
+    checks = {**ENTRY_CHECKS, **(locale_checks or {})}
     if converter is not None:
         yield from check_engine(path, catalog, converter.signature, record)
         checks["converted"] = make_check_converted(converter)
@@ -89,8 +96,14 @@ def run_checks(config: ProjectConfig, locales: list[LocaleConfig], stale: bool =
     glossary = load_glossary(config.glossary_path, config.source_language)
     for locale in locales:
         converter = ScriptConverter(locale, glossary) if locale.method == "opencc" else None
+        locale_checks: dict[str, EntryCheck] = {}
+        if locale.spelling:
+            where = config.root / "pyproject.toml"
+            locale_checks["spelling"] = make_check_spelling(
+                locale.spelling, config.spelling_words_path, glossary, locale.name, where
+            )
         for path in sorted((config.locale_dir / locale.name).rglob("*.po")):
-            findings.extend(check_catalog(path, locale, config, glossary, converter))
+            findings.extend(check_catalog(path, locale, config, glossary, converter, locale_checks))
         findings.extend(check_notes(config, locale))
     if stale:
         findings.extend(check_stale(config, locales, fresh_templates(config)))
