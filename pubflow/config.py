@@ -8,6 +8,7 @@ it must reach.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,13 @@ class ProjectConfig:
     glossary_path: Path
     locales: dict[str, LocaleConfig]
     bilingual: list[tuple[str, str]] = field(default_factory=list)
+    #: The publication's name in the source language (the front page's title; feeds, root page).
+    name: str = "pubflow"
+    copyright: str = ""
+    #: Where the site is published, for absolute links in the feeds; empty: relative links.
+    base_url: str = ""
+    #: The UTC offset of the times printed in bylines (China Standard Time unless said otherwise).
+    timezone: str = "+08:00"
 
     @property
     def source(self) -> LocaleConfig:
@@ -126,7 +134,30 @@ def load_config(root: Path | None = None) -> ProjectConfig:
         output_dir=root / table.get("output", "_build"),
         glossary_path=root / table.get("glossary", "glossary.csv"),
         locales=locales,
+        name=_text(table, "name", "pubflow", path),
+        copyright=_text(table, "copyright", "", path),
+        base_url=_base_url(_text(table, "base-url", "", path), path),
+        timezone=_utc_offset(_text(table, "timezone", "+08:00", path), path),
     )
+
+
+def _text(table: dict, key: str, default: str, path: Path) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str):
+        raise PubflowError(f"[tool.pubflow] {key} must be a string, not {value!r}", path)
+    return value
+
+
+def _base_url(value: str, path: Path) -> str:
+    if value and not re.match(r"^https?://[^/\s]+", value):
+        raise PubflowError(f"[tool.pubflow] base-url = {value!r}; expected an http(s) URL such as https://example.org/", path)
+    return value if not value or value.endswith("/") else value + "/"
+
+
+def _utc_offset(value: str, path: Path) -> str:
+    if not re.fullmatch(r"[+-](?:0\d|1[0-4]):[0-5]\d|Z", value):
+        raise PubflowError(f"[tool.pubflow] timezone = {value!r}; expected a UTC offset such as +08:00", path)
+    return value
 
 
 def _locale_from_table(name: str, spec: dict, source_language: str, path: Path) -> LocaleConfig:

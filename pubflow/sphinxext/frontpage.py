@@ -1,0 +1,395 @@
+"""The front page of an edition: its articles, newest first, each with its translation state.
+
+Three phases, as Sphinx's own collectors and directives have them:
+
+- **collect** (``doctree-read``): :class:`ArticleCollector` keeps, per article
+  (a document with a ``pubflow-byline``), its title, subtitle, author and first
+  paragraph as the edition shows them, already translated by Sphinx's i18n or
+  paired by the bilingual edition, each text with its language, and the date
+  from the ``:pubflow-date:`` field that the importer wrote from the byline;
+- **place** (the ``pubflow-front-page`` directive): a placeholder, so that the
+  list is never extracted as a message;
+- **resolve** (``doctree-resolved``): the placeholder becomes the list, with
+  each article's translation state counted from its catalogs by
+  :mod:`pubflow.coverage`. The front page is read again on every build, since
+  it shows every other document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.environment.collectors import EnvironmentCollector
+from sphinx.util import logging
+from sphinx.transforms import SphinxTransform
+from sphinx.util.docutils import SphinxDirective
+
+from pubflow.config import LocaleConfig, ProjectConfig
+from pubflow.coverage import catalog_coverage
+from pubflow.sphinxext.bilingual import bilingual_locales, cell, cell_inline, pair
+from pubflow.sphinxext.editions import project_config
+from pubflow.sphinxext.latex import plain_text
+from pubflow.sphinxext.status import _
+
+logger = logging.getLogger(__name__)
+
+#: A text and the BCP 47 language it is actually in (the source's, where a translation is missing).
+Text = tuple[str, str]
+
+ORIGINAL, COMPLETE, PARTIAL, OUTDATED, UNTRANSLATED = "original", "complete", "partial", "outdated", "untranslated"
+#: Worst last: a bilingual edition shows the worst state of its two locales.
+STATE_ORDER = (ORIGINAL, COMPLETE, PARTIAL, OUTDATED, UNTRANSLATED)
+META_FIELDS = {"subtitle": "pubflow-subtitle", "author": "pubflow-author"}
+
+
+def state_label(state: str) -> str:
+    return {
+        ORIGINAL: _("Original"),
+        COMPLETE: _("Translation complete"),
+        PARTIAL: _("Partly translated"),
+        OUTDATED: _("Translation outdated"),
+        UNTRANSLATED: _("Not yet translated"),
+    }[state]
+
+
+@dataclass
+class ArticleRecord:
+    """What the front page and the feed need of one article, in one edition's languages."""
+
+    docname: str
+    published: str  # ISO 8601, from :pubflow-date:; empty when the document has none
+    title: list[Text]
+    subtitle: list[Text] = field(default_factory=list)
+    author: list[Text] = field(default_factory=list)
+    summary: list[Text] = field(default_factory=list)
+
+    @property
+    def published_at(self) -> datetime | None:
+        try:
+            return datetime.fromisoformat(self.published) if self.published else None
+        except ValueError:
+            return None
+
+
+# -- collect -------------------------------------------------------------------------------
+
+
+def records(env: BuildEnvironment) -> dict[str, ArticleRecord]:
+    if not hasattr(env, "pubflow_articles"):
+        env.pubflow_articles = {}  # type: ignore[attr-defined]
+    return env.pubflow_articles  # type: ignore[attr-defined]
+
+
+def front_pages(env: BuildEnvironment) -> set[str]:
+    if not hasattr(env, "pubflow_front_pages"):
+        env.pubflow_front_pages = set()  # type: ignore[attr-defined]
+    return env.pubflow_front_pages  # type: ignore[attr-defined]
+
+
+def _language_of(node: nodes.Element, edition_lang: str, source_lang: str) -> str:
+    for ancestor in _ancestors(node):
+        if isinstance(ancestor, cell | cell_inline):
+            return str(ancestor["lang"])
+    return source_lang if "untranslated" in node.get("classes", []) else edition_lang
+
+
+def _ancestors(node: nodes.Node) -> Iterable[nodes.Element]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+def _unit(paragraph: nodes.paragraph) -> list[nodes.paragraph]:
+    """The paragraph, or in a bilingual edition every column's paragraph of its pair."""
+    for ancestor in _ancestors(paragraph):
+        if isinstance(ancestor, pair):
+            return list(ancestor.findall(nodes.paragraph))
+    return [paragraph]
+
+
+def _texts(elements: Sequence[nodes.Element], edition_lang: str, source_lang: str) -> list[Text]:
+    return [(plain_text(e).strip(), _language_of(e, edition_lang, source_lang)) for e in elements]
+
+
+def _title_texts(title: nodes.title, edition_lang: str, source_lang: str) -> list[Text]:
+    columns = [child for child in title.children if isinstance(child, cell_inline)]
+    if columns:
+        return [(plain_text(c).strip(), str(c["lang"])) for c in columns]
+    return _texts([title], edition_lang, source_lang)
+
+
+def _in_byline(node: nodes.Node) -> bool:
+    return any(
+        isinstance(a, nodes.container) and "pubflow-byline" in a.get("classes", []) for a in _ancestors(node)
+    )
+
+
+def _is_byline_container(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.container) and "pubflow-byline" in node.get("classes", [])
+
+
+class ArticleCollector(EnvironmentCollector):
+    """Keeps each article's front-page record, and which documents hold a front page."""
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        records(env).pop(docname, None)
+        front_pages(env).discard(docname)
+
+    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+        for docname in docnames:
+            if docname in records(other):
+                records(env)[docname] = records(other)[docname]
+            if docname in front_pages(other):
+                front_pages(env).add(docname)
+
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        if any(True for _node in doctree.findall(front_page)):
+            front_pages(app.env).add(app.env.docname)
+
+
+class CollectArticle(SphinxTransform):
+    """Record the article as the edition shows it.
+
+    A transform rather than a ``doctree-read`` handler, which Sphinx emits at
+    priority 880: this runs after the untranslated units are marked (950, 960)
+    and the bilingual pairs are made (990).
+    """
+
+    default_priority = 999
+
+    def apply(self, **kwargs: Any) -> None:
+        if self.app.builder.name == "gettext" or not any(True for _n in self.document.findall(_is_byline_container)):
+            return
+        docname = self.env.docname
+        project = project_config(self.app)
+        edition_lang = project.locale(self.config.language or project.source_language).html_lang
+        source_lang = project.source.html_lang
+        title = next(iter(self.document.findall(nodes.title)), None)
+        if title is None:
+            return
+        record = ArticleRecord(
+            docname=docname,
+            published=str(self.env.metadata[docname].get("pubflow-date", "")),
+            title=_title_texts(title, edition_lang, source_lang),
+        )
+        paragraphs = [p for p in self.document.findall(nodes.paragraph) if not _in_system_message(p)]
+        for name, css_class in META_FIELDS.items():
+            found = next((p for p in paragraphs if css_class in p.get("classes", [])), None)
+            if found is not None:
+                setattr(record, name, _texts(_unit(found), edition_lang, source_lang))
+        lead = next(
+            (
+                p
+                for p in paragraphs
+                if not any(c.startswith("pubflow-") for c in p.get("classes", [])) and not _in_byline(p)
+            ),
+            None,
+        )
+        if lead is not None:
+            record.summary = _texts(_unit(lead), edition_lang, source_lang)
+        if record.published_at is None:
+            logger.warning(
+                "article without a valid :pubflow-date: field (%r); the front page and the feed sort by it "
+                "(re-import the article, or add :pubflow-date: YYYY-MM-DDTHH:MM:SS as its first line)",
+                record.published,
+                location=docname,
+            )
+        records(self.env)[docname] = record
+
+
+def _in_system_message(node: nodes.Node) -> bool:
+    return any(isinstance(a, nodes.system_message) for a in _ancestors(node))
+
+
+# -- place ---------------------------------------------------------------------------------
+
+
+class front_page(nodes.General, nodes.Element):
+    """Placeholder for the article list, filled when the document is resolved."""
+
+
+class FrontPageDirective(SphinxDirective):
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        return [front_page()]
+
+
+def _always_reread_front_pages(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    # The front page shows every article and every catalog's state: read it again on every build.
+    return sorted(front_pages(env) & env.found_docs)
+
+
+# -- resolve -------------------------------------------------------------------------------
+
+
+@cache
+def _catalog_state(po_path: Path, mtime: float) -> str:
+    if not mtime:
+        return UNTRANSLATED
+    coverage = catalog_coverage(po_path)
+    if coverage.fuzzy:
+        return OUTDATED
+    if coverage.untranslated:
+        return PARTIAL if coverage.translated else UNTRANSLATED
+    return COMPLETE
+
+
+def translation_state(project: ProjectConfig, locales: Sequence[LocaleConfig], docname: str) -> str:
+    """The worst state of the document's catalogs in the edition's target locales (as ``pubflow coverage``)."""
+    states = [ORIGINAL]
+    for locale in locales:
+        if locale.method == "source":
+            continue
+        po_path = project.locale_dir / locale.name / "LC_MESSAGES" / f"{docname}.po"
+        states.append(_catalog_state(po_path, po_path.stat().st_mtime if po_path.exists() else 0.0))
+    return max(states, key=STATE_ORDER.index)
+
+
+def edition_locales(app: Sphinx) -> list[LocaleConfig]:
+    pair_locales = bilingual_locales(app)
+    if pair_locales is not None:
+        return list(pair_locales)
+    project = project_config(app)
+    return [project.locale(app.config.language or project.source_language)]
+
+
+@dataclass
+class ArticleView:
+    record: ArticleRecord
+    state: str
+
+
+def edition_articles(app: Sphinx) -> list[ArticleView]:
+    """Every article of this edition, newest first, with its translation state."""
+    project = project_config(app)
+    locales = edition_locales(app)
+    found = [r for name, r in records(app.env).items() if name in app.env.found_docs]
+    found.sort(key=lambda r: (r.published_at is not None, r.published_at or datetime.min, r.docname), reverse=True)
+    return [ArticleView(r, translation_state(project, locales, r.docname)) for r in found]
+
+
+class lang_span(nodes.Inline, nodes.TextElement):
+    """Text in a language of its own (``<span lang>``)."""
+
+
+class time_span(nodes.Inline, nodes.TextElement):
+    """A date (``<time datetime>``)."""
+
+
+class article_list(nodes.General, nodes.Element):
+    pass
+
+
+class article_item(nodes.General, nodes.Element):
+    pass
+
+
+class article_heading(nodes.General, nodes.TextElement):
+    pass
+
+
+def _spans(texts: list[Text], separator: str = " ") -> list[nodes.Node]:
+    result: list[nodes.Node] = []
+    for index, (text, lang) in enumerate(texts):
+        if index:
+            result.append(nodes.Text(separator))
+        result.append(lang_span("", text, lang=lang))
+    return result
+
+
+def _dates(published: datetime, locales: list[LocaleConfig]) -> list[nodes.Node]:
+    result: list[nodes.Node] = []
+    for index, locale in enumerate(locales):
+        if index:
+            result.append(nodes.Text(" · "))
+        text = format_date(published.date(), format="long", locale=locale.name)
+        result.append(time_span("", text, datetime=published.date().isoformat(), lang=locale.html_lang))
+    return result
+
+
+def render_list(app: Sphinx, docname: str) -> nodes.Element:
+    locales = edition_locales(app)
+    listing = article_list(classes=["pubflow-articles"])
+    for view in edition_articles(app):
+        record = view.record
+        item = article_item(classes=["pubflow-entry", f"pubflow-entry-{view.state}"])
+        heading = article_heading(classes=["pubflow-entry-title"])
+        link = nodes.reference("", "", internal=True, refuri=app.builder.get_relative_uri(docname, record.docname))
+        link.extend(_spans(record.title, "\n"))
+        heading += link
+        item += heading
+        if record.subtitle:
+            item += nodes.paragraph("", "", *_spans(record.subtitle, "\n"), classes=["pubflow-entry-subtitle"])
+        meta = nodes.paragraph("", "", classes=["pubflow-entry-meta"])
+        published = record.published_at
+        if published is not None:
+            meta.extend(_dates(published, locales))
+        if record.author:
+            if published is not None:
+                meta += nodes.Text(" · ")
+            meta += nodes.inline("", "", *_spans(record.author, " · "), classes=["pubflow-entry-author"])
+        if view.state != ORIGINAL:
+            meta += nodes.Text(" ")
+            meta += nodes.inline("", str(state_label(view.state)), classes=["pubflow-state", f"pubflow-state-{view.state}"])
+        item += meta
+        listing += item
+    return listing
+
+
+def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    for node in list(doctree.findall(front_page)):
+        if app.builder.name == "gettext":
+            node.parent.remove(node)
+            continue
+        node.replace_self(render_list(app, docname))
+
+
+# -- writers -------------------------------------------------------------------------------
+
+
+def _html(tag: str, **attributes: str) -> tuple[Any, Any]:
+    def visit(self: Any, node: nodes.Element) -> None:
+        extra = {name: node[key] for name, key in attributes.items() if node.get(key)}
+        self.body.append(self.starttag(node, tag, "", **extra))
+
+    def depart(self: Any, node: nodes.Element) -> None:
+        self.body.append(f"</{tag}>\n" if tag in ("ol", "li", "h2") else f"</{tag}>")
+
+    return visit, depart
+
+
+def _pass(self: Any, node: nodes.Element) -> None:
+    pass
+
+
+PASS = (_pass, _pass)
+
+
+def setup(app: Sphinx) -> None:
+    app.add_env_collector(ArticleCollector)
+    app.add_transform(CollectArticle)
+    app.add_node(front_page)
+    app.add_directive("pubflow-front-page", FrontPageDirective)
+    app.connect("env-get-outdated", _always_reread_front_pages)
+    app.connect("doctree-resolved", _on_doctree_resolved)
+    for node_class, html in [
+        (article_list, _html("ol")),
+        (article_item, _html("li")),
+        (article_heading, _html("h2")),
+        (lang_span, _html("span", lang="lang")),
+        (time_span, _html("time", datetime="datetime", lang="lang")),
+    ]:
+        app.add_node(node_class, html=html, latex=PASS, text=PASS)
