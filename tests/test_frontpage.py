@@ -1,0 +1,212 @@
+"""Front pages, feeds and the root page: real Sphinx builds, read back as HTML and XML."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polib
+import pytest
+from lxml import etree
+
+from tests.conftest import ARTICLE, FIXTURES, copy_project, run_pubflow
+
+NEW = "2018-06-26-border-school-drug-education"
+ATOM = "{http://www.w3.org/2005/Atom}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$")
+
+
+class FrontPage(HTMLParser):
+    """The entries of a front page (title, subtitle, meta line), its feed links and its <link>s."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[dict[str, str]] = []
+        self.feeds: list[dict[str, str]] = []
+        self.visible_feeds: list[dict[str, str]] = []
+        self.times: list[dict[str, str]] = []
+        self._field: str | None = None
+        self._depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        classes = a.get("class", "").split()
+        if tag == "link" and a.get("type") == "application/atom+xml":
+            self.feeds.append(a)
+        if tag == "a" and a.get("type") == "application/atom+xml":
+            self.visible_feeds.append(a)
+        if tag == "li" and "pubflow-entry" in classes:
+            self.entries.append({"class": a["class"], "title": "", "subtitle": "", "meta": "", "href": ""})
+        if tag == "time":
+            self.times.append(a)
+        if not self.entries:
+            return
+        if tag == "a" and self._field == "title":
+            self.entries[-1]["href"] = a["href"]
+        for field in ("title", "subtitle", "meta"):
+            if f"pubflow-entry-{field}" in classes:
+                self._field, self._depth = field, 0
+        if self._field:
+            self._depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._field:
+            self._depth -= 1
+            if self._depth == 0:
+                self._field = None
+
+    def handle_data(self, data: str) -> None:
+        if self._field:
+            self.entries[-1][self._field] += data
+
+
+def front_page(path: Path) -> FrontPage:
+    parser = FrontPage()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_each_edition_opens_on_its_front_page(built_site: Path) -> None:
+    expected = {
+        "zh_CN": ("全国公安机关国际执法安全合作述评（上）", "2017年9月25日", "作者：蔡长春", None),
+        "en": ("China’s Police in International Law Enforcement", "September 25, 2017", "By Cai Changchun", "Translation complete"),
+        "zh_TW": ("全國公安機關國際執法安全合作述評（上）", "2017年9月25日", "作者：蔡長春", "翻譯完成"),
+    }
+    for locale, (title, date, author, state) in expected.items():
+        page = front_page(built_site / locale / "index.html")
+        [entry] = page.entries
+        assert entry["href"] == f"{ARTICLE}.html"
+        assert entry["title"].startswith(title)
+        assert date in entry["meta"] and author in entry["meta"]
+        if state is None:  # the source edition is the original: no translation state
+            assert entry["class"] == "pubflow-entry pubflow-entry-original"
+        else:
+            assert state in entry["meta"]
+        assert page.times == [{"datetime": "2017-09-25", "lang": locale.replace("_", "-")}]
+        lang = locale.replace("_", "-")
+        assert [(f["hreflang"], f["href"]) for f in page.feeds] == [(lang, f"../{locale}/atom.xml")]
+        assert [f["hreflang"] for f in page.visible_feeds] == [lang]
+
+
+def atom_entries(path: Path) -> tuple[etree._Element, list[etree._Element]]:
+    """Parse a feed and check it against RFC 4287's requirements; return the root and its entries."""
+    root = etree.fromstring(path.read_bytes())
+    assert root.tag == f"{ATOM}feed"
+    assert root.get(XML_LANG)
+
+    def one(parent: etree._Element, name: str) -> etree._Element:
+        found = parent.findall(f"{ATOM}{name}")
+        assert len(found) == 1, (name, etree.tostring(parent)[:200])
+        return found[0]
+
+    def check_date(element: etree._Element) -> datetime:
+        assert RFC3339.match(element.text or ""), element.text
+        return datetime.fromisoformat(element.text or "")
+
+    def check_id(element: etree._Element) -> None:
+        assert re.match(r"^[a-z][a-z0-9+.-]*:\S+$", element.text or ""), element.text  # an absolute IRI
+
+    check_id(one(root, "id"))
+    assert one(root, "title").text
+    feed_updated = check_date(one(root, "updated"))
+    assert root.findall(f"{ATOM}author/{ATOM}name")
+    links = {(link.get("rel") or "alternate"): link for link in root.findall(f"{ATOM}link")}
+    assert links["self"].get("href") == "atom.xml"
+    assert links["self"].get("type") == "application/atom+xml"
+    assert links["alternate"].get("hreflang") == root.get(XML_LANG)
+    entries = root.findall(f"{ATOM}entry")
+    for entry in entries:
+        check_id(one(entry, "id"))
+        assert one(entry, "title").text
+        updated = check_date(one(entry, "updated"))
+        published = check_date(one(entry, "published"))
+        assert published <= updated <= feed_updated
+        assert one(entry, "summary").text
+        assert one(entry, f"author/{ATOM}name").text
+        alternates = [link for link in entry.findall(f"{ATOM}link") if (link.get("rel") or "alternate") == "alternate"]
+        assert len(alternates) == 1 and alternates[0].get("href", "").endswith(".html")
+        assert entry.get(XML_LANG) == root.get(XML_LANG)
+    assert len({one(e, "id").text for e in entries}) == len(entries)
+    return root, entries
+
+
+def test_each_locale_has_a_valid_atom_feed(built_site: Path) -> None:
+    for locale, author in [("zh_CN", "蔡长春"), ("en", "Cai Changchun"), ("zh_TW", "蔡長春")]:
+        root, [entry] = atom_entries(built_site / locale / "atom.xml")
+        assert root.get(XML_LANG) == locale.replace("_", "-")
+        assert entry.findtext(f"{ATOM}published") == "2017-09-25T10:15:37+08:00"  # the byline's date and time
+        assert entry.findtext(f"{ATOM}author/{ATOM}name") == author
+        assert entry.find(f"{ATOM}link").get("href") == f"{ARTICLE}.html"  # type: ignore[union-attr]
+    summary = etree.fromstring((built_site / "en" / "atom.xml").read_bytes()).findtext(f"{ATOM}entry/{ATOM}summary")
+    assert summary and summary.startswith("No country can achieve its own security")
+
+
+def test_root_page_names_the_publication_and_each_edition_in_its_language(built_site: Path) -> None:
+    run_pubflow("build", "--all-bilingual", cwd=built_site.parents[1], check=True)
+    root = (built_site / "index.html").read_text(encoding="utf-8")
+    assert "<title>pubflow 文选</title>" in root and "<h1>pubflow 文选</h1>" in root
+    for locale, lang, label, name in [
+        ("zh_CN", "zh-CN", "简体中文", "pubflow 文选"),
+        ("en", "en", "English", "pubflow Reader"),
+        ("zh_TW", "zh-TW", "繁體中文", "pubflow 文選"),
+    ]:
+        assert f'href="{locale}/index.html" hreflang="{lang}" lang="{lang}"' in root
+        assert f'<span lang="{lang}">{label}</span>' in root
+        assert f'<span lang="{lang}">{name}</span>' in root
+        assert f'href="{locale}/atom.xml" type="application/atom+xml" hreflang="{lang}"' in root
+    assert 'href="bilingual/zh_TW-en/index.html"' in root
+    bilingual = front_page(built_site / "bilingual" / "zh_TW-en" / "index.html")
+    [entry] = bilingual.entries
+    assert "全國公安機關國際執法安全合作述評（上）" in entry["title"] and "China’s Police" in entry["title"]
+    assert "2017年9月25日" in entry["meta"] and "September 25, 2017" in entry["meta"]
+    assert [f["hreflang"] for f in bilingual.feeds] == ["zh-TW", "en"]
+
+
+@pytest.fixture(scope="module")
+def two_articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project with a second, newer article that nobody has translated into English yet."""
+    project = copy_project(tmp_path_factory.mktemp("frontpage") / "project")
+    run_pubflow("import", str(FIXTURES / "articles" / "many_sections.txt"), "--name", NEW, cwd=project, check=True)
+    for verb in ("extract", "update", "convert"):
+        run_pubflow(verb, cwd=project, check=True)
+    run_pubflow("build", "--locale", "en", "--locale", "zh_CN", cwd=project, check=True)
+    return project
+
+
+def test_the_date_is_the_bylines(two_articles: Path) -> None:
+    rst = (two_articles / "docs" / f"{NEW}.rst").read_text(encoding="utf-8")
+    assert rst.startswith(":pubflow-date: 2018-06-26T09:02:00\n")  # from "2018-06-26 09:02 记者:张三"
+
+
+def test_newest_first_and_a_feed_of_complete_translations_only(two_articles: Path) -> None:
+    html = two_articles / "_build" / "html"
+    en = front_page(html / "en" / "index.html")
+    assert [e["href"] for e in en.entries] == [f"{NEW}.html", f"{ARTICLE}.html"]
+    assert "Not yet translated" in en.entries[0]["meta"] and "pubflow-entry-untranslated" in en.entries[0]["class"]
+    assert en.entries[0]["title"] == "边境地区禁毒宣传走进校园"  # the source, until it is translated
+    assert "June 26, 2018" in en.entries[0]["meta"]
+    _root, entries = atom_entries(html / "en" / "atom.xml")
+    assert [e.find(f"{ATOM}link").get("href") for e in entries] == [f"{ARTICLE}.html"]  # type: ignore[union-attr]
+    _root, entries = atom_entries(html / "zh_CN" / "atom.xml")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == ["边境地区禁毒宣传走进校园", "全国公安机关国际执法安全合作述评（上）"]
+
+
+def test_states_follow_the_catalogs(two_articles: Path) -> None:
+    new_po = two_articles / "locale" / "en" / "LC_MESSAGES" / f"{NEW}.po"
+    catalog = polib.pofile(str(new_po))
+    catalog.find("边境地区禁毒宣传走进校园").msgstr = "Drug education reaches border schools"
+    catalog.save()
+    old_po = two_articles / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    catalog = polib.pofile(str(old_po))
+    catalog.find("以合作促安全，以安全促发展。").flags.append("fuzzy")
+    catalog.save()
+    run_pubflow("build", "--locale", "en", cwd=two_articles, check=True)
+    html = two_articles / "_build" / "html" / "en"
+    new, old = front_page(html / "index.html").entries
+    assert new["title"] == "Drug education reaches border schools" and "Partly translated" in new["meta"]
+    assert "Translation outdated" in old["meta"] and "pubflow-entry-outdated" in old["class"]
+    _root, entries = atom_entries(html / "atom.xml")
+    assert entries == []  # neither is complete now
