@@ -1,0 +1,74 @@
+"""pubflow serve: a translator edits a msgstr, and the page in the browser changes by itself."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from sphinx_autobuild.utils import find_free_port
+
+from tests.browser import chromium
+from tests.conftest import ARTICLE
+
+OLD_TITLE = "China’s Police in International Law Enforcement and Security Cooperation: A Review (Part One)"
+NEW_TITLE = "International Police Cooperation: A Review (Part One)"
+
+
+def wait_for(url: str, process: subprocess.Popen[str], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()[0]
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"{url} did not come up")
+
+
+def test_editing_a_msgstr_reloads_the_page(project: Path) -> None:
+    port = find_free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "pubflow", "serve", "--locale", "en", "--port", str(port)],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/en/{ARTICLE}.html"
+        wait_for(url, server)
+        with chromium() as browser:
+            page = browser.new_page()
+            page.goto(url)
+            assert page.locator("h1").inner_text() == OLD_TITLE
+            page.evaluate("window.pubflowBeforeReload = true")  # gone once the page reloads
+
+            catalog = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
+            text = catalog.read_text(encoding="utf-8")
+            assert text.count(f'msgstr "{OLD_TITLE}"') == 1
+            catalog.write_text(text.replace(f'msgstr "{OLD_TITLE}"', f'msgstr "{NEW_TITLE}"'), encoding="utf-8")
+
+            page.wait_for_function(
+                f"document.querySelector('h1') && document.querySelector('h1').innerText === {NEW_TITLE!r}",
+                timeout=90_000,
+            )
+            assert page.evaluate("window.pubflowBeforeReload") is None  # reloaded, not edited in place
+            # The front page follows too: it is read again on every rebuild.
+            page.goto(f"http://127.0.0.1:{port}/en/index.html")
+            assert page.locator("h2.pubflow-entry-title").inner_text() == NEW_TITLE
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
