@@ -118,7 +118,10 @@ def pdf_links(config: ProjectConfig, edition: str) -> str:
     """Links from the root index to an edition's PDFs, when they have been built; folded when there are many."""
     folder = config.output_dir / "pdf" / edition
     pdfs = sorted(folder.glob("*.pdf"), reverse=True) if folder.is_dir() else []
-    links = [f'<li><a class="pubflow-pdf" href="../pdf/{edition}/{pdf.name}">{html.escape(pdf.stem)}</a></li>' for pdf in pdfs]
+    links = [
+        f'<li><a class="pubflow-pdf" href="../pdf/{edition}/{pdf.name}">{html.escape(pdf.stem)}</a></li>'
+        for pdf in pdfs
+    ]
     if not links:
         return ""
     listing = f'<ul class="pubflow-pdfs">{"".join(links)}</ul>'
@@ -140,7 +143,9 @@ def publication_name(config: ProjectConfig, locale: LocaleConfig) -> str:
 
 def _edition_item(config: ProjectConfig, folder: str, locales: list[LocaleConfig]) -> str:
     langs = [loc.html_lang for loc in locales]
-    label = " · ".join(f'<span lang="{lang}">{html.escape(loc.label)}</span>' for lang, loc in zip(langs, locales, strict=True))
+    label = " · ".join(
+        f'<span lang="{lang}">{html.escape(loc.label)}</span>' for lang, loc in zip(langs, locales, strict=True)
+    )
     names = " · ".join(
         f'<span lang="{loc.html_lang}">{html.escape(publication_name(config, loc))}</span>' for loc in locales
     )
@@ -207,4 +212,10 @@ def write_root_index(config: ProjectConfig) -> Path:
 
 
 #: The heading over the bilingual editions, in each language that has one.
-BILINGUAL_HEADINGS = {"zh_CN": "双语对照", "zh_TW": "雙語對照", "zh_HK": "雙語對照", "zh": "双语对照", "en": "Bilingual"}
+BILINGUAL_HEADINGS = {
+    "zh_CN": "双语对照",
+    "zh_TW": "雙語對照",
+    "zh_HK": "雙語對照",
+    "zh": "双语对照",
+    "en": "Bilingual",
+}

@@ -225,7 +225,9 @@ def cmd_init(args: argparse.Namespace, config: None, report: Reporter) -> int:
     for path in result.written:
         report(f"wrote {_rel(path)}")
     report(f"pubflow comes from: {result.requirement}")
-    report(f"next: cd {_rel(root)} && bash scripts/setup.sh && .venv/bin/pubflow import RAW.txt && .venv/bin/pubflow publish")
+    report(
+        f"next: cd {_rel(root)} && bash scripts/setup.sh, then .venv/bin/pubflow import RAW.txt && .venv/bin/pubflow publish"
+    )
     return EXIT_OK
 
 
@@ -397,7 +399,9 @@ def add_site_verbs(verbs: argparse._SubParsersAction) -> None:
         metavar="NAME[:METHOD[:OPENCC]]",
         help="a target edition: en (translated), zh_TW:opencc:s2twp (converted, then reviewed); repeatable",
     )
-    p.add_argument("--bilingual", action="append", metavar="A:B", help="a parallel edition publish builds, e.g. zh_CN:en")
+    p.add_argument(
+        "--bilingual", action="append", metavar="A:B", help="a parallel edition publish builds, e.g. zh_CN:en"
+    )
     p.add_argument("--threshold", type=float, default=100.0, help="coverage each target must reach (default: 100)")
     p.add_argument("--copyright", help="the copyright line of every page")
     p.add_argument(

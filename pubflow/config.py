@@ -150,7 +150,9 @@ def _text(table: dict, key: str, default: str, path: Path) -> str:
 
 def _base_url(value: str, path: Path) -> str:
     if value and not re.match(r"^https?://[^/\s]+", value):
-        raise PubflowError(f"[tool.pubflow] base-url = {value!r}; expected an http(s) URL such as https://example.org/", path)
+        raise PubflowError(
+            f"[tool.pubflow] base-url = {value!r}; expected an http(s) URL such as https://example.org/", path
+        )
     return value if not value or value.endswith("/") else value + "/"
 
 

@@ -199,9 +199,9 @@ def project_files(root: Path, options: InitOptions, requirement: str) -> dict[st
         requirement=requirement.replace("\\", "\\\\").replace('"', '\\"'),
         tool_pubflow=tool_pubflow(options),
     )
-    files["docs/index.rst"] = string.Template((TEMPLATES / "docs" / "index.rst.in").read_text(encoding="utf-8")).substitute(
-        title=options.name, underline="=" * column_width(options.name)
-    )
+    files["docs/index.rst"] = string.Template(
+        (TEMPLATES / "docs" / "index.rst.in").read_text(encoding="utf-8")
+    ).substitute(title=options.name, underline="=" * column_width(options.name))
     columns = [options.source_language, *(loc.name for loc in options.locales), "note"]
     files["glossary.csv"] = ",".join(columns) + "\n"
     return files

@@ -11,6 +11,7 @@ the OpenCC editions first, since that is where it shows.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -115,8 +116,6 @@ def serve_edition(
     Rebuild(config.root, edition)(changed_paths=())
     app = make_app(config, edition, url_host)
     progress(f"serving http://{url_host}/{edition.name}/index.html (Ctrl+C to stop)")
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C is how a preview ends
         uvicorn.run(app, host=host, port=port, log_level="warning")
-    except KeyboardInterrupt:
-        pass
     return 0

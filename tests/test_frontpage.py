@@ -72,7 +72,12 @@ def front_page(path: Path) -> FrontPage:
 def test_each_edition_opens_on_its_front_page(built_site: Path) -> None:
     expected = {
         "zh_CN": ("全国公安机关国际执法安全合作述评（上）", "2017年9月25日", "作者：蔡长春", None),
-        "en": ("China’s Police in International Law Enforcement", "September 25, 2017", "By Cai Changchun", "Translation complete"),
+        "en": (
+            "China’s Police in International Law Enforcement",
+            "September 25, 2017",
+            "By Cai Changchun",
+            "Translation complete",
+        ),
         "zh_TW": ("全國公安機關國際執法安全合作述評（上）", "2017年9月25日", "作者：蔡長春", "翻譯完成"),
     }
     for locale, (title, date, author, state) in expected.items():
@@ -191,7 +196,10 @@ def test_newest_first_and_a_feed_of_complete_translations_only(two_articles: Pat
     _root, entries = atom_entries(html / "en" / "atom.xml")
     assert [e.find(f"{ATOM}link").get("href") for e in entries] == [f"{ARTICLE}.html"]  # type: ignore[union-attr]
     _root, entries = atom_entries(html / "zh_CN" / "atom.xml")
-    assert [e.findtext(f"{ATOM}title") for e in entries] == ["边境地区禁毒宣传走进校园", "全国公安机关国际执法安全合作述评（上）"]
+    assert [e.findtext(f"{ATOM}title") for e in entries] == [
+        "边境地区禁毒宣传走进校园",
+        "全国公安机关国际执法安全合作述评（上）",
+    ]
 
 
 def test_states_follow_the_catalogs(two_articles: Path) -> None:

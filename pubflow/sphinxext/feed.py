@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +33,11 @@ from pubflow.sphinxext.editions import edition_root, project_config
 from pubflow.sphinxext.frontpage import (
     COMPLETE,
     ORIGINAL,
+    PASS,
     ArticleRecord,
+    article_list,
     edition_articles,
     edition_locales,
-    PASS,
-    article_list,
 )
 from pubflow.sphinxext.status import _
 
@@ -74,7 +74,7 @@ def _aware(moment: datetime, offset: str) -> datetime:
     if moment.tzinfo is not None:
         return moment
     if offset == "Z":
-        return moment.replace(tzinfo=timezone.utc)
+        return moment.replace(tzinfo=UTC)
     sign = 1 if offset[0] == "+" else -1
     hours, minutes = offset[1:].split(":")
     return moment.replace(tzinfo=timezone(sign * timedelta(hours=int(hours), minutes=int(minutes))))
@@ -129,7 +129,7 @@ def build_feed(app: Sphinx, locale: LocaleConfig) -> FeedGenerator:
         add_entry(feed, project, locale, record, base, published, updated)
         newest = updated if newest is None else max(newest, updated)
     # With no entry yet, the epoch: a fixed date, so that an empty feed is never rewritten.
-    feed.updated(newest or datetime(1970, 1, 1, tzinfo=timezone.utc))
+    feed.updated(newest or datetime(1970, 1, 1, tzinfo=UTC))
     return feed
 
 
@@ -165,9 +165,7 @@ def _on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
     write_atomic(Path(app.outdir) / FEED_NAME, feed.atom_str(pretty=True))
 
 
-def _on_html_page_context(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
-) -> None:
+def _on_html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """``<link rel="alternate" type="application/atom+xml">`` to the feed of each locale of the edition."""
     up = edition_root(app, pagename)
     context["pubflow_feeds"] = [

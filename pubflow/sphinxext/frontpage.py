@@ -18,6 +18,7 @@ Three phases, as Sphinx's own collectors and directives have them:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -29,8 +30,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
-from sphinx.util import logging
 from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from pubflow.config import LocaleConfig, ProjectConfig
@@ -129,9 +130,7 @@ def _title_texts(title: nodes.title, edition_lang: str, source_lang: str) -> lis
 
 
 def _in_byline(node: nodes.Node) -> bool:
-    return any(
-        isinstance(a, nodes.container) and "pubflow-byline" in a.get("classes", []) for a in _ancestors(node)
-    )
+    return any(isinstance(a, nodes.container) and "pubflow-byline" in a.get("classes", []) for a in _ancestors(node))
 
 
 def _is_byline_container(node: nodes.Node) -> bool:
@@ -145,7 +144,9 @@ class ArticleCollector(EnvironmentCollector):
         records(env).pop(docname, None)
         front_pages(env).discard(docname)
 
-    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    def merge_other(
+        self, app: Sphinx, env: BuildEnvironment, docnames: AbstractSet[str], other: BuildEnvironment
+    ) -> None:
         for docname in docnames:
             if docname in records(other):
                 records(env)[docname] = records(other)[docname]
@@ -343,7 +344,9 @@ def render_list(app: Sphinx, docname: str) -> nodes.Element:
             meta += nodes.inline("", "", *_spans(record.author, " · "), classes=["pubflow-entry-author"])
         if view.state != ORIGINAL:
             meta += nodes.Text(" ")
-            meta += nodes.inline("", str(state_label(view.state)), classes=["pubflow-state", f"pubflow-state-{view.state}"])
+            meta += nodes.inline(
+                "", str(state_label(view.state)), classes=["pubflow-state", f"pubflow-state-{view.state}"]
+            )
         item += meta
         listing += item
     return listing
