@@ -225,9 +225,8 @@ def cmd_init(args: argparse.Namespace, config: None, report: Reporter) -> int:
     for path in result.written:
         report(f"wrote {_rel(path)}")
     report(f"pubflow comes from: {result.requirement}")
-    report(
-        f"next: cd {_rel(root)} && bash scripts/setup.sh, then .venv/bin/pubflow import RAW.txt && .venv/bin/pubflow publish"
-    )
+    report(f"next: cd {_rel(root)} && bash scripts/setup.sh")
+    report("then: .venv/bin/pubflow import RAW.txt && .venv/bin/pubflow publish")
     return EXIT_OK
 
 
