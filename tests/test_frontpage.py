@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -11,7 +14,7 @@ import polib
 import pytest
 from lxml import etree
 
-from tests.conftest import ARTICLE, FIXTURES, copy_project, run_pubflow
+from tests.conftest import ARTICLE, FIXTURES, REPO, copy_project, run_pubflow
 
 NEW = "2018-06-26-border-school-drug-education"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -218,3 +221,18 @@ def test_states_follow_the_catalogs(two_articles: Path) -> None:
     assert "Translation outdated" in old["meta"] and "pubflow-entry-outdated" in old["class"]
     _root, entries = atom_entries(html / "atom.xml")
     assert entries == []  # neither is complete now
+
+
+def test_front_page_benchmark_lists_every_article_newest_first(tmp_path: Path) -> None:
+    """The 200-article benchmark, on 12 articles: it checks the order itself and reports its ratios."""
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "bench_frontpage.py"), "--articles", "12"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    data = json.loads((REPO / "_build" / "benchmarks" / "frontpage.json").read_text(encoding="utf-8"))
+    assert data["articles"] == data["listed"] == 12
+    assert (data["complete_articles"], data["partial_articles"], data["outdated_articles"]) == (9, 2, 1)
+    assert 0 < data["front_page_and_feed_share_of_edition_build"] < 1

@@ -20,7 +20,6 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import polib
 from docutils import nodes
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
@@ -36,6 +35,7 @@ from pubflow.sphinxext.frontpage import (
     PASS,
     ArticleRecord,
     article_list,
+    catalog_info,
     edition_articles,
     edition_locales,
 )
@@ -80,14 +80,11 @@ def _aware(moment: datetime, offset: str) -> datetime:
     return moment.replace(tzinfo=timezone(sign * timedelta(hours=int(hours), minutes=int(minutes))))
 
 
-def catalog_revised(project: ProjectConfig, locale: LocaleConfig, docname: str) -> datetime | None:
+def catalog_revised(app: Sphinx, locale: LocaleConfig, docname: str) -> datetime | None:
     """The catalog's ``PO-Revision-Date``, when a translator's tool filled it in."""
     if locale.method == "source":
         return None
-    path = project.locale_dir / locale.name / "LC_MESSAGES" / f"{docname}.po"
-    if not path.exists():
-        return None
-    value = polib.pofile(str(path)).metadata.get("PO-Revision-Date", "")
+    value = catalog_info(app, locale, docname).revised
     try:
         return datetime.strptime(value.strip(), "%Y-%m-%d %H:%M%z")
     except ValueError:
@@ -125,7 +122,7 @@ def build_feed(app: Sphinx, locale: LocaleConfig) -> FeedGenerator:
         if published is None:
             continue
         published = _aware(published, project.timezone)
-        updated = max(filter(None, [published, catalog_revised(project, locale, record.docname)]))
+        updated = max(filter(None, [published, catalog_revised(app, locale, record.docname)]))
         add_entry(feed, project, locale, record, base, published, updated)
         newest = updated if newest is None else max(newest, updated)
     # With no entry yet, the epoch: a fixed date, so that an empty feed is never rewritten.

@@ -21,7 +21,6 @@ from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +33,9 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from pubflow.catalog import load_catalog
 from pubflow.config import LocaleConfig, ProjectConfig
-from pubflow.coverage import catalog_coverage
+from pubflow.coverage import count_catalog
 from pubflow.sphinxext.bilingual import bilingual_locales, cell, cell_inline, pair
 from pubflow.sphinxext.editions import project_config
 from pubflow.sphinxext.latex import plain_text
@@ -236,26 +236,72 @@ def _always_reread_front_pages(
 # -- resolve -------------------------------------------------------------------------------
 
 
-@cache
-def _catalog_state(po_path: Path, mtime: float) -> str:
+@dataclass
+class CatalogInfo:
+    """What the front page and the feed need of one catalog, kept in the environment between builds."""
+
+    mtime: float
+    state: str
+    revised: str  # PO-Revision-Date as the catalog has it
+
+
+def catalog_cache(env: BuildEnvironment) -> dict[str, CatalogInfo]:
+    if not hasattr(env, "pubflow_catalogs"):
+        env.pubflow_catalogs = {}  # type: ignore[attr-defined]
+    return env.pubflow_catalogs  # type: ignore[attr-defined]
+
+
+def read_catalog_info(po_path: Path, mtime: float) -> CatalogInfo:
     if not mtime:
-        return UNTRANSLATED
-    coverage = catalog_coverage(po_path)
+        return CatalogInfo(mtime, UNTRANSLATED, "")
+    catalog = load_catalog(po_path)
+    coverage = count_catalog(catalog, po_path)
     if coverage.fuzzy:
-        return OUTDATED
-    if coverage.untranslated:
-        return PARTIAL if coverage.translated else UNTRANSLATED
-    return COMPLETE
+        state = OUTDATED
+    elif coverage.untranslated:
+        state = PARTIAL if coverage.translated else UNTRANSLATED
+    else:
+        state = COMPLETE
+    return CatalogInfo(mtime, state, catalog.metadata.get("PO-Revision-Date", ""))
 
 
-def translation_state(project: ProjectConfig, locales: Sequence[LocaleConfig], docname: str) -> str:
-    """The worst state of the document's catalogs in the edition's target locales (as ``pubflow coverage``)."""
-    states = [ORIGINAL]
-    for locale in locales:
+def catalog_path(project: ProjectConfig, locale: LocaleConfig, docname: str) -> Path:
+    return project.locale_dir / locale.name / "LC_MESSAGES" / f"{docname}.po"
+
+
+def _refresh_catalogs(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Count the catalogs of every article once per change, after reading and before the environment is saved.
+
+    A rebuild reads again only the catalogs whose time changed, so that a translator's
+    preview of a 200-article edition does not count 200 catalogs on every save.
+    """
+    project = project_config(app)
+    cache = catalog_cache(env)
+    for locale in edition_locales(app):
         if locale.method == "source":
             continue
-        po_path = project.locale_dir / locale.name / "LC_MESSAGES" / f"{docname}.po"
-        states.append(_catalog_state(po_path, po_path.stat().st_mtime if po_path.exists() else 0.0))
+        for docname in records(env):
+            path = catalog_path(project, locale, docname)
+            mtime = path.stat().st_mtime if path.exists() else 0.0
+            known = cache.get(str(path))
+            if known is None or known.mtime != mtime:
+                cache[str(path)] = read_catalog_info(path, mtime)
+    return []
+
+
+def catalog_info(app: Sphinx, locale: LocaleConfig, docname: str) -> CatalogInfo:
+    path = catalog_path(project_config(app), locale, docname)
+    mtime = path.stat().st_mtime if path.exists() else 0.0
+    known = catalog_cache(app.env).get(str(path))
+    if known is None or known.mtime != mtime:  # changed since the environment was read
+        known = read_catalog_info(path, mtime)
+    return known
+
+
+def translation_state(app: Sphinx, locales: Sequence[LocaleConfig], docname: str) -> str:
+    """The worst state of the document's catalogs in the edition's target locales (as ``pubflow coverage``)."""
+    states = [ORIGINAL]
+    states += [catalog_info(app, loc, docname).state for loc in locales if loc.method != "source"]
     return max(states, key=STATE_ORDER.index)
 
 
@@ -275,11 +321,10 @@ class ArticleView:
 
 def edition_articles(app: Sphinx) -> list[ArticleView]:
     """Every article of this edition, newest first, with its translation state."""
-    project = project_config(app)
     locales = edition_locales(app)
     found = [r for name, r in records(app.env).items() if name in app.env.found_docs]
     found.sort(key=lambda r: (r.published_at is not None, r.published_at or datetime.min, r.docname), reverse=True)
-    return [ArticleView(r, translation_state(project, locales, r.docname)) for r in found]
+    return [ArticleView(r, translation_state(app, locales, r.docname)) for r in found]
 
 
 class lang_span(nodes.Inline, nodes.TextElement):
@@ -387,6 +432,7 @@ def setup(app: Sphinx) -> None:
     app.add_node(front_page)
     app.add_directive("pubflow-front-page", FrontPageDirective)
     app.connect("env-get-outdated", _always_reread_front_pages)
+    app.connect("env-updated", _refresh_catalogs)
     app.connect("doctree-resolved", _on_doctree_resolved)
     for node_class, html in [
         (article_list, _html("ol")),
