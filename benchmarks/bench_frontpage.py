@@ -8,7 +8,8 @@ the same run, the front page's own work (the list, the catalogs' states) and
 the feed's are timed in a Sphinx application loaded on that build, and
 reported as a share of the edition's build. Since the front page is read again
 on every build, a rebuild with no change and a rebuild after one catalog edit
-are reported too.
+are reported too, beside a rebuild with no change of the same edition without
+its front page.
 
 Run: .venv/bin/python benchmarks/bench_frontpage.py [--articles N]
 """
@@ -138,6 +139,11 @@ def main() -> None:
         po.write_text(edited, encoding="utf-8")
         one_catalog = build(root)
         front, feed, listed = front_page_work(root)
+        # The same edition without the front page: what a rebuild with no change costs Sphinx alone.
+        index = root / "docs" / "index.rst"
+        index.write_text(index.read_text(encoding="utf-8").replace(".. pubflow-front-page::\n\n", ""), encoding="utf-8")
+        build(root)
+        plain_unchanged = build(root)
         states = {state: page.count(f"pubflow-entry-{state}") for state in ("complete", "partial", "outdated")}
     report(
         "frontpage",
@@ -150,6 +156,7 @@ def main() -> None:
             "front_page_and_feed_share_of_edition_build": round((front + feed) / edition, 4),
             "rebuild_no_change_seconds": round(unchanged, 3),
             "rebuild_no_change_share_of_edition_build": round(unchanged / edition, 4),
+            "rebuild_no_change_without_front_page_seconds": round(plain_unchanged, 3),
             "rebuild_one_catalog_seconds": round(one_catalog, 3),
             "rebuild_one_catalog_share_of_edition_build": round(one_catalog / edition, 4),
             **{f"{state}_articles": n for state, n in states.items()},

@@ -369,7 +369,10 @@ def _dates(published: datetime, locales: list[LocaleConfig]) -> list[nodes.Node]
 def render_list(app: Sphinx, docname: str) -> nodes.Element:
     locales = edition_locales(app)
     listing = article_list(classes=["pubflow-articles"])
-    for view in edition_articles(app):
+    views = edition_articles(app)
+    if not views:
+        listing += article_item("", nodes.paragraph("", str(_("No articles yet."))), classes=["pubflow-entry"])
+    for view in views:
         record = view.record
         item = article_item(classes=["pubflow-entry", f"pubflow-entry-{view.state}"])
         heading = article_heading(classes=["pubflow-entry-title"])
