@@ -251,12 +251,15 @@ class ImportResult:
     written: bool
 
 
+#: The front page when a project has none (``pubflow init`` writes one with the publication's name).
 INDEX_TEMPLATE = """\
 文章
 ====
 
+.. pubflow-front-page::
+
 .. toctree::
-   :maxdepth: 1
+   :hidden:
 
 """
 

@@ -1,18 +1,20 @@
 """The front page of an edition: its articles, newest first, each with its translation state.
 
-Three phases, as Sphinx's own collectors and directives have them:
+Four phases, as Sphinx's own collectors and directives have them:
 
-- **collect** (``doctree-read``): :class:`ArticleCollector` keeps, per article
-  (a document with a ``pubflow-byline``), its title, subtitle, author and first
-  paragraph as the edition shows them, already translated by Sphinx's i18n or
-  paired by the bilingual edition, each text with its language, and the date
-  from the ``:pubflow-date:`` field that the importer wrote from the byline;
+- **collect** (:class:`CollectArticle`, a transform that runs after the
+  untranslated units are marked and the bilingual pairs are made): per article
+  (a document with a ``pubflow-byline``), its title, subtitle, author and lead
+  paragraph as the edition shows them, each text with the language it is in,
+  and the date of the ``:pubflow-date:`` field that the importer wrote from the
+  byline; :class:`ArticleCollector` keeps these records in the environment;
 - **place** (the ``pubflow-front-page`` directive): a placeholder, so that the
   list is never extracted as a message;
-- **resolve** (``doctree-resolved``): the placeholder becomes the list, with
-  each article's translation state counted from its catalogs by
-  :mod:`pubflow.coverage`. The front page is read again on every build, since
-  it shows every other document.
+- **count** (``env-updated``): each article's catalogs, counted by
+  :mod:`pubflow.coverage`, kept in the environment and counted again only when
+  a catalog changes;
+- **resolve** (``doctree-resolved``): the placeholder becomes the list. The
+  front page is read again on every build, since it shows every other document.
 """
 
 from __future__ import annotations
