@@ -124,6 +124,9 @@ def pdf_links(config: ProjectConfig, edition: str) -> str:
     ]
     if not links:
         return ""
+    if len(pdfs) == 1:
+        only = pdfs[0]
+        return f'<a class="pubflow-pdf" href="../pdf/{edition}/{only.name}" title="{html.escape(only.stem)}">PDF</a>'
     listing = f'<ul class="pubflow-pdfs">{"".join(links)}</ul>'
     return f"<details><summary>PDF ({len(links)})</summary>{listing}</details>"
 
