@@ -14,6 +14,7 @@ import polib
 import pytest
 from lxml import etree
 
+from tests.browser import chromium, serve
 from tests.conftest import ARTICLE, FIXTURES, REPO, copy_project, run_pubflow
 
 NEW = "2018-06-26-border-school-drug-education"
@@ -236,3 +237,21 @@ def test_front_page_benchmark_lists_every_article_newest_first(tmp_path: Path) -
     assert data["articles"] == data["listed"] == 12
     assert (data["complete_articles"], data["partial_articles"], data["outdated_articles"]) == (9, 2, 1)
     assert 0 < data["front_page_and_feed_share_of_edition_build"] < 1
+
+
+def test_front_and_root_pages_fit_a_phone(built_site: Path) -> None:
+    screenshots = REPO / "_build" / "screenshots"
+    screenshots.mkdir(parents=True, exist_ok=True)
+    with serve(built_site) as base, chromium() as browser:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        for path in ["index.html", "en/index.html", "zh_TW/index.html"]:
+            page.goto(f"{base}/{path}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, path  # no sideways scrolling
+            shot = screenshots / f"phone-{path.replace('/', '-').removesuffix('.html')}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 10_000
+        page.goto(f"{base}/en/index.html")
+        title = page.locator("h2.pubflow-entry-title a")
+        assert title.bounding_box()["width"] <= 390  # type: ignore[index]
+        title.click()
+        assert page.url.endswith(f"/en/{ARTICLE}.html")
