@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import polib
 import pytest
+import rnc2rng
 from lxml import etree
 
 from tests.browser import chromium, serve
@@ -100,9 +102,32 @@ def test_each_edition_opens_on_its_front_page(built_site: Path) -> None:
         assert [f["hreflang"] for f in page.visible_feeds] == [lang]
 
 
+@functools.cache
+def atom_schema() -> etree.RelaxNG:
+    """RFC 4287's RELAX NG grammar (Appendix B), compiled from its compact syntax by rnc2rng."""
+    grammar = rnc2rng.dumps(rnc2rng.load(str(FIXTURES / "schemas" / "atom.rnc")))
+    # rnc2rng declares the RFC's `namespace local = ""` as xmlns:local="", which XML forbids; nsName ns="" stays.
+    return etree.RelaxNG(etree.fromstring(grammar.replace('xmlns:local=""', "").encode("utf-8")))
+
+
+def test_the_atom_schema_rejects_what_rfc_4287_forbids(built_site: Path) -> None:
+    feed = (built_site / "en" / "atom.xml").read_bytes()
+    assert atom_schema().validate(etree.fromstring(feed))
+    for mutate in [
+        lambda root: root.remove(root.find(f"{ATOM}id")),
+        lambda root: setattr(root.find(f"{ATOM}updated"), "text", "25 September 2017"),
+        lambda root: root.find(f"{ATOM}entry").remove(root.find(f"{ATOM}entry/{ATOM}title")),
+        lambda root: root.find(f"{ATOM}entry").set(XML_LANG, "en_GB"),
+    ]:
+        root = etree.fromstring(feed)
+        mutate(root)
+        assert not atom_schema().validate(root)
+
+
 def atom_entries(path: Path) -> tuple[etree._Element, list[etree._Element]]:
-    """Parse a feed and check it against RFC 4287's requirements; return the root and its entries."""
+    """Parse a feed, validate it against RFC 4287's grammar and check the rules it leaves to the text."""
     root = etree.fromstring(path.read_bytes())
+    assert atom_schema().validate(root), atom_schema().error_log
     assert root.tag == f"{ATOM}feed"
     assert root.get(XML_LANG)
 
