@@ -27,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import polib
 from docutils.utils import column_width
 
 from benchmarks.common import ARTICLE, REPO, best_of, report
@@ -48,7 +49,7 @@ def make_project(root: Path, count: int) -> list[str]:
     source = (REPO / "docs" / f"{ARTICLE}.rst").read_text(encoding="utf-8")
     po = (REPO / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po").read_text(encoding="utf-8")
     title = "全国公安机关国际执法安全合作述评（上）"
-    english = "China’s Police in International Law Enforcement and Security Cooperation: A Review (Part One)"
+    english = polib.pofile(str(REPO / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po")).find(title).msgstr
     names = []
     for number in range(count):
         year, day = 2000 + number // 365, number % 365
@@ -64,6 +65,8 @@ def make_project(root: Path, count: int) -> list[str]:
             f'msgid "{new_title}"\nmsgstr "{english} ({number + 1})"',
         )
         catalog = po.replace(old_entry, new_entry)
+        if catalog == po:
+            raise SystemExit(f"the article's title is not in its English catalog as {old_entry!r}")
         if number % 10 == 1:  # partly translated
             catalog = catalog.replace(f'msgstr "{MOTTO}"', 'msgstr ""')
         elif number % 10 == 2:  # outdated

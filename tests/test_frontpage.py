@@ -79,7 +79,7 @@ def test_each_edition_opens_on_its_front_page(built_site: Path) -> None:
     expected = {
         "zh_CN": ("全国公安机关国际执法安全合作述评（上）", "2017年9月25日", "作者：蔡长春", None),
         "en": (
-            "China’s Police in International Law Enforcement",
+            "China’s police in international law enforcement",
             "September 25, 2017",
             "By Cai Changchun",
             "Translation complete",
@@ -194,7 +194,7 @@ def test_root_page_names_the_publication_and_each_edition_in_its_language(built_
     assert 'href="bilingual/zh_TW-en/index.html"' in root
     bilingual = front_page(built_site / "bilingual" / "zh_TW-en" / "index.html")
     [entry] = bilingual.entries
-    assert "全國公安機關國際執法安全合作述評（上）" in entry["title"] and "China’s Police" in entry["title"]
+    assert "全國公安機關國際執法安全合作述評（上）" in entry["title"] and "China’s police" in entry["title"]
     assert "2017年9月25日" in entry["meta"] and "September 25, 2017" in entry["meta"]
     assert [f["hreflang"] for f in bilingual.feeds] == ["zh-TW", "en"]
 

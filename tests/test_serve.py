@@ -15,7 +15,7 @@ from sphinx_autobuild.utils import find_free_port
 from tests.browser import chromium
 from tests.conftest import ARTICLE
 
-OLD_TITLE = "China’s Police in International Law Enforcement and Security Cooperation: A Review (Part One)"
+OLD_TITLE = "China’s police in international law enforcement and security cooperation: a review (part one)"
 NEW_TITLE = "International Police Cooperation: A Review (Part One)"
 
 
