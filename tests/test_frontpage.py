@@ -221,6 +221,9 @@ def test_newest_first_and_a_feed_of_complete_translations_only(two_articles: Pat
     assert [e["href"] for e in en.entries] == [f"{NEW}.html", f"{ARTICLE}.html"]
     assert "Not yet translated" in en.entries[0]["meta"] and "pubflow-entry-untranslated" in en.entries[0]["class"]
     assert en.entries[0]["title"] == "边境地区禁毒宣传走进校园"  # the source, until it is translated
+    assert '<span lang="zh-CN">边境地区禁毒宣传走进校园</span>' in (html / "en" / "index.html").read_text(
+        encoding="utf-8"
+    )
     assert "June 26, 2018" in en.entries[0]["meta"]
     _root, entries = atom_entries(html / "en" / "atom.xml")
     assert [e.find(f"{ATOM}link").get("href") for e in entries] == [f"{ARTICLE}.html"]  # type: ignore[union-attr]
