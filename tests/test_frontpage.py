@@ -162,6 +162,7 @@ def atom_entries(path: Path) -> tuple[etree._Element, list[etree._Element]]:
         assert one(entry, f"author/{ATOM}name").text
         alternates = [link for link in entry.findall(f"{ATOM}link") if (link.get("rel") or "alternate") == "alternate"]
         assert len(alternates) == 1 and alternates[0].get("href", "").endswith(".html")
+        assert (alternates[0].get("type"), alternates[0].get("hreflang")) == ("text/html", root.get(XML_LANG))
         assert entry.get(XML_LANG) == root.get(XML_LANG)
     assert len({one(e, "id").text for e in entries}) == len(entries)
     return root, entries

@@ -52,7 +52,11 @@ class _FeedLanguage(BaseExtension):
 
 
 class EntryLanguage(BaseEntryExtension):
-    """``xml:lang`` on an entry, which feedgen has no field for."""
+    """``xml:lang`` on an entry, which feedgen has no field for.
+
+    It also puts back the alternate link's ``rel``, ``type`` and ``hreflang``,
+    which feedgen 1.0 sets on the entry and then drops when it writes the link.
+    """
 
     def __init__(self) -> None:
         self._lang = ""
@@ -63,6 +67,12 @@ class EntryLanguage(BaseEntryExtension):
     def extend_atom(self, entry: etree._Element) -> etree._Element:
         if self._lang:
             entry.set(XML_LANG, self._lang)
+        for link in entry.findall("link"):  # feedgen builds its tree without namespaces
+            if link.get("rel") is None:
+                link.set("rel", "alternate")
+                link.set("type", "text/html")
+                if self._lang:
+                    link.set("hreflang", self._lang)
         return entry
 
 
@@ -148,7 +158,7 @@ def add_entry(
     entry.updated(updated)
     if record.author:
         entry.author({"name": author_name(record.author[0][0])})
-    # The lead paragraph; feedgen 1.0 writes an entry link's href only, which RFC 4287 reads as rel="alternate".
+    # The lead paragraph.
     entry.summary((record.summary or record.subtitle or record.title)[0][0])
     entry.xml_lang.lang(locale.html_lang)
 
