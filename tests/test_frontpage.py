@@ -207,7 +207,7 @@ def two_articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run_pubflow("import", str(FIXTURES / "articles" / "many_sections.txt"), "--name", NEW, cwd=project, check=True)
     for verb in ("extract", "update", "convert"):
         run_pubflow(verb, cwd=project, check=True)
-    run_pubflow("build", "--locale", "en", "--locale", "zh_CN", cwd=project, check=True)
+    run_pubflow("build", "--locale", "en", "--locale", "zh_CN", "--bilingual", "zh_CN:en", cwd=project, check=True)
     return project
 
 
@@ -244,7 +244,17 @@ def test_states_follow_the_catalogs(two_articles: Path) -> None:
     catalog = polib.pofile(str(old_po))
     catalog.find("以合作促安全，以安全促发展。").flags.append("fuzzy")
     catalog.save()
-    run_pubflow("build", "--locale", "en", cwd=two_articles, check=True)
+    bilingual = two_articles / "_build" / "html" / "bilingual" / "zh_CN-en" / "index.html"
+    assert [e["class"] for e in front_page(bilingual).entries] == [
+        "pubflow-entry pubflow-entry-untranslated",
+        "pubflow-entry pubflow-entry-complete",
+    ]
+    run_pubflow("build", "--locale", "en", "--bilingual", "zh_CN:en", cwd=two_articles, check=True)
+    # The bilingual edition reads the catalogs itself: its front page follows them all the same.
+    assert [e["class"] for e in front_page(bilingual).entries] == [
+        "pubflow-entry pubflow-entry-partial",
+        "pubflow-entry pubflow-entry-outdated",
+    ]
     html = two_articles / "_build" / "html" / "en"
     new, old = front_page(html / "index.html").entries
     assert new["title"] == "Drug education reaches border schools" and "Partly translated" in new["meta"]

@@ -14,7 +14,7 @@ Four phases, as Sphinx's own collectors and directives have them:
   :mod:`pubflow.coverage`, kept in the environment and counted again only when
   a catalog changes;
 - **resolve** (``doctree-resolved``): the placeholder becomes the list. The
-  front page is read again on every build, since it shows every other document.
+  front page is read again whenever an article or one of its catalogs changed.
 """
 
 from __future__ import annotations
@@ -228,11 +228,28 @@ class FrontPageDirective(SphinxDirective):
         return [front_page()]
 
 
-def _always_reread_front_pages(
+def _reread_front_pages_on_change(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    # The front page shows every article and every catalog's state: read it again on every build.
-    return sorted(front_pages(env) & env.found_docs)
+    """The front page shows every article and its catalogs' state: read it again when any of them changed."""
+    if added or changed or removed or _catalogs_changed(app, env):
+        return sorted(front_pages(env) & env.found_docs)
+    return []
+
+
+def _catalogs_changed(app: Sphinx, env: BuildEnvironment) -> bool:
+    # A bilingual edition reads its catalogs itself, so Sphinx does not see them change.
+    project = project_config(app)
+    cache = catalog_cache(env)
+    for locale in edition_locales(app):
+        if locale.method == "source":
+            continue
+        for docname in records(env):
+            path = catalog_path(project, locale, docname)
+            known = cache.get(str(path))
+            if known is None or known.mtime != (path.stat().st_mtime if path.exists() else 0.0):
+                return True
+    return False
 
 
 # -- resolve -------------------------------------------------------------------------------
@@ -436,7 +453,7 @@ def setup(app: Sphinx) -> None:
     app.add_transform(CollectArticle)
     app.add_node(front_page)
     app.add_directive("pubflow-front-page", FrontPageDirective)
-    app.connect("env-get-outdated", _always_reread_front_pages)
+    app.connect("env-get-outdated", _reread_front_pages_on_change)
     app.connect("env-updated", _refresh_catalogs)
     app.connect("doctree-resolved", _on_doctree_resolved)
     for node_class, html in [
