@@ -40,7 +40,6 @@ from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.coverage import count_catalog
 from pubflow.sphinxext.bilingual import bilingual_locales, cell, cell_inline, pair
 from pubflow.sphinxext.editions import project_config
-from pubflow.sphinxext.latex import plain_text
 from pubflow.sphinxext.status import _
 
 logger = logging.getLogger(__name__)
@@ -120,19 +119,41 @@ def _unit(paragraph: nodes.paragraph) -> list[nodes.paragraph]:
     return [paragraph]
 
 
+#: Inline marks that are not the article's text: "not yet translated" labels and note numbers.
+NOT_TEXT = ("pubflow-mark", "pubflow-note-ref")
+
+
+def _is_not_text(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.Element) and any(c in node["classes"] for c in NOT_TEXT)
+
+
+def text_of(node: nodes.Element) -> str:
+    copy = node.deepcopy()
+    for mark in list(copy.findall(_is_not_text)):
+        mark.parent.remove(mark)
+    return copy.astext().strip()
+
+
 def _texts(elements: Sequence[nodes.Element], edition_lang: str, source_lang: str) -> list[Text]:
-    return [(plain_text(e).strip(), _language_of(e, edition_lang, source_lang)) for e in elements]
+    return [(text_of(e), _language_of(e, edition_lang, source_lang)) for e in elements]
 
 
 def _title_texts(title: nodes.title, edition_lang: str, source_lang: str) -> list[Text]:
     columns = [child for child in title.children if isinstance(child, cell_inline)]
     if columns:
-        return [(plain_text(c).strip(), str(c["lang"])) for c in columns]
+        return [(text_of(c), str(c["lang"])) for c in columns]
     return _texts([title], edition_lang, source_lang)
 
 
-def _in_byline(node: nodes.Node) -> bool:
-    return any(isinstance(a, nodes.container) and "pubflow-byline" in a.get("classes", []) for a in _ancestors(node))
+def _outside_the_body(node: nodes.Node) -> bool:
+    """In the byline, or in an editor's or translator's note (pubflow.sphinxext.notes)."""
+    for ancestor in _ancestors(node):
+        if isinstance(ancestor, nodes.footnote):
+            return True
+        classes = ancestor.get("classes", [])
+        if "pubflow-byline" in classes or any(c.startswith("pubflow-note") for c in classes):
+            return True
+    return False
 
 
 def _is_byline_container(node: nodes.Node) -> bool:
@@ -194,7 +215,7 @@ class CollectArticle(SphinxTransform):
             (
                 p
                 for p in paragraphs
-                if not any(c.startswith("pubflow-") for c in p.get("classes", [])) and not _in_byline(p)
+                if not any(c.startswith("pubflow-") for c in p.get("classes", [])) and not _outside_the_body(p)
             ),
             None,
         )

@@ -168,9 +168,7 @@ class AddNotes(SphinxTransform):
             "", number, ids=[ref_id], refid=note_id, docname=docname, classes=["pubflow-note-ref"]
         )
         target += reference
-        footnote = nodes.footnote(
-            "", ids=[note_id], backrefs=[ref_id], docname=docname, classes=["pubflow-note"]
-        )
+        footnote = nodes.footnote("", ids=[note_id], backrefs=[ref_id], docname=docname, classes=["pubflow-note"])
         footnote += nodes.label("", number)
         footnote += self.note_body(note, locale)
         return footnote
