@@ -175,8 +175,12 @@ def test_each_locale_has_a_valid_atom_feed(built_site: Path) -> None:
         assert entry.findtext(f"{ATOM}published") == "2017-09-25T10:15:37+08:00"  # the byline's date and time
         assert entry.findtext(f"{ATOM}author/{ATOM}name") == author
         assert entry.find(f"{ATOM}link").get("href") == f"{ARTICLE}.html"  # type: ignore[union-attr]
-    summary = etree.fromstring((built_site / "en" / "atom.xml").read_bytes()).findtext(f"{ATOM}entry/{ATOM}summary")
-    assert summary and summary.startswith("No country can achieve its own security")
+    # The summary is the lead paragraph: never the editor's note that zh_TW puts before it, never a note number.
+    for locale, lead in [("en", "No country can achieve its own security"), ("zh_TW", "沒有一個國家能實現")]:
+        summary = etree.fromstring((built_site / locale / "atom.xml").read_bytes()).findtext(
+            f"{ATOM}entry/{ATOM}summary"
+        )
+        assert summary and summary.startswith(lead) and summary.endswith("。" if locale == "zh_TW" else "."), summary
 
 
 def test_root_page_names_the_publication_and_each_edition_in_its_language(built_site: Path) -> None:
