@@ -47,6 +47,10 @@ def test_this_repository_is_a_publication_made_by_init(tmp_path: Path) -> None:
     assert (REPO / "docs" / "index.rst").read_text(encoding="utf-8") == f"{index}   {ARTICLE}\n"
     assert (made / "locale").is_dir() and not any((made / "locale").iterdir())
 
+    # A publication with no article yet publishes no PDF, and says so, rather than failing.
+    pdf = run_pubflow("build", "--format", "pdf", cwd=made)
+    assert pdf.returncode == 0 and "no article in docs/ yet: no PDF to make" in pdf.stderr, pdf.stderr
+
     # It asks nothing and overwrites nothing.
     (made / "conf.py").write_text("# mine\n", encoding="utf-8")
     again = run_pubflow("init", str(made), *REPOSITORY_FLAGS, cwd=tmp_path)
