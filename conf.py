@@ -2,7 +2,8 @@
 
 The language is never set here: pubflow passes ``-D language=<locale>`` for
 each edition, and everything locale-specific comes from [tool.pubflow] in
-pyproject.toml through the pubflow Sphinx extension.
+pyproject.toml through the pubflow Sphinx extension. ``pubflow init`` writes
+this file; every publication has the same one.
 """
 
 from pathlib import Path
@@ -11,9 +12,9 @@ from pubflow.config import load_config
 
 _pubflow = load_config(Path(__file__).parent)
 
-project = "pubflow"
-author = "pubflow"
-copyright = "2017 法制日报 (Legal Daily); translations by the pubflow contributors"
+project = _pubflow.name
+author = _pubflow.name
+copyright = _pubflow.copyright
 language = _pubflow.source_language
 root_doc = "index"
 extensions = ["pubflow.sphinxext"]

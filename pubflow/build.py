@@ -209,48 +209,96 @@ def build_html(
 
 
 def pdf_links(config: ProjectConfig, edition: str) -> str:
-    """Links from the root index to an edition's PDFs, when they have been built."""
+    """Links from the root index to an edition's PDFs, when they have been built; folded when there are many."""
     folder = config.output_dir / "pdf" / edition
-    pdfs = sorted(folder.glob("*.pdf")) if folder.is_dir() else []
+    pdfs = sorted(folder.glob("*.pdf"), reverse=True) if folder.is_dir() else []
     links = [
-        f'<a class="pubflow-pdf" href="../pdf/{edition}/{pdf.name}">PDF · {html.escape(pdf.stem)}</a>' for pdf in pdfs
+        f'<li><a class="pubflow-pdf" href="../pdf/{edition}/{pdf.name}">{html.escape(pdf.stem)}</a></li>'
+        for pdf in pdfs
     ]
-    return f' <span class="pubflow-pdfs">{" ".join(links)}</span>' if links else ""
+    if not links:
+        return ""
+    if len(pdfs) == 1:
+        only = pdfs[0]
+        return f'<a class="pubflow-pdf" href="../pdf/{edition}/{only.name}" title="{html.escape(only.stem)}">PDF</a>'
+    listing = f'<ul class="pubflow-pdfs">{"".join(links)}</ul>'
+    return f"<details><summary>PDF ({len(links)})</summary>{listing}</details>"
+
+
+def publication_name(config: ProjectConfig, locale: LocaleConfig) -> str:
+    """The publication's name in ``locale``: the front page's title as its catalog translates it."""
+    if locale.method == "source":
+        return config.name
+    po_path = config.locale_dir / locale.name / "LC_MESSAGES" / "index.po"
+    if not po_path.exists():
+        return config.name
+    entry = load_catalog(po_path).find(config.name)
+    if entry is None or entry.fuzzy or entry.obsolete or not entry.msgstr:
+        return config.name
+    return entry.msgstr
+
+
+def _edition_item(config: ProjectConfig, folder: str, locales: list[LocaleConfig]) -> str:
+    langs = [loc.html_lang for loc in locales]
+    label = " · ".join(
+        f'<span lang="{lang}">{html.escape(loc.label)}</span>' for lang, loc in zip(langs, locales, strict=True)
+    )
+    names = " · ".join(
+        f'<span lang="{loc.html_lang}">{html.escape(publication_name(config, loc))}</span>' for loc in locales
+    )
+    hreflang = f' hreflang="{langs[0]}" lang="{langs[0]}"' if len(locales) == 1 else ""
+    # A bilingual edition has no feed of its own (see pubflow.sphinxext.feed).
+    feeds = (
+        f'<a class="pubflow-feed" href="{folder}/atom.xml" type="application/atom+xml" hreflang="{langs[0]}">Atom</a>'
+        if len(locales) == 1
+        else ""
+    )
+    return (
+        f'    <li class="pubflow-edition"><a class="pubflow-edition-link" href="{folder}/index.html"{hreflang}>'
+        f'<span class="pubflow-edition-label">{label}</span> <span class="pubflow-edition-name">{names}</span></a>'
+        f'<div class="pubflow-edition-files">{feeds}{pdf_links(config, folder)}</div></li>'
+    )
 
 
 def write_root_index(config: ProjectConfig) -> Path:
-    """``_build/html/index.html``: one link per edition that has been built, with its PDFs."""
+    """``_build/html/index.html``: the publication's name, and each built edition in its own language.
+
+    Each edition links its front page, its Atom feed and its PDFs.
+    """
     root = config.output_dir / "html"
-    items = []
-    for locale in config.locales.values():
-        if (root / locale.name / "index.html").exists():
-            items.append(
-                f'    <li><a href="{locale.name}/index.html" hreflang="{locale.html_lang}" '
-                f'lang="{locale.html_lang}">{html.escape(locale.label)}</a>{pdf_links(config, locale.name)}</li>'
-            )
-    alternates = "\n".join(
-        f'  <link rel="alternate" hreflang="{loc.html_lang}" href="{loc.name}/index.html">'
+    items = [
+        _edition_item(config, loc.name, [loc])
         for loc in config.locales.values()
+        if (root / loc.name / "index.html").exists()
+    ]
+    alternates = "\n".join(
+        f'  <link rel="alternate" hreflang="{loc.html_lang}" href="{loc.name}/index.html">\n'
+        f'  <link rel="alternate" type="application/atom+xml" hreflang="{loc.html_lang}" href="{loc.name}/atom.xml">'
+        for loc in config.locales.values()
+        if (root / loc.name / "index.html").exists()
     )
-    pairs = []
-    for first, second in config.bilingual:
-        folder = f"bilingual/{first}-{second}"
-        if (root / folder / "index.html").exists():
-            label = f"{config.locales[first].label} · {config.locales[second].label}"
-            pairs.append(
-                f'    <li><a class="pubflow-bilingual" href="{folder}/index.html">{html.escape(label)}</a>'
-                f"{pdf_links(config, folder)}</li>"
-            )
+    pairs = [
+        _edition_item(config, f"bilingual/{first}-{second}", [config.locales[first], config.locales[second]])
+        for first, second in config.bilingual
+        if (root / f"bilingual/{first}-{second}" / "index.html").exists()
+    ]
     extra = ""
     if pairs:
+        heading = " · ".join(
+            dict.fromkeys(
+                BILINGUAL_HEADINGS.get(loc.name, BILINGUAL_HEADINGS.get(loc.name[:2], "Bilingual"))
+                for loc in config.locales.values()
+            )
+        )
         extra = (
-            '  <h2>Bilingual · 双语对照 · 雙語對照</h2>\n  <ul class="pubflow-bilingual-editions">\n'
+            f'  <h2>{html.escape(heading)}</h2>\n  <ul class="pubflow-editions pubflow-bilingual-editions">\n'
             + "\n".join(pairs)
             + "\n  </ul>"
         )
     template = string.Template((THEME_DIR / "editions.html").read_text(encoding="utf-8"))
     page = template.substitute(
         lang=config.source.html_lang,
+        name=html.escape(config.name),
         alternates=alternates,
         editions="\n".join(items),
         extra=extra,
@@ -259,3 +307,13 @@ def write_root_index(config: ProjectConfig) -> Path:
     remove_leftovers(root)
     write_atomic(target, page)
     return target
+
+
+#: The heading over the bilingual editions, in each language that has one.
+BILINGUAL_HEADINGS = {
+    "zh_CN": "双语对照",
+    "zh_TW": "雙語對照",
+    "zh_HK": "雙語對照",
+    "zh": "双语对照",
+    "en": "Bilingual",
+}

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 #: Verbs that write to the project; each holds the project lock (pubflow/lock.py) while it runs.
-WRITING_VERBS = frozenset({"import", "extract", "update", "convert", "build", "publish"})
+WRITING_VERBS = frozenset(
+    {"import", "extract", "update", "convert", "memory", "format", "xliff", "tmx", "build", "publish"}
+)
 
 
 class Reporter:
@@ -322,6 +324,34 @@ def cmd_publish(args: argparse.Namespace, config: ProjectConfig, report: Reporte
     return EXIT_OK
 
 
+def cmd_init(args: argparse.Namespace, config: None, report: Reporter) -> int:
+    from pubflow.init import InitOptions, LocaleSpec, init_project
+
+    root = Path(args.directory)
+    options = InitOptions(
+        name=args.name or root.resolve().name,
+        source_language=args.source_language,
+        locales=[LocaleSpec.parse(value) for value in args.locale or []],
+        bilingual=args.bilingual or [],
+        threshold=args.threshold,
+        copyright=args.copyright or "",
+        pubflow_spec=args.pubflow_spec,
+    )
+    result = init_project(root, options)
+    for path in result.written:
+        report(f"wrote {_rel(path)}")
+    report(f"pubflow comes from: {result.requirement}")
+    report(f"next: cd {_rel(root)} && bash scripts/setup.sh")
+    report("then: .venv/bin/pubflow import RAW.txt && .venv/bin/pubflow publish")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
+    from pubflow.serve import serve_edition
+
+    return serve_edition(config, args.locale, args.bilingual, host=args.host, port=args.port, progress=report)
+
+
 def _with(args: argparse.Namespace, **changes: object) -> argparse.Namespace:
     return argparse.Namespace(**{**vars(args), **changes})
 
@@ -595,7 +625,58 @@ def build_parser() -> argparse.ArgumentParser:
         "and the bilingual editions listed in [tool.pubflow]).",
         "pubflow publish",
     )
+    add_site_verbs(verbs)
     return parser
+
+
+def add_site_verbs(verbs: argparse._SubParsersAction) -> None:
+    p = add_verb(
+        verbs,
+        "init",
+        cmd_init,
+        "make a new publication in DIR: configuration, conf.py, docs/, locale/, glossary, scripts, CI",
+        "Write a new pubflow project into DIR, asking nothing: pyproject.toml with [tool.pubflow], conf.py, "
+        "docs/ (front page and status page), an empty locale/, glossary.csv with its header, "
+        "scripts/setup.sh, scripts/publish.sh, scripts/test.sh and .ci/run. Its pyproject.toml depends on "
+        "pubflow by --pubflow-spec (default: where this pubflow was installed from).",
+        "pubflow init my-publication --name 'My Reader' --locale en --locale zh_TW:opencc:s2twp --bilingual zh_CN:en",
+    )
+    p.add_argument("directory", metavar="DIR", help="the new project's folder (created if missing)")
+    p.add_argument("--name", help="the publication's name in the source language (default: DIR's name)")
+    p.add_argument("--source-language", default="zh_CN", help="the language of the articles (default: zh_CN)")
+    p.add_argument(
+        "--locale",
+        action="append",
+        metavar="NAME[:METHOD[:OPENCC]]",
+        help="a target edition: en (translated), zh_TW:opencc:s2twp (converted, then reviewed); repeatable",
+    )
+    p.add_argument(
+        "--bilingual", action="append", metavar="A:B", help="a parallel edition publish builds, e.g. zh_CN:en"
+    )
+    p.add_argument("--threshold", type=float, default=100.0, help="coverage each target must reach (default: 100)")
+    p.add_argument("--copyright", help="the copyright line of every page")
+    p.add_argument(
+        "--pubflow-spec",
+        metavar="PATH|URL|REQUIREMENT",
+        help="where the project installs pubflow from: its source folder, a wheel, a git URL "
+        "(default: where this pubflow was installed from)",
+    )
+    p.set_defaults(no_project=True)
+
+    p = add_verb(
+        verbs,
+        "serve",
+        cmd_serve,
+        "preview an edition on localhost, rebuilt and reloaded when a catalog, document or the glossary changes",
+        "Build one edition, serve _build/html on localhost and watch docs/, the edition's catalogs and the "
+        "glossary: on a change the edition is rebuilt (OpenCC editions converted first when the glossary "
+        "changed) and the browser reloads the page. sphinx-autobuild's watcher, server and reload script.",
+        "pubflow serve --locale en;  pubflow serve --bilingual zh_CN:en --port 8001",
+    )
+    p.add_argument("-l", "--locale", help="the edition to preview (default: the source language)")
+    p.add_argument("--bilingual", metavar="A:B", help="preview a parallel edition instead, e.g. zh_CN:en")
+    p.add_argument("--host", default="127.0.0.1", help="address to serve on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -604,7 +685,8 @@ def main(argv: list[str] | None = None) -> int:
     report = Reporter(args.quiet)
     try:
         optional = getattr(args, "project_optional", False) and getattr(args, "paths", None)
-        config = None if optional else load_config(Path(args.project) if args.project else None)
+        no_project = optional or getattr(args, "no_project", False)
+        config = None if no_project else load_config(Path(args.project) if args.project else None)
         if config is not None and args.verb in WRITING_VERBS:
             from pubflow.lock import project_lock
 

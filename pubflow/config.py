@@ -69,6 +69,13 @@ class ProjectConfig:
     #: The least similarity, in percent of characters, of a close match (``memory-threshold``).
     memory_threshold: float = 75.0
     spelling_words_path: Path | None = None  # the project's own words: names and terms, one a line
+    #: The publication's name in the source language (the front page's title; feeds, root page).
+    name: str = "pubflow"
+    copyright: str = ""
+    #: Where the site is published, for absolute links in the feeds; empty: relative links.
+    base_url: str = ""
+    #: The UTC offset of the times printed in bylines (China Standard Time unless said otherwise).
+    timezone: str = "+08:00"
 
     @property
     def source(self) -> LocaleConfig:
@@ -223,6 +230,10 @@ SCHEMA = Table(
         "memory-files": PROJECT_PATHS,
         "memory-threshold": PERCENTAGE,
         "spelling-words": PROJECT_PATH,
+        "name": Value((str,), "a string (the publication's name in the source language)"),
+        "copyright": STRING,
+        "base-url": Value((str,), "a string: the http(s) address the site is published at"),
+        "timezone": Value((str,), "a string: the UTC offset of bylines, such as +08:00"),
     },
 )
 
@@ -384,6 +395,10 @@ def load_config(root: Path | None = None) -> ProjectConfig:
         memory_files=[root / name for name in _memory_files(table, path)],
         memory_threshold=_memory_threshold(table, path),
         spelling_words_path=root / table.get("spelling-words", "spelling-words.txt"),
+        name=_text(table, "name", "pubflow", path),
+        copyright=_text(table, "copyright", "", path),
+        base_url=_base_url(_text(table, "base-url", "", path), path),
+        timezone=_utc_offset(_text(table, "timezone", "+08:00", path), path),
     )
 
 
@@ -416,6 +431,28 @@ def _memory_threshold(table: dict, path: Path) -> float:
             f"[tool.pubflow] memory-threshold = {value!r}; expected a percentage above 0, at most 100", path
         )
     return float(value)
+
+
+
+def _text(table: dict, key: str, default: str, path: Path) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str):
+        raise PubflowError(f"[tool.pubflow] {key} must be a string, not {value!r}", path)
+    return value
+
+
+def _base_url(value: str, path: Path) -> str:
+    if value and not re.match(r"^https?://[^/\s]+", value):
+        raise PubflowError(
+            f"[tool.pubflow] base-url = {value!r}; expected an http(s) URL such as https://example.org/", path
+        )
+    return value if not value or value.endswith("/") else value + "/"
+
+
+def _utc_offset(value: str, path: Path) -> str:
+    if not re.fullmatch(r"[+-](?:0\d|1[0-4]):[0-5]\d|Z", value):
+        raise PubflowError(f"[tool.pubflow] timezone = {value!r}; expected a UTC offset such as +08:00", path)
+    return value
 
 
 def _locale_from_table(name: str, spec: dict, source_language: str, path: Path) -> LocaleConfig:

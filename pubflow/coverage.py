@@ -91,7 +91,11 @@ def has_translation(entry: polib.POEntry) -> bool:
 
 
 def catalog_coverage(path: Path) -> CatalogCoverage:
-    catalog = load_catalog(path)
+    return count_catalog(load_catalog(path), path)
+
+
+def count_catalog(catalog: polib.POFile, path: Path) -> CatalogCoverage:
+    """The counts of a catalog already loaded (by :func:`pubflow.catalog.load_catalog`)."""
     coverage = CatalogCoverage(display_path(path), catalog.metadata.get("Language", ""))
     for entry in catalog:
         if entry.obsolete:

@@ -52,6 +52,15 @@ class Byline:
     author: str | None = None
     source: str | None = None
     iso_date: str | None = None
+    #: The byline's time of day, as printed (its zone is [tool.pubflow] timezone).
+    iso_time: str | None = None
+
+    @property
+    def timestamp(self) -> str | None:
+        """``2017-09-25T10:15:37``, or the date alone when the byline gives no time."""
+        if self.iso_date and self.iso_time:
+            return f"{self.iso_date}T{self.iso_time}"
+        return self.iso_date
 
 
 @dataclass
@@ -171,6 +180,9 @@ def _parse_byline(line: str) -> Byline:
         if match.group("year"):
             byline.date = segment
             byline.iso_date = "{}-{:0>2}-{:0>2}".format(match.group("year"), match.group("month"), match.group("day"))
+            if match.group("time"):
+                hour, minute, *second = match.group("time").split(":")
+                byline.iso_time = f"{int(hour):02}:{minute}:{second[0] if second else '00'}"
         elif match.group("author") and byline.author is None:
             byline.author = segment
         elif match.group("source") and byline.source is None:
@@ -204,8 +216,9 @@ def _classed_paragraph(css_class: str, text: str, indent: str = "") -> str:
 def render_rst(article: Article, origin: str) -> str:
     """The article as a reST document; every visible text is a translatable message."""
     parts: list[str] = []
-    if article.byline.iso_date:
-        parts.append(f":pubflow-date: {article.byline.iso_date}\n")
+    if article.byline.timestamp:
+        # The date (and time) of the byline as metadata: the front page and the feeds sort by it.
+        parts.append(f":pubflow-date: {article.byline.timestamp}\n")
     parts.append(f".. Imported by pubflow from {origin}; edit the text here, not the raw file.\n")
     parts.append(_heading(article.title, "="))
     if article.subtitle:
@@ -240,12 +253,15 @@ class ImportResult:
     written: bool
 
 
+#: The front page when a project has none (``pubflow init`` writes one with the publication's name).
 INDEX_TEMPLATE = """\
 文章
 ====
 
+.. pubflow-front-page::
+
 .. toctree::
-   :maxdepth: 1
+   :hidden:
 
 """
 

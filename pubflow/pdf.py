@@ -154,8 +154,12 @@ def run_xelatex(tex: Path, locales: list[str]) -> tuple[list[str], int]:
 def build_pdf(
     config: ProjectConfig, editions: list[Edition], progress: Callable[[str], None] = lambda _: None
 ) -> PdfResult:
-    check_tools([config.locale(name) for edition in editions for name in edition.locales])
     result = PdfResult()
+    if not any("pubflow-byline" in path.read_text(encoding="utf-8") for path in config.docs_dir.rglob("*.rst")):
+        # A new publication (pubflow init) has no article yet, and so no PDF to make.
+        progress("no article in docs/ yet: no PDF to make")
+        return result
+    check_tools([config.locale(name) for edition in editions for name in edition.locales])
     editions, result.refused = safe_editions(config, editions, progress)
     for edition in editions:
         outdir = latex_dir(config, edition.name)

@@ -74,7 +74,7 @@ def test_the_page_reads_as_an_article(built_site: Path) -> None:
     assert "<h1>全国公安机关国际执法安全合作述评（上）</h1>" in zh
     assert re.search(r'<p class="pubflow-subtitle[^"]*">为全球安全治理贡献“中国力量”</p>', zh)
     assert re.search(r'<p class="pubflow-author[^"]*">作者：蔡长春</p>', zh)
-    assert "<title>全国公安机关国际执法安全合作述评（上） &#8212; 文章</title>" in zh
+    assert "<title>全国公安机关国际执法安全合作述评（上） &#8212; pubflow 文选</title>" in zh
     en = (built_site / "en" / f"{ARTICLE}.html").read_text(encoding="utf-8")
     assert re.search(r'<p class="pubflow-author[^"]*">By Cai Changchun</p>', en)
     assert 'placeholder="Search"' in en

@@ -4,6 +4,8 @@
 - :mod:`.search`: Chinese search that knows the glossary's words;
 - :mod:`.status`: marks on untranslated and outdated paragraphs, the translation-status table;
 - :mod:`.bilingual`: the parallel edition, each unit beside its translation;
+- :mod:`.frontpage`: each edition's front page, its articles newest first with their translation state;
+- :mod:`.feed`: an Atom feed per edition, of its completely translated articles;
 - :mod:`.latex`: PDF editions: fonts per edition, a title page from the translated article;
 - :mod:`.notes`: editor's and translator's notes, numbered after their message or at the start;
 - :mod:`.safety`: no translation reads a file, adds a script link or raw markup, whatever the catalogs hold;
@@ -19,7 +21,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from pubflow import __version__
-from pubflow.sphinxext import bilingual, editions, latex, notes, safety, search, status
+from pubflow.sphinxext import bilingual, editions, feed, frontpage, latex, notes, safety, search, status
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -47,6 +49,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     bilingual.setup(app)
     notes.setup(app)
     safety.setup(app)
+    frontpage.setup(app)
+    feed.setup(app)
     return {
         "version": __version__,
         "env_version": code_version(),

@@ -1,0 +1,232 @@
+"""Init: a new publication in one command, from the templates shipped in ``pubflow/templates/project``.
+
+The project it writes is the same as pubflow's own repository is for its one
+article: ``pyproject.toml`` with ``[tool.pubflow]``, ``conf.py``, ``docs/``
+with the front page and the status page, an empty ``locale/``, a glossary
+with its header, ``scripts/setup.sh``, ``scripts/publish.sh``,
+``scripts/test.sh`` and ``.ci/run``. The templates of the files without
+substitutions are the repository's own files (symbolic links in the source
+tree, copies in a built wheel), so the two never drift apart.
+
+pubflow is not on PyPI, so the new project's ``pyproject.toml`` depends on
+pubflow by a direct reference (``pubflow @ file:///…`` or a git URL):
+``--pubflow-spec``, or by default where the running pubflow was installed
+from (its ``direct_url.json``, PEP 610).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from docutils.utils import column_width
+
+from pubflow.config import METHODS, Method
+from pubflow.errors import PubflowError
+from pubflow.fileio import write_atomic
+
+TEMPLATES = Path(__file__).resolve().parent / "templates" / "project"
+
+#: Files copied as they are: project path → template path.
+VERBATIM = {
+    "conf.py": "conf.py",
+    "docs/status.rst": "docs/status.rst",
+    "scripts/setup.sh": "scripts/setup.sh",
+    "scripts/publish.sh": "scripts/publish.sh",
+    "scripts/test.sh": "scripts/test.sh",
+    ".ci/run": "ci/run",
+    ".gitignore": "gitignore",
+}
+EXECUTABLE = {"scripts/setup.sh", "scripts/publish.sh", "scripts/test.sh", ".ci/run"}
+
+#: Labels Babel would word differently from how Chinese editions name themselves.
+LABELS = {"zh_CN": "简体中文", "zh_SG": "简体中文（新加坡）", "zh_TW": "繁體中文", "zh_HK": "繁體中文（香港）"}
+#: Corner brackets for Traditional Chinese, as Taiwan and Hong Kong set them.
+CORNER_QUOTES = {"“": "「", "”": "」", "‘": "『", "’": "』"}
+
+
+@dataclass
+class LocaleSpec:
+    name: str
+    method: Method
+    opencc_config: str | None = None
+
+    @classmethod
+    def parse(cls, value: str) -> LocaleSpec:
+        """``en``, ``en:translation``, ``zh_TW:opencc:s2twp``."""
+        name, _, rest = value.partition(":")
+        method, _, opencc_config = rest.partition(":")
+        method = method or "translation"
+        if method not in METHODS or method == "source":
+            raise PubflowError(
+                f"--locale {value!r}: the method must be translation or opencc, as in en or zh_TW:opencc:s2twp"
+            )
+        if method == "opencc" and not opencc_config:
+            raise PubflowError(f"--locale {value!r}: name the OpenCC configuration, as in zh_TW:opencc:s2twp")
+        if method != "opencc" and opencc_config:
+            raise PubflowError(f"--locale {value!r}: only an opencc locale takes an OpenCC configuration")
+        _check_locale(name, f"--locale {value!r}")
+        return cls(name, method, opencc_config or None)  # type: ignore[arg-type]
+
+
+@dataclass
+class InitOptions:
+    name: str
+    source_language: str = "zh_CN"
+    locales: list[LocaleSpec] = field(default_factory=list)
+    bilingual: list[str] = field(default_factory=list)
+    threshold: float = 100.0
+    copyright: str = ""
+    pubflow_spec: str | None = None
+
+
+@dataclass
+class InitResult:
+    root: Path
+    written: list[Path]
+    requirement: str
+
+
+def _check_locale(name: str, where: str) -> None:
+    try:
+        Locale.parse(name)
+    except (ValueError, UnknownLocaleError):
+        raise PubflowError(f"{where}: {name!r} is not a locale (for example en, zh_CN, zh_TW)") from None
+
+
+def label(name: str) -> str:
+    if name in LABELS:
+        return LABELS[name]
+    locale = Locale.parse(name)
+    return locale.get_display_name(locale) or name
+
+
+def installed_requirement() -> str:
+    """Where the running pubflow came from, as a requirement (PEP 610's direct_url.json)."""
+    try:
+        direct = metadata.distribution("pubflow").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        direct = None
+    if direct:
+        info = json.loads(direct)
+        url = info["url"]
+        vcs = info.get("vcs_info")
+        if vcs:
+            url = f"{vcs['vcs']}+{url}@{vcs.get('commit_id') or vcs.get('requested_revision', '')}".rstrip("@")
+        return f"pubflow @ {url}"
+    return f"pubflow=={metadata.version('pubflow')}"
+
+
+def requirement_for(spec: str | None) -> str:
+    """``--pubflow-spec``: a path to pubflow's source or a wheel, a URL, or a requirement."""
+    if not spec:
+        return installed_requirement()
+    path = Path(spec).expanduser()
+    if path.exists():
+        return f"pubflow @ {path.resolve().as_uri()}"
+    if re.match(r"^(?:git\+)?[a-z][a-z0-9+.-]*://", spec):
+        return f"pubflow @ {spec}"
+    if re.match(r"^pubflow\b", spec):
+        return spec
+    raise PubflowError(
+        f"--pubflow-spec {spec!r} is neither a path that exists, a URL nor a requirement "
+        "(for example /path/to/pubflow, a .whl, or git+https://host/pubflow.git)"
+    )
+
+
+def _toml_string(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def tool_pubflow(options: InitOptions) -> str:
+    """The ``[tool.pubflow]`` tables for these options."""
+    lines = [
+        "[tool.pubflow]",
+        f"name = {_toml_string(options.name)}",
+    ]
+    if options.copyright:
+        lines.append(f"copyright = {_toml_string(options.copyright)}")
+    lines += [
+        f"source-language = {_toml_string(options.source_language)}",
+        'docs = "docs"',
+        'locale = "locale"',
+        'output = "_build"',
+        'glossary = "glossary.csv"',
+        "# Parallel editions (source column : translation column) that publish builds.",
+        f"bilingual = [{', '.join(_toml_string(pair) for pair in options.bilingual)}]",
+        "",
+        f"[tool.pubflow.locales.{options.source_language}]",
+        f"label = {_toml_string(label(options.source_language))}",
+    ]
+    threshold = int(options.threshold) if options.threshold.is_integer() else options.threshold
+    for locale in options.locales:
+        lines += ["", f"[tool.pubflow.locales.{locale.name}]", f"label = {_toml_string(label(locale.name))}"]
+        lines.append(f"produced-by = {_toml_string(locale.method)}")
+        if locale.opencc_config:
+            lines.append(f"opencc-config = {_toml_string(locale.opencc_config)}")
+            if locale.opencc_config.startswith(("s2t", "s2hk")):
+                quotes = ", ".join(f"{_toml_string(k)} = {_toml_string(v)}" for k, v in CORNER_QUOTES.items())
+                lines.append(f"quotes = {{ {quotes} }}")
+        lines.append(f"threshold = {threshold}")
+    return "\n".join(lines) + "\n"
+
+
+def _validate(options: InitOptions) -> None:
+    _check_locale(options.source_language, "--source-language")
+    names = [options.source_language, *(loc.name for loc in options.locales)]
+    if len(set(names)) != len(names):
+        raise PubflowError(f"a locale is named twice: {', '.join(names)}")
+    for pair in options.bilingual:
+        first, sep, second = pair.partition(":")
+        if not sep or first == second or first not in names or second not in names:
+            raise PubflowError(f"--bilingual {pair!r}: name two different configured locales, as in zh_CN:en")
+    if not options.name.strip():
+        raise PubflowError("--name must not be empty")
+
+
+def project_files(root: Path, options: InitOptions, requirement: str) -> dict[str, str]:
+    """Every file of the new project and its content."""
+    files = {target: (TEMPLATES / source).read_text(encoding="utf-8") for target, source in VERBATIM.items()}
+    slug = re.sub(r"[^a-z0-9]+", "-", root.name.lower()).strip("-") or "publication"
+    files["pyproject.toml"] = string.Template((TEMPLATES / "pyproject.toml.in").read_text(encoding="utf-8")).substitute(
+        project=slug,
+        description=options.name.replace("\\", "\\\\").replace('"', '\\"'),
+        requirement=requirement.replace("\\", "\\\\").replace('"', '\\"'),
+        tool_pubflow=tool_pubflow(options),
+    )
+    files["docs/index.rst"] = string.Template(
+        (TEMPLATES / "docs" / "index.rst.in").read_text(encoding="utf-8")
+    ).substitute(title=options.name, underline="=" * column_width(options.name))
+    columns = [options.source_language, *(loc.name for loc in options.locales), "note"]
+    files["glossary.csv"] = ",".join(columns) + "\n"
+    return files
+
+
+def init_project(root: Path, options: InitOptions) -> InitResult:
+    """Write a new publication into ``root``; refuse to overwrite any file that differs."""
+    _validate(options)
+    requirement = requirement_for(options.pubflow_spec)
+    files = project_files(root, options, requirement)
+    clashes = [
+        name for name, content in files.items()
+        if (root / name).exists() and (root / name).read_text(encoding="utf-8") != content
+    ]  # fmt: skip
+    if clashes:
+        raise PubflowError(
+            f"would overwrite {', '.join(sorted(clashes))}; pubflow init makes a new project in an empty folder",
+            root,
+        )
+    written = []
+    for name, content in files.items():
+        path = root / name
+        if write_atomic(path, content):
+            written.append(path)
+        if name in EXECUTABLE:
+            path.chmod(0o755)
+    (root / "locale").mkdir(parents=True, exist_ok=True)
+    return InitResult(root, written, requirement)

@@ -1,0 +1,300 @@
+"""Front pages, feeds and the root page: real Sphinx builds, read back as HTML and XML."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import subprocess
+import sys
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polib
+import pytest
+import rnc2rng
+from lxml import etree
+
+from tests.browser import chromium, serve
+from tests.conftest import ARTICLE, FIXTURES, REPO, copy_project, run_pubflow
+
+NEW = "2018-06-26-border-school-drug-education"
+ATOM = "{http://www.w3.org/2005/Atom}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$")
+
+
+class FrontPage(HTMLParser):
+    """The entries of a front page (title, subtitle, meta line), its feed links and its <link>s."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[dict[str, str]] = []
+        self.feeds: list[dict[str, str]] = []
+        self.visible_feeds: list[dict[str, str]] = []
+        self.times: list[dict[str, str]] = []
+        self._field: str | None = None
+        self._depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        classes = a.get("class", "").split()
+        if tag == "link" and a.get("type") == "application/atom+xml":
+            self.feeds.append(a)
+        if tag == "a" and a.get("type") == "application/atom+xml":
+            self.visible_feeds.append(a)
+        if tag == "li" and "pubflow-entry" in classes:
+            self.entries.append({"class": a["class"], "title": "", "subtitle": "", "meta": "", "href": ""})
+        if tag == "time":
+            self.times.append(a)
+        if not self.entries:
+            return
+        if tag == "a" and self._field == "title":
+            self.entries[-1]["href"] = a["href"]
+        for field in ("title", "subtitle", "meta"):
+            if f"pubflow-entry-{field}" in classes:
+                self._field, self._depth = field, 0
+        if self._field:
+            self._depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._field:
+            self._depth -= 1
+            if self._depth == 0:
+                self._field = None
+
+    def handle_data(self, data: str) -> None:
+        if self._field:
+            self.entries[-1][self._field] += data
+
+
+def front_page(path: Path) -> FrontPage:
+    parser = FrontPage()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_each_edition_opens_on_its_front_page(built_site: Path) -> None:
+    expected = {
+        "zh_CN": ("全国公安机关国际执法安全合作述评（上）", "2017年9月25日", "作者：蔡长春", None),
+        "en": (
+            "China’s police in international law enforcement",
+            "September 25, 2017",
+            "By Cai Changchun",
+            "Translation complete",
+        ),
+        "zh_TW": ("全國公安機關國際執法安全合作述評（上）", "2017年9月25日", "作者：蔡長春", "翻譯完成"),
+    }
+    for locale, (title, date, author, state) in expected.items():
+        page = front_page(built_site / locale / "index.html")
+        [entry] = page.entries
+        assert entry["href"] == f"{ARTICLE}.html"
+        assert entry["title"].startswith(title)
+        assert date in entry["meta"] and author in entry["meta"]
+        if state is None:  # the source edition is the original: no translation state
+            assert entry["class"] == "pubflow-entry pubflow-entry-original"
+        else:
+            assert state in entry["meta"]
+        assert page.times == [{"datetime": "2017-09-25", "lang": locale.replace("_", "-")}]
+        lang = locale.replace("_", "-")
+        assert [(f["hreflang"], f["href"]) for f in page.feeds] == [(lang, f"../{locale}/atom.xml")]
+        assert [f["hreflang"] for f in page.visible_feeds] == [lang]
+
+
+@functools.cache
+def atom_schema() -> etree.RelaxNG:
+    """RFC 4287's RELAX NG grammar (Appendix B), compiled from its compact syntax by rnc2rng."""
+    grammar = rnc2rng.dumps(rnc2rng.load(str(FIXTURES / "schemas" / "atom.rnc")))
+    # rnc2rng declares the RFC's `namespace local = ""` as xmlns:local="", which XML forbids; nsName ns="" stays.
+    return etree.RelaxNG(etree.fromstring(grammar.replace('xmlns:local=""', "").encode("utf-8")))
+
+
+def test_the_atom_schema_rejects_what_rfc_4287_forbids(built_site: Path) -> None:
+    feed = (built_site / "en" / "atom.xml").read_bytes()
+    assert atom_schema().validate(etree.fromstring(feed))
+    for mutate in [
+        lambda root: root.remove(root.find(f"{ATOM}id")),
+        lambda root: setattr(root.find(f"{ATOM}updated"), "text", "25 September 2017"),
+        lambda root: root.find(f"{ATOM}entry").remove(root.find(f"{ATOM}entry/{ATOM}title")),
+        lambda root: root.find(f"{ATOM}entry").set(XML_LANG, "en_GB"),
+    ]:
+        root = etree.fromstring(feed)
+        mutate(root)
+        assert not atom_schema().validate(root)
+
+
+def atom_entries(path: Path) -> tuple[etree._Element, list[etree._Element]]:
+    """Parse a feed, validate it against RFC 4287's grammar and check the rules it leaves to the text."""
+    root = etree.fromstring(path.read_bytes())
+    assert atom_schema().validate(root), atom_schema().error_log
+    assert root.tag == f"{ATOM}feed"
+    assert root.get(XML_LANG)
+
+    def one(parent: etree._Element, name: str) -> etree._Element:
+        found = parent.findall(f"{ATOM}{name}")
+        assert len(found) == 1, (name, etree.tostring(parent)[:200])
+        return found[0]
+
+    def check_date(element: etree._Element) -> datetime:
+        assert RFC3339.match(element.text or ""), element.text
+        return datetime.fromisoformat(element.text or "")
+
+    def check_id(element: etree._Element) -> None:
+        assert re.match(r"^[a-z][a-z0-9+.-]*:\S+$", element.text or ""), element.text  # an absolute IRI
+
+    check_id(one(root, "id"))
+    assert one(root, "title").text
+    feed_updated = check_date(one(root, "updated"))
+    assert root.findall(f"{ATOM}author/{ATOM}name")
+    links = {(link.get("rel") or "alternate"): link for link in root.findall(f"{ATOM}link")}
+    assert links["self"].get("href") == "atom.xml"
+    assert links["self"].get("type") == "application/atom+xml"
+    assert links["alternate"].get("hreflang") == root.get(XML_LANG)
+    entries = root.findall(f"{ATOM}entry")
+    for entry in entries:
+        check_id(one(entry, "id"))
+        assert one(entry, "title").text
+        updated = check_date(one(entry, "updated"))
+        published = check_date(one(entry, "published"))
+        assert published <= updated <= feed_updated
+        assert one(entry, "summary").text
+        assert one(entry, f"author/{ATOM}name").text
+        alternates = [link for link in entry.findall(f"{ATOM}link") if (link.get("rel") or "alternate") == "alternate"]
+        assert len(alternates) == 1 and alternates[0].get("href", "").endswith(".html")
+        assert (alternates[0].get("type"), alternates[0].get("hreflang")) == ("text/html", root.get(XML_LANG))
+        assert entry.get(XML_LANG) == root.get(XML_LANG)
+    assert len({one(e, "id").text for e in entries}) == len(entries)
+    return root, entries
+
+
+def test_each_locale_has_a_valid_atom_feed(built_site: Path) -> None:
+    for locale, author in [("zh_CN", "蔡长春"), ("en", "Cai Changchun"), ("zh_TW", "蔡長春")]:
+        root, [entry] = atom_entries(built_site / locale / "atom.xml")
+        assert root.get(XML_LANG) == locale.replace("_", "-")
+        assert entry.findtext(f"{ATOM}published") == "2017-09-25T10:15:37+08:00"  # the byline's date and time
+        assert entry.findtext(f"{ATOM}author/{ATOM}name") == author
+        assert entry.find(f"{ATOM}link").get("href") == f"{ARTICLE}.html"  # type: ignore[union-attr]
+    # The summary is the lead paragraph: never the editor's note that zh_TW puts before it, never a note number.
+    for locale, lead in [("en", "No country can achieve its own security"), ("zh_TW", "沒有一個國家能實現")]:
+        summary = etree.fromstring((built_site / locale / "atom.xml").read_bytes()).findtext(
+            f"{ATOM}entry/{ATOM}summary"
+        )
+        assert summary and summary.startswith(lead) and summary.endswith("。" if locale == "zh_TW" else "."), summary
+
+
+def test_root_page_names_the_publication_and_each_edition_in_its_language(built_site: Path) -> None:
+    run_pubflow("build", "--all-bilingual", cwd=built_site.parents[1], check=True)
+    root = (built_site / "index.html").read_text(encoding="utf-8")
+    assert "<title>pubflow 文选</title>" in root and "<h1>pubflow 文选</h1>" in root
+    for locale, lang, label, name in [
+        ("zh_CN", "zh-CN", "简体中文", "pubflow 文选"),
+        ("en", "en", "English", "pubflow Reader"),
+        ("zh_TW", "zh-TW", "繁體中文", "pubflow 文選"),
+    ]:
+        assert f'href="{locale}/index.html" hreflang="{lang}" lang="{lang}"' in root
+        assert f'<span lang="{lang}">{label}</span>' in root
+        assert f'<span lang="{lang}">{name}</span>' in root
+        assert f'href="{locale}/atom.xml" type="application/atom+xml" hreflang="{lang}"' in root
+    assert 'href="bilingual/zh_TW-en/index.html"' in root
+    bilingual = front_page(built_site / "bilingual" / "zh_TW-en" / "index.html")
+    [entry] = bilingual.entries
+    assert "全國公安機關國際執法安全合作述評（上）" in entry["title"] and "China’s police" in entry["title"]
+    assert "2017年9月25日" in entry["meta"] and "September 25, 2017" in entry["meta"]
+    assert [f["hreflang"] for f in bilingual.feeds] == ["zh-TW", "en"]
+
+
+@pytest.fixture(scope="module")
+def two_articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project with a second, newer article that nobody has translated into English yet."""
+    project = copy_project(tmp_path_factory.mktemp("frontpage") / "project")
+    run_pubflow("import", str(FIXTURES / "articles" / "many_sections.txt"), "--name", NEW, cwd=project, check=True)
+    for verb in ("extract", "update", "convert"):
+        run_pubflow(verb, cwd=project, check=True)
+    run_pubflow("build", "--locale", "en", "--locale", "zh_CN", "--bilingual", "zh_CN:en", cwd=project, check=True)
+    return project
+
+
+def test_the_date_is_the_bylines(two_articles: Path) -> None:
+    rst = (two_articles / "docs" / f"{NEW}.rst").read_text(encoding="utf-8")
+    assert rst.startswith(":pubflow-date: 2018-06-26T09:02:00\n")  # from "2018-06-26 09:02 记者:张三"
+
+
+def test_newest_first_and_a_feed_of_complete_translations_only(two_articles: Path) -> None:
+    html = two_articles / "_build" / "html"
+    en = front_page(html / "en" / "index.html")
+    assert [e["href"] for e in en.entries] == [f"{NEW}.html", f"{ARTICLE}.html"]
+    assert "Not yet translated" in en.entries[0]["meta"] and "pubflow-entry-untranslated" in en.entries[0]["class"]
+    assert en.entries[0]["title"] == "边境地区禁毒宣传走进校园"  # the source, until it is translated
+    assert '<span lang="zh-CN">边境地区禁毒宣传走进校园</span>' in (html / "en" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert "June 26, 2018" in en.entries[0]["meta"]
+    _root, entries = atom_entries(html / "en" / "atom.xml")
+    assert [e.find(f"{ATOM}link").get("href") for e in entries] == [f"{ARTICLE}.html"]  # type: ignore[union-attr]
+    _root, entries = atom_entries(html / "zh_CN" / "atom.xml")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == [
+        "边境地区禁毒宣传走进校园",
+        "全国公安机关国际执法安全合作述评（上）",
+    ]
+
+
+def test_states_follow_the_catalogs(two_articles: Path) -> None:
+    new_po = two_articles / "locale" / "en" / "LC_MESSAGES" / f"{NEW}.po"
+    catalog = polib.pofile(str(new_po))
+    catalog.find("边境地区禁毒宣传走进校园").msgstr = "Drug education reaches border schools"
+    catalog.save()
+    old_po = two_articles / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    catalog = polib.pofile(str(old_po))
+    catalog.find("以合作促安全，以安全促发展。").flags.append("fuzzy")
+    catalog.save()
+    bilingual = two_articles / "_build" / "html" / "bilingual" / "zh_CN-en" / "index.html"
+    assert [e["class"] for e in front_page(bilingual).entries] == [
+        "pubflow-entry pubflow-entry-untranslated",
+        "pubflow-entry pubflow-entry-complete",
+    ]
+    run_pubflow("build", "--locale", "en", "--bilingual", "zh_CN:en", cwd=two_articles, check=True)
+    # The bilingual edition reads the catalogs itself: its front page follows them all the same.
+    assert [e["class"] for e in front_page(bilingual).entries] == [
+        "pubflow-entry pubflow-entry-partial",
+        "pubflow-entry pubflow-entry-outdated",
+    ]
+    html = two_articles / "_build" / "html" / "en"
+    new, old = front_page(html / "index.html").entries
+    assert new["title"] == "Drug education reaches border schools" and "Partly translated" in new["meta"]
+    assert "Translation outdated" in old["meta"] and "pubflow-entry-outdated" in old["class"]
+    _root, entries = atom_entries(html / "atom.xml")
+    assert entries == []  # neither is complete now
+
+
+def test_front_page_benchmark_lists_every_article_newest_first(tmp_path: Path) -> None:
+    """The 200-article benchmark, on 12 articles: it checks the order itself and reports its ratios."""
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "bench_frontpage.py"), "--articles", "12"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    data = json.loads((REPO / "_build" / "benchmarks" / "frontpage.json").read_text(encoding="utf-8"))
+    assert data["articles"] == data["listed"] == 12
+    assert (data["complete_articles"], data["partial_articles"], data["outdated_articles"]) == (9, 2, 1)
+    assert 0 < data["front_page_and_feed_share_of_edition_build"] < 1
+
+
+def test_front_and_root_pages_fit_a_phone(built_site: Path) -> None:
+    screenshots = REPO / "_build" / "screenshots"
+    screenshots.mkdir(parents=True, exist_ok=True)
+    with serve(built_site) as base, chromium() as browser:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        for path in ["index.html", "en/index.html", "zh_TW/index.html"]:
+            page.goto(f"{base}/{path}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, path  # no sideways scrolling
+            shot = screenshots / f"phone-{path.replace('/', '-').removesuffix('.html')}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 10_000
+        page.goto(f"{base}/en/index.html")
+        title = page.locator("h2.pubflow-entry-title a")
+        assert title.bounding_box()["width"] <= 390  # type: ignore[index]
+        title.click()
+        assert page.url.endswith(f"/en/{ARTICLE}.html")
