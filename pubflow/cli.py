@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -691,7 +692,7 @@ def main(argv: list[str] | None = None) -> int:
             from pubflow.lock import project_lock
 
             with project_lock(config.output_dir, args.verb, wait=not args.no_wait, progress=report):
-                remove_stale_temporaries(config.work_folders)
+                remove_stale_temporaries(config.work_folders, before=time.time())
                 return args.run(args, config, report)
         if config is not None:
             remove_stale_temporaries(config.work_folders)

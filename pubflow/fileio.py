@@ -125,21 +125,24 @@ def _unlocked(path: Path) -> bool:
     return True
 
 
-def _left_by_a_dead_run(path: Path) -> bool:
+def _left_by_a_dead_run(path: Path, before: float) -> bool:
     try:
-        older = path.lstat().st_mtime < PROCESS_START
+        older = path.lstat().st_mtime < before
     except OSError:
         return False
     return older and _unlocked(path)
 
 
-def remove_stale_temporaries(folders: Iterable[Path]) -> list[Path]:
+def remove_stale_temporaries(folders: Iterable[Path], before: float | None = None) -> list[Path]:
     """Delete temporary files and scratch folders that a killed run left in ``folders``.
 
-    Only what is older than this process and not locked by a live writer is
-    removed, so a concurrent pubflow run never loses its temporary file.
-    Returns what was removed.
+    Only what is older than ``before`` (default: this process's start) and not
+    locked by a live writer is removed, so a concurrent pubflow run never loses
+    its temporary file. A caller holding the project lock passes the time it got
+    the lock: a killed command's orphaned Sphinx may have written into its
+    scratch folder until then. Returns what was removed.
     """
+    before = PROCESS_START if before is None else before
     removed: list[Path] = []
     for folder in folders:
         if not folder.is_dir():
@@ -148,7 +151,7 @@ def remove_stale_temporaries(folders: Iterable[Path]) -> list[Path]:
             here = Path(current)
             for name in files:
                 candidate = here / name
-                if TEMPORARY_NAME.match(name) and _left_by_a_dead_run(candidate):
+                if TEMPORARY_NAME.match(name) and _left_by_a_dead_run(candidate, before):
                     with contextlib.suppress(FileNotFoundError):
                         candidate.unlink()
                         removed.append(candidate)
@@ -156,7 +159,7 @@ def remove_stale_temporaries(folders: Iterable[Path]) -> list[Path]:
                 candidate = here / name
                 if SCRATCH_NAME.match(name):
                     dirs.remove(name)  # never descend into scratch folders
-                    if _left_by_a_dead_run(candidate):
+                    if _left_by_a_dead_run(candidate, before):
                         shutil.rmtree(candidate, ignore_errors=True)
                         removed.append(candidate)
     return removed

@@ -173,6 +173,10 @@ def tool_pubflow(options: InitOptions) -> str:
                 quotes = ", ".join(f"{_toml_string(k)} = {_toml_string(v)}" for k, v in CORNER_QUOTES.items())
                 lines.append(f"quotes = {{ {quotes} }}")
         lines.append(f"threshold = {threshold}")
+        if locale.method == "translation" and locale.name.split("_")[0] == "en":
+            # An English edition is spell-checked; British unless the locale says en_US.
+            spelling = "en_US" if locale.name == "en_US" else "en_GB"
+            lines.append(f"spelling = {_toml_string(spelling)}")
     return "\n".join(lines) + "\n"
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pubflow.config import ProjectConfig
 from pubflow.errors import display_path
+from pubflow.glossary import load_glossary
 from pubflow.lock import inherited_fds
 
 _WARNING = re.compile(r"^(?P<where>.+?):(?P<line>\d+)?:? ?(?P<kind>WARNING|ERROR|CRITICAL|SEVERE): (?P<msg>.*)$")
@@ -54,6 +55,9 @@ def sphinx_command(
     extra: list[str] | None = None,
     warnings_are_errors: bool = True,
 ) -> list[str]:
+    # The extension reads the glossary inside Sphinx, where a malformed one would be a crash
+    # log in /tmp; read it here first so that it is one line naming the glossary's line.
+    load_glossary(config.glossary_path, config.source_language)
     args = [
         sys.executable, "-m", "sphinx",
         "-b", builder,

@@ -225,9 +225,9 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], str]] = [
     ("glossary-unclosed-quote", glossary("习近平,Xi Jinping", '"习近平,Xi Jinping'), ["convert"],
      "glossary.csv:{glossary:习近平,Xi}: a quote (\") opens a field that does not close on this line"),
     ("glossary-extra-field", glossary("习近平,Xi Jinping", "习近平,Xi, Jinping"), ["check"],
-     "glossary.csv:{glossary:习近平,Xi}: 5 field(s), but the header names 4 (zh_CN, en, zh_TW, note)"),
+     "glossary.csv:{glossary:习近平,Xi}: 6 field(s), but the header names 5 (zh_CN, en, zh_TW, note, forbidden)"),
     ("glossary-missing-field", glossary(",Person: General Secretary of the CPC Central Committee.", ""), ["convert"],
-     "glossary.csv:{glossary:习近平,Xi}: 3 field(s), but the header names 4"),
+     "glossary.csv:{glossary:习近平,Xi}: 4 field(s), but the header names 5"),
     ("import-long-name", lambda p: None, ["import", str(SEED), "--name", "a" * 300],
      "document name 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…' must be lower-case"
      " letters, digits and hyphens, at most"),

@@ -218,8 +218,7 @@ def entry_lines(text: str, msgid: str) -> set[str]:
 
 def test_a_person_is_never_overwritten_when_the_rules_change(saved_by_tool: tuple[str, Path]) -> None:
     tool, project = saved_by_tool
-    glossary = project / "glossary.csv"
-    glossary.write_text(glossary.read_text(encoding="utf-8") + "积极主动,,積極主動地,unrelated row\n", encoding="utf-8")
+    _append_glossary_row(project, "积极主动,,積極主動地,unrelated row,\n")
     config = load_config(project)
     _update_and_convert(config)
     catalog = polib.pofile(str(project / TW))
@@ -237,7 +236,7 @@ def test_a_catalog_without_a_record_is_named_and_all_of_it_is_a_persons(project:
     catalog.save()
     subprocess.run(["msgcat", "-o", str(project / TW), str(project / TW)], check=True)  # no flag survives
     glossary = project / "glossary.csv"
-    glossary.write_text(glossary.read_text(encoding="utf-8") + "人民利益,,人民權益,\n", encoding="utf-8")
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "人民利益,,人民權益,,\n", encoding="utf-8")
     result = run_pubflow("convert", cwd=project, check=True)
     assert f"{TW} had no review record" in result.stderr
     assert polib.pofile(str(project / TW)).find("人民利益，至高无上。").msgstr == "人民的利益至高無上。"
@@ -259,7 +258,7 @@ def test_an_edit_under_the_machine_note_survives_an_unrelated_glossary_row(proje
     entry.flags.append(review.LEGACY_MACHINE_FLAG)  # the old flag kept too, as the reporter did
     catalog.save()
     assert review.has_note(entry)
-    _append_glossary_row(project, "量子计算,,量子計算,unrelated\n")
+    _append_glossary_row(project, "量子计算,,量子計算,unrelated,\n")
     for verb in ["extract", "update"]:
         run_pubflow(verb, cwd=project, check=True)
     result = run_pubflow("convert", cwd=project, check=True)
