@@ -29,6 +29,7 @@ from docutils.utils import column_width
 from pubflow.config import METHODS, Method
 from pubflow.errors import PubflowError
 from pubflow.fileio import write_atomic
+from pubflow.glossary import FORBIDDEN_COLUMN, NOTE_COLUMN
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "project"
 
@@ -206,7 +207,7 @@ def project_files(root: Path, options: InitOptions, requirement: str) -> dict[st
     files["docs/index.rst"] = string.Template(
         (TEMPLATES / "docs" / "index.rst.in").read_text(encoding="utf-8")
     ).substitute(title=options.name, underline="=" * column_width(options.name))
-    columns = [options.source_language, *(loc.name for loc in options.locales), "note"]
+    columns = [options.source_language, *(loc.name for loc in options.locales), NOTE_COLUMN, FORBIDDEN_COLUMN]
     files["glossary.csv"] = ",".join(columns) + "\n"
     return files
 
