@@ -7,6 +7,8 @@ input error (printed as one line naming the file and line).
 from __future__ import annotations
 
 import argparse
+import os
+import select
 import sys
 import time
 from collections.abc import Callable
@@ -680,6 +682,19 @@ def add_site_verbs(verbs: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
 
 
+EXIT_READER_GONE = 141  # what a shell reports for a writer killed by SIGPIPE, as in `pubflow coverage | head`
+
+
+def _stdout_closed_by_reader() -> bool:
+    """Whether standard output is a pipe whose reader has gone; if so, silence it so Python's exit flush stays quiet."""
+    poller = select.poll()
+    poller.register(sys.stdout.fileno(), select.POLLOUT)
+    if not any(events & select.POLLERR for _, events in poller.poll(0)):
+        return False  # the broken pipe was another one, e.g. a gettext tool's
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -699,6 +714,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args, config, report)
     except PubflowError as exc:
         print(f"pubflow: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError as exc:
+        if _stdout_closed_by_reader():
+            return EXIT_READER_GONE
+        print(f"pubflow: error: {describe_os_error(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:  # the file system said no: a full disk, a permission, a folder where a file should be
         where = f"{display_path(Path(exc.filename))}: " if exc.filename else ""

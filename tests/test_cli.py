@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -82,3 +85,22 @@ def test_publish_shows_progress(project: Path) -> None:
         assert (project / "_build" / "pdf" / edition / name).is_file(), edition
         root = (project / "_build" / "html" / "index.html").read_text(encoding="utf-8")
         assert f'href="../pdf/{edition}/{name}"' in root, edition
+
+
+def test_a_reader_that_leaves_early_is_no_error(tmp_path: Path) -> None:
+    """`pubflow coverage | head -1`: the pipe's reader is gone; no error line, no traceback, the shell's 141."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "pubflow", "coverage", "--format", "json"],
+            cwd=REPO,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 141
+    assert result.stderr == ""
