@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import gettext
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +73,22 @@ def label(app: Sphinx, locale: str, message: str) -> str:
     """The extension's label in ``locale``, whatever language the build itself is in."""
     compiled = Path(app.doctreedir) / "pubflow-locale"
     return gettext.translation(CATALOG, str(compiled), languages=[locale], fallback=True).gettext(message)
+
+
+def paired_row(
+    kind: str,
+    locales: list[LocaleConfig],
+    content: dict[str, Any],
+    render: Callable[[Any, LocaleConfig], nodes.Element],
+) -> nodes.Element:
+    """A bilingual row of one column per locale, each holding what ``render`` makes of that locale's ``content``."""
+    unit = pair("", kind=kind, classes=["pubflow-pair", f"pubflow-unit-{kind}"])
+    for loc in locales:
+        column = cell("", lang=loc.html_lang, locale=loc.name, classes=["pubflow-cell"])
+        if content[loc.name]:
+            column += render(content[loc.name], loc)
+        unit += column
+    return unit
 
 
 class AddNotes(SphinxTransform):
@@ -189,13 +205,7 @@ class AddNotes(SphinxTransform):
         if not self.bilingual:
             top.insert(position, self.start_block(start[locales[0].name], locales[0]))
             return
-        unit = pair("", kind="note", classes=["pubflow-pair", "pubflow-unit-note"])
-        for loc in locales:
-            column = cell("", lang=loc.html_lang, locale=loc.name, classes=["pubflow-cell"])
-            if start[loc.name]:
-                column += self.start_block(start[loc.name], loc)
-            unit += column
-        top.insert(position, unit)
+        top.insert(position, paired_row("note", locales, start, self.start_block))
 
     def start_block(self, notes: list[Note], locale: LocaleConfig) -> nodes.container:
         block = nodes.container("", classes=["pubflow-note-start"])
@@ -215,12 +225,7 @@ class AddNotes(SphinxTransform):
         if not self.bilingual:
             top += self.notes_list(footnotes[locales[0].name], locales[0])
             return
-        unit = pair("", kind="notes", classes=["pubflow-pair", "pubflow-unit-notes"])
-        for loc in locales:
-            column = cell("", lang=loc.html_lang, locale=loc.name, classes=["pubflow-cell"])
-            if footnotes[loc.name]:
-                column += self.notes_list(footnotes[loc.name], loc)
-            unit += column
+        unit = paired_row("notes", locales, footnotes, self.notes_list)
         closing = top.children[-1] if top.children else None
         if isinstance(closing, nodes.raw) and "end{paracol}" in closing.astext():
             top.insert(len(top.children) - 1, unit)  # inside the columns
