@@ -695,6 +695,12 @@ def _stdout_closed_by_reader() -> bool:
     return True
 
 
+def _flushed(exit_code: int) -> int:
+    """The verb's exit code, once its output has left: a broken pipe must surface here, not in Python's exit."""
+    sys.stdout.flush()
+    return exit_code
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -708,10 +714,10 @@ def main(argv: list[str] | None = None) -> int:
 
             with project_lock(config.output_dir, args.verb, wait=not args.no_wait, progress=report):
                 remove_stale_temporaries(config.work_folders, before=time.time())
-                return args.run(args, config, report)
+                return _flushed(args.run(args, config, report))
         if config is not None:
             remove_stale_temporaries(config.work_folders)
-        return args.run(args, config, report)
+        return _flushed(args.run(args, config, report))
     except PubflowError as exc:
         print(f"pubflow: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
