@@ -247,10 +247,10 @@ def _edition_item(config: ProjectConfig, folder: str, locales: list[LocaleConfig
         f'<span lang="{loc.html_lang}">{html.escape(publication_name(config, loc))}</span>' for loc in locales
     )
     hreflang = f' hreflang="{langs[0]}" lang="{langs[0]}"' if len(locales) == 1 else ""
-    # A bilingual edition has no feed of its own (see pubflow.sphinxext.feed).
+    # A bilingual edition's feed is in its first locale's language, as its pages are (see pubflow.sphinxext.feed).
     feeds = (
         f'<a class="pubflow-feed" href="{folder}/atom.xml" type="application/atom+xml" hreflang="{langs[0]}">Atom</a>'
-        if len(locales) == 1
+        if (config.output_dir / "html" / folder / "atom.xml").exists()
         else ""
     )
     return (
@@ -282,6 +282,12 @@ def write_root_index(config: ProjectConfig) -> Path:
         for first, second in config.bilingual
         if (root / f"bilingual/{first}-{second}" / "index.html").exists()
     ]
+    alternates += "".join(
+        f'\n  <link rel="alternate" type="application/atom+xml" hreflang="{config.locales[first].html_lang}" '
+        f'href="bilingual/{first}-{second}/atom.xml">'
+        for first, second in config.bilingual
+        if (root / f"bilingual/{first}-{second}" / "atom.xml").exists()
+    )
     extra = ""
     if pairs:
         heading = " · ".join(

@@ -1,4 +1,4 @@
-"""pubflow serve: a translator edits a msgstr or the glossary, and the page in the browser changes by itself."""
+"""pubflow serve: a translator edits a msgstr, a document or the glossary, and the page in the browser changes."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from tests.conftest import ARTICLE
 
 OLD_TITLE = "China’s police in international law enforcement and security cooperation: a review (part one)"
 NEW_TITLE = "International Police Cooperation: A Review (Part One)"
+OLD_PARAGRAPH = "以合作促安全，以安全促发展。"
+NEW_PARAGRAPH = "以合作促安全，以安全促进发展。"
 
 
 def wait_for(url: str, process: subprocess.Popen[str], timeout: float = 120) -> None:
@@ -77,6 +79,17 @@ def test_editing_a_msgstr_reloads_the_page(project: Path) -> None:
             timeout=90_000,
         )
         assert page.evaluate("window.pubflowBeforeReload") is None  # reloaded, not edited in place
+
+        # A document changes: the edition is rebuilt, and the changed paragraph, whose msgid no catalog has
+        # yet, shows in the source until it is translated.
+        page.evaluate("window.pubflowBeforeReload = true")
+        document = project / "docs" / f"{ARTICLE}.rst"
+        source = document.read_text(encoding="utf-8")
+        assert source.count(OLD_PARAGRAPH) == 1
+        document.write_text(source.replace(OLD_PARAGRAPH, NEW_PARAGRAPH), encoding="utf-8")
+        page.wait_for_function(f"document.body.innerText.includes({NEW_PARAGRAPH!r})", timeout=90_000)
+        assert page.evaluate("window.pubflowBeforeReload") is None
+
         # The front page follows too: it is read again on every rebuild.
         page.goto(url.replace(f"{ARTICLE}.html", "index.html"))
         assert page.locator("h2.pubflow-entry-title").inner_text() == NEW_TITLE

@@ -8,8 +8,12 @@ are the byline's, in ``[tool.pubflow] timezone``; an entry's ``updated`` is
 the later of that and its catalog's ``PO-Revision-Date``, so that a feed is the
 same file until something in it changes.
 
-A bilingual edition has no feed of its own: its pages link the feeds of its
-two locales.
+A bilingual edition (``bilingual/zh_CN-en/atom.xml``) has a feed of its own,
+of the articles complete in both its locales. Its language is the edition's,
+as its pages' ``<html lang>`` (the first locale of the pair); each text that
+is in two languages, the titles and the lead paragraph, is an XHTML text
+construct with one ``<span xml:lang>`` per language, so that every text in
+the feed says which language it is in.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -34,25 +39,64 @@ from pubflow.sphinxext.frontpage import (
     ORIGINAL,
     PASS,
     ArticleRecord,
+    Text,
     article_list,
     catalog_info,
     edition_articles,
     edition_locales,
+    title_texts,
 )
 from pubflow.sphinxext.status import _
 
 FEED_NAME = "atom.xml"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XHTML = "http://www.w3.org/1999/xhtml"
+#: Between the two languages of a bilingual title.
+SEPARATOR = " · "
 #: "作者：蔡长春", "記者：…", "By Cai Changchun": the label before the author's name.
 AUTHOR_LABEL = re.compile(r"^\s*(?:[^\s:：]{1,6}\s*[:：]|by\s)\s*", re.IGNORECASE)
 
 
-class _FeedLanguage(BaseExtension):
-    """feedgen sets the feed's xml:lang itself; this only makes room for the entries'."""
+def xhtml_texts(texts: list[Text], block: bool = False) -> str:
+    """XHTML for an Atom text construct: one element per language, each with its own ``xml:lang``."""
+    tag = "p" if block else "span"
+    parts = [f'<{tag} xml:lang="{lang}" lang="{lang}">{escape(text, quote=False)}</{tag}>' for text, lang in texts]
+    return "".join(parts) if block else SEPARATOR.join(parts)
+
+
+def set_texts(element: etree._Element | None, texts: list[Text], inherited: str) -> None:
+    """Make ``element`` a text construct of ``texts``: plain text in the inherited language, else XHTML."""
+    if element is None or not texts:
+        return
+    if len(texts) == 1 and texts[0][1] == inherited:
+        element.text = texts[0][0]
+        return
+    for child in list(element):
+        element.remove(child)
+    element.text = None
+    element.set("type", "xhtml")
+    element.append(etree.fromstring(f'<div xmlns="{XHTML}">{xhtml_texts(texts)}</div>'))
+
+
+class FeedTexts(BaseExtension):
+    """The feed's title and subtitle in each language of the edition (feedgen knows plain text only)."""
+
+    def __init__(self) -> None:
+        self._lang = ""
+        self._title: list[Text] = []
+        self._subtitle: list[Text] = []
+
+    def texts(self, lang: str, title: list[Text], subtitle: list[Text]) -> None:
+        self._lang, self._title, self._subtitle = lang, title, subtitle
+
+    def extend_atom(self, feed: etree._Element) -> etree._Element:
+        set_texts(feed.find("title"), self._title, self._lang)
+        set_texts(feed.find("subtitle"), self._subtitle, self._lang)
+        return feed
 
 
 class EntryLanguage(BaseEntryExtension):
-    """``xml:lang`` on an entry, which feedgen has no field for.
+    """``xml:lang`` on an entry, which feedgen has no field for, and its texts in each of their languages.
 
     It also puts back the alternate link's ``rel``, ``type`` and ``hreflang``,
     which feedgen 1.0 sets on the entry and then drops when it writes the link.
@@ -60,9 +104,17 @@ class EntryLanguage(BaseEntryExtension):
 
     def __init__(self) -> None:
         self._lang = ""
+        self._title: list[Text] = []
+        self._author_lang = ""
 
     def lang(self, value: str) -> None:
         self._lang = value
+
+    def title(self, texts: list[Text]) -> None:
+        self._title = texts
+
+    def author_lang(self, value: str) -> None:
+        self._author_lang = value
 
     def extend_atom(self, entry: etree._Element) -> etree._Element:
         if self._lang:
@@ -73,6 +125,10 @@ class EntryLanguage(BaseEntryExtension):
                 link.set("type", "text/html")
                 if self._lang:
                     link.set("hreflang", self._lang)
+        set_texts(entry.find("title"), self._title, self._lang)
+        author = entry.find("author")
+        if author is not None and self._author_lang and self._author_lang != self._lang:
+            author.set(XML_LANG, self._author_lang)
         return entry
 
 
@@ -101,27 +157,54 @@ def catalog_revised(app: Sphinx, locale: LocaleConfig, docname: str) -> datetime
         return None  # the template's placeholder YEAR-MO-DA HO:MI+ZONE, or a tool's own format
 
 
-def entry_id(project: ProjectConfig, url: str, locale: LocaleConfig, docname: str) -> str:
+def edition_folder(app: Sphinx) -> str:
+    """Where the edition is published under ``html/``: ``en``, or ``bilingual/zh_CN-en``."""
+    project = project_config(app)
+    pair = app.config.pubflow_bilingual
+    if pair:
+        first, _, second = pair.partition(":")
+        return f"bilingual/{first}-{second}"
+    return project.locale(app.config.language or project.source_language).name
+
+
+def entry_id(project: ProjectConfig, url: str, edition: str, docname: str) -> str:
     """An absolute, stable IRI: the article's address, or a name-based UUID without a base URL."""
     if project.base_url:
         return url
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"pubflow:{project.name}/{locale.name}/{docname}").urn
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"pubflow:{project.name}/{edition}/{docname}").urn
 
 
-def build_feed(app: Sphinx, locale: LocaleConfig) -> FeedGenerator:
+def edition_title(app: Sphinx, edition_lang: str) -> list[Text]:
+    """The front page's title as the edition shows it: one text per language (both of a bilingual edition)."""
     project = project_config(app)
-    base = f"{project.base_url}{locale.name}/" if project.base_url else ""
-    root_title = app.env.titles.get(app.config.root_doc)
-    title = root_title.astext() if root_title is not None else project.name
+    root = app.config.root_doc
+    if root not in app.env.found_docs:
+        return [(project.name, project.source.html_lang)]
+    title = next(iter(app.env.get_doctree(root).findall(nodes.title)), None)
+    if title is None:
+        return [(project.name, project.source.html_lang)]
+    return title_texts(title, edition_lang, project.source.html_lang)
+
+
+def build_feed(app: Sphinx) -> FeedGenerator:
+    """The edition's feed: its articles complete in every locale of the edition, newest first."""
+    project = project_config(app)
+    locales = edition_locales(app)
+    lang = locales[0].html_lang  # the edition's language, as its pages' <html lang>
+    folder = edition_folder(app)
+    base = f"{project.base_url}{folder}/" if project.base_url else ""
+    title = edition_title(app, lang)
     feed = FeedGenerator()
-    feed.register_extension("xml_lang", _FeedLanguage, EntryLanguage, atom=True, rss=False)
-    feed.id(base + FEED_NAME if base else entry_id(project, "", locale, ""))
-    feed.title(title)
-    feed.subtitle(locale.label)
-    feed.language(locale.html_lang)
-    feed.author({"name": title})
-    feed.link(href=base + FEED_NAME, rel="self", type="application/atom+xml", hreflang=locale.html_lang)
-    feed.link(href=base + "index.html", rel="alternate", type="text/html", hreflang=locale.html_lang)
+    feed.register_extension("pubflow", FeedTexts, EntryLanguage, atom=True, rss=False)
+    feed.id(base + FEED_NAME if base else entry_id(project, "", folder, ""))
+    labels = [(locale.label, locale.html_lang) for locale in locales]  # each edition's label is in its language
+    feed.title(SEPARATOR.join(text for text, _lang in title))
+    feed.subtitle(SEPARATOR.join(text for text, _lang in labels))
+    feed.pubflow.texts(lang, title, labels)
+    feed.language(lang)
+    feed.author({"name": title[0][0]})
+    feed.link(href=base + FEED_NAME, rel="self", type="application/atom+xml", hreflang=lang)
+    feed.link(href=base + "index.html", rel="alternate", type="text/html", hreflang=lang)
     feed.generator("pubflow with feedgen")
     newest: datetime | None = None
     for view in edition_articles(app):
@@ -132,8 +215,9 @@ def build_feed(app: Sphinx, locale: LocaleConfig) -> FeedGenerator:
         if published is None:
             continue
         published = _aware(published, project.timezone)
-        updated = max(filter(None, [published, catalog_revised(app, locale, record.docname)]))
-        add_entry(feed, project, locale, record, base, published, updated)
+        revised = [catalog_revised(app, locale, record.docname) for locale in locales]
+        updated = max(filter(None, [published, *revised]))
+        add_entry(feed, project, folder, lang, record, base, published, updated)
         newest = updated if newest is None else max(newest, updated)
     # With no entry yet, the epoch: a fixed date, so that an empty feed is never rewritten.
     feed.updated(newest or datetime(1970, 1, 1, tzinfo=UTC))
@@ -143,7 +227,8 @@ def build_feed(app: Sphinx, locale: LocaleConfig) -> FeedGenerator:
 def add_entry(
     feed: FeedGenerator,
     project: ProjectConfig,
-    locale: LocaleConfig,
+    folder: str,
+    lang: str,
     record: ArticleRecord,
     base: str,
     published: datetime,
@@ -151,34 +236,46 @@ def add_entry(
 ) -> None:
     url = f"{base}{record.docname}.html"
     entry = feed.add_entry(order="append")
-    entry.id(entry_id(project, url, locale, record.docname))
-    entry.title(record.title[0][0])
-    entry.link(href=url, rel="alternate", type="text/html", hreflang=locale.html_lang)
+    entry.id(entry_id(project, url, folder, record.docname))
+    entry.title(SEPARATOR.join(text for text, _lang in record.title))
+    entry.pubflow.title(record.title)
+    entry.link(href=url, rel="alternate", type="text/html", hreflang=lang)
     entry.published(published)
     entry.updated(updated)
     if record.author:
-        entry.author({"name": author_name(record.author[0][0])})
-    # The lead paragraph.
-    entry.summary((record.summary or record.subtitle or record.title)[0][0])
-    entry.xml_lang.lang(locale.html_lang)
+        name, author_lang = record.author[0]  # a bilingual byline: the name as the first column writes it
+        entry.author({"name": author_name(name)})
+        entry.pubflow.author_lang(author_lang)
+    # The lead paragraph (in a bilingual edition, one paragraph per language).
+    summary = record.summary or record.subtitle or record.title
+    if len(summary) == 1 and summary[0][1] == lang:
+        entry.summary(summary[0][0])
+    else:
+        entry.summary(xhtml_texts(summary, block=True), type="xhtml")
+    entry.pubflow.lang(lang)
 
 
 def _on_build_finished(app: Sphinx, exception: BaseException | None) -> None:
-    if exception is not None or app.builder.format != "html" or app.config.pubflow_bilingual:
+    if exception is not None or app.builder.format != "html":
         return
-    project = project_config(app)
-    locale = project.locale(app.config.language or project.source_language)
-    feed = build_feed(app, locale)
-    write_atomic(Path(app.outdir) / FEED_NAME, feed.atom_str(pretty=True))
+    write_atomic(Path(app.outdir) / FEED_NAME, build_feed(app).atom_str(pretty=True))
+
+
+def feed_links(app: Sphinx, pagename: str) -> list[dict[str, str]]:
+    """The edition's own feed, from ``pagename``: its address, language and label."""
+    locales = edition_locales(app)
+    return [
+        {
+            "href": f"{edition_root(app, pagename)}{edition_folder(app)}/{FEED_NAME}",
+            "lang": locales[0].html_lang,
+            "label": SEPARATOR.join(locale.label for locale in locales),
+        }
+    ]
 
 
 def _on_html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """``<link rel="alternate" type="application/atom+xml">`` to the feed of each locale of the edition."""
-    up = edition_root(app, pagename)
-    context["pubflow_feeds"] = [
-        {"href": f"{up}{locale.name}/{FEED_NAME}", "lang": locale.html_lang, "label": locale.label}
-        for locale in edition_locales(app)
-    ]
+    """``<link rel="alternate" type="application/atom+xml" hreflang>`` to the edition's feed."""
+    context["pubflow_feeds"] = feed_links(app, pagename)
     context["pubflow_feed_label"] = str(_("Atom feed"))
 
 
@@ -197,16 +294,13 @@ def depart_feed_link_html(self: Any, node: feed_link) -> None:
 
 
 def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Under the front page's list, a visible link to each feed of the edition."""
+    """Under the front page's list, a visible link to the edition's feed."""
     if app.builder.format != "html":
         return
-    up = edition_root(app, docname)
-    locales = edition_locales(app)
     for listing in list(doctree.findall(article_list)):
         paragraph = nodes.paragraph(classes=["pubflow-feeds"])
-        for locale in locales:
-            label = str(_("Atom feed")) + (f" · {locale.label}" if len(locales) > 1 else "")
-            paragraph += feed_link("", label, href=f"{up}{locale.name}/{FEED_NAME}", hreflang=locale.html_lang)
+        for link in feed_links(app, docname):
+            paragraph += feed_link("", str(_("Atom feed")), href=link["href"], hreflang=link["lang"])
         listing.parent.insert(listing.parent.index(listing) + 1, paragraph)
 
 

@@ -138,7 +138,7 @@ def _texts(elements: Sequence[nodes.Element], edition_lang: str, source_lang: st
     return [(text_of(e), _language_of(e, edition_lang, source_lang)) for e in elements]
 
 
-def _title_texts(title: nodes.title, edition_lang: str, source_lang: str) -> list[Text]:
+def title_texts(title: nodes.title, edition_lang: str, source_lang: str) -> list[Text]:
     columns = [child for child in title.children if isinstance(child, cell_inline)]
     if columns:
         return [(text_of(c), str(c["lang"])) for c in columns]
@@ -204,7 +204,7 @@ class CollectArticle(SphinxTransform):
         record = ArticleRecord(
             docname=docname,
             published=str(self.env.metadata[docname].get("pubflow-date", "")),
-            title=_title_texts(title, edition_lang, source_lang),
+            title=title_texts(title, edition_lang, source_lang),
         )
         paragraphs = [p for p in self.document.findall(nodes.paragraph) if not _in_system_message(p)]
         for name, css_class in META_FIELDS.items():
