@@ -264,7 +264,7 @@ def cmd_build(args: argparse.Namespace, config: ProjectConfig, report: Reporter)
     editions = editions_for(config, [config.locale(name) for name in names], pairs)
     formats = ["html", "pdf"] if args.format == "all" else [args.format]
     shard = None
-    if args.shard is not None:
+    if getattr(args, "shard", None) is not None:  # publish calls this with its own arguments, which have none
         from pubflow.shard import parse_shard
 
         shard = parse_shard(args.shard)
