@@ -324,6 +324,8 @@ def build_pdf(
     share = [doc for doc in articles if shard.holds(doc)]
     if shard.count > 1:
         progress(f"shard {shard}: {len(share)} of {len(articles)} article(s)")
+        if not share:
+            return result
     env = {"SOURCE_DATE_EPOCH": source_date_epoch(config)}
     for edition in editions:
         outdir = latex_dir(config, edition.name)

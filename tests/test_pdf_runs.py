@@ -109,3 +109,11 @@ def test_shards_run_one_after_another_make_the_files_of_one_run(project: Path) -
         made = pdf_files(project / "_build" / "pdf")
         assert {Path(name).name.split(".")[0] for name in made} >= set(shares[k])
     assert pdf_files(project / "_build" / "pdf") == whole
+
+
+def test_an_empty_share_runs_nothing_and_succeeds(project: Path) -> None:
+    empty = next(k for k in (1, 2) if not Shard(k, 2).holds(ARTICLE))
+    result = run_pubflow("build", "--format", "pdf", "--shard", f"{empty}/2", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert f"shard {empty}/2: 0 of 1 article(s)" in result.stderr
+    assert not (project / "_build" / "latex").exists() and not (project / "_build" / "pdf").exists()

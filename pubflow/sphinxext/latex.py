@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import glob
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +107,13 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     config.latex_engine = "xelatex"
     config.latex_theme = "howto"
     config.latex_toplevel_sectioning = "section"
-    config.latex_documents = [(doc, f"{Path(doc).name}.tex", "", "", "howto", False) for doc in article_documents(app)]
+    mine = article_documents(app)
+    config.latex_documents = [(doc, f"{Path(doc).name}.tex", "", "", "howto", False) for doc in mine]
+    if config.pubflow_shard:
+        # A share's run reads only its own articles; the front page's toctree still names the others.
+        theirs = sorted(set(shard_articles(project_config(app).docs_dir)) - set(mine))
+        config.exclude_patterns = [*config.exclude_patterns, *(glob.escape(f"{doc}.rst") for doc in theirs)]
+        config.suppress_warnings = [*config.suppress_warnings, "toc.excluded"]
     elements: dict[str, Any] = {
         "papersize": "a4paper",
         "pointsize": "11pt",
@@ -194,7 +201,7 @@ def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> 
 
 
 def setup(app: Sphinx) -> None:
-    # Which articles get a .tex changes no document, so the environment is kept.
+    # The share changes no document itself; the articles it leaves out are excluded (see above).
     app.add_config_value("pubflow_shard", "", "", types=[str])
     app.connect("config-inited", _on_config_inited, priority=700)
     app.connect("doctree-resolved", _on_doctree_resolved)
