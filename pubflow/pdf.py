@@ -213,18 +213,26 @@ def tex_version() -> str:
     return subprocess.run(["xelatex", "--version"], capture_output=True, text=True, check=False).stdout
 
 
-def support_digest(folder: Path) -> str:
-    """A digest of the edition's support files and of TeX itself, taken once per edition."""
-    digest = hashlib.sha256(tex_version().encode("utf-8"))
-    for path in support_files(folder):
-        digest.update(path.name.encode("utf-8") + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+@dataclass(frozen=True)
+class Support:
+    """An edition's support files and a digest of them and of TeX itself, taken once per edition."""
+
+    files: tuple[Path, ...]
+    digest: str
+
+    @classmethod
+    def of(cls, folder: Path) -> Support:
+        files = tuple(support_files(folder))
+        digest = hashlib.sha256(tex_version().encode("utf-8"))
+        for path in files:
+            digest.update(path.name.encode("utf-8") + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        return cls(files, digest.hexdigest())
 
 
-def link_support_files(folder: Path, work: Path) -> None:
+def link_support_files(support: Support, work: Path) -> None:
     """Make the edition's support files visible in an article's own folder, as relative links."""
     work.mkdir(parents=True, exist_ok=True)
-    for path in support_files(folder):
+    for path in support.files:
         link = work / path.name
         if not link.is_symlink():
             link.unlink(missing_ok=True)
@@ -249,14 +257,17 @@ def source_date_epoch(config: ProjectConfig) -> str:
     return str(int(max((path.stat().st_mtime for path in sources if path.exists()), default=0)))
 
 
-def typeset(tex: Path, locales: list[str], support: str | None = None, env: dict[str, str] | None = None) -> Typeset:
+def typeset(
+    tex: Path, locales: list[str], support: Support | None = None, env: dict[str, str] | None = None
+) -> Typeset:
     """Typeset one .tex file in its own folder: no pass when nothing changed, a second only when needed."""
     folder = tex.parent
     work = typeset_folder(tex)
     stem = tex.stem
-    link_support_files(folder, work)
+    support = support or Support.of(folder)
+    link_support_files(support, work)
     source = tex.read_bytes()
-    stamp = hashlib.sha256(source + (support or support_digest(folder)).encode("ascii")).hexdigest()
+    stamp = hashlib.sha256(source + support.digest.encode("ascii")).hexdigest()
     stamp_path = work / f"{stem}{STAMP_SUFFIX}"
     pdf, log_path = work / f"{stem}.pdf", work / f"{stem}.log"
     passes = 0
@@ -349,10 +360,10 @@ def build_pdf(
             end_run(marker)
             continue
         texs = [outdir / tex_name(edition, doc) for doc in share]
-        support = support_digest(outdir)
+        support = Support.of(outdir)
         edition_coverage(tuple(edition.locales))
 
-        def typeset_one(tex: Path, locales: list[str] = edition.locales, support: str = support) -> Typeset:
+        def typeset_one(tex: Path, locales: list[str] = edition.locales, support: Support = support) -> Typeset:
             return typeset(tex, locales, support, env)
 
         with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
