@@ -265,6 +265,13 @@ def cmd_build(args: argparse.Namespace, config: ProjectConfig, report: Reporter)
     names = args.locale or ([] if pairs else list(config.locales))
     editions = editions_for(config, [config.locale(name) for name in names], pairs)
     formats = ["html", "pdf"] if args.format == "all" else [args.format]
+    shard = None
+    if getattr(args, "shard", None) is not None:  # publish calls this with its own arguments, which have none
+        from pubflow.shard import parse_shard
+
+        shard = parse_shard(args.shard)
+        if formats != ["pdf"]:
+            raise PubflowError("--shard splits the PDF work only: use it with --format pdf")
     failed = False
     refused: dict[str, list[Finding]] = {}
     if "html" in formats:
@@ -276,7 +283,7 @@ def cmd_build(args: argparse.Namespace, config: ProjectConfig, report: Reporter)
     if "pdf" in formats:
         from pubflow.pdf import build_pdf
 
-        pdfs = build_pdf(config, editions, progress=report)
+        pdfs = build_pdf(config, editions, progress=report, shard=shard)
         failed |= _report_problems(pdfs.problems)
         refused |= pdfs.refused
     _report_refused(refused, report)
@@ -616,6 +623,12 @@ def build_parser() -> argparse.ArgumentParser:
         "without --locale, only the parallel editions are built",
     )
     p.add_argument("--all-bilingual", action="store_true", help="also build every parallel edition in [tool.pubflow]")
+    p.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="with --format pdf, typeset only share K of N of the articles (the same share for an article "
+        "whatever others exist), so that N CI jobs can split the work",
+    )
 
     add_exchange_verbs(verbs)
 

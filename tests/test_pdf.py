@@ -133,7 +133,9 @@ def test_cjk_glyphs_are_the_locales_own(pdfs: dict[str, Path]) -> None:
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_no_overfull_line_and_a_page_image_for_review(pdfs: dict[str, Path], locale: str) -> None:
-    log = (REPO / "_build" / "latex" / locale / f"{ARTICLE}.log").read_text(encoding="utf-8", errors="replace")
+    log = (REPO / "_build" / "latex" / locale / "typeset" / ARTICLE / f"{ARTICLE}.log").read_text(
+        encoding="utf-8", errors="replace"
+    )
     assert "Overfull \\hbox" not in log
     assert "Missing character" not in log
     target = REPO / "_build" / "pdf" / locale / "page-1"

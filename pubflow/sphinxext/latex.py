@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import glob
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util.texescape import escape as tex_escape
 
+from pubflow.shard import Shard, parse_shard
+from pubflow.shard import article_documents as shard_articles
 from pubflow.sphinxext.editions import project_config
 
 CJK_REGION = {"zh_CN": "SC", "zh_SG": "SC", "zh_TW": "TC", "zh_HK": "HK", "zh_MO": "HK"}
@@ -76,13 +79,27 @@ PREAMBLE = r"""
 """
 
 
+#: hyperref as Sphinx loads it, with what lets one xelatex pass make the final PDF: the bookmark
+#: package writes the outline in the same pass (hyperref alone writes it on the next one), and
+#: the page labels come from the title page (:func:`title_page`), not from the last pass's .aux.
+HYPERREF = r"""\PassOptionsToPackage{pdfpagelabels=false}{hyperref}
+% Include hyperref last.
+\usepackage{hyperref}
+% Fix anchor placement for figures with captions.
+\usepackage{hypcap}% it must be loaded after hyperref.
+\usepackage{bookmark}
+% Set up styles of URL: it should be placed after hyperref.
+\urlstyle{same}"""
+
+#: The page labels hyperref would write on a second pass: the title page is 1, and the text
+#: starts again at 1, as its footers say.
+PAGE_LABELS = r"\special{pdf:put @catalog <</PageLabels <</Nums [0 <</S/D>> 1 <</S/D>>]>>>>}"
+
+
 def article_documents(app: Sphinx) -> list[str]:
-    project = project_config(app)
-    return sorted(
-        str(path.relative_to(project.docs_dir).with_suffix(""))
-        for path in project.docs_dir.rglob("*.rst")
-        if "pubflow-byline" in path.read_text(encoding="utf-8")  # imported articles, not index or status
-    )
+    """The articles this build typesets: all of them, or those of its ``pubflow_shard`` (K/N)."""
+    shard = parse_shard(app.config.pubflow_shard) if app.config.pubflow_shard else Shard()
+    return [doc for doc in shard_articles(project_config(app).docs_dir) if shard.holds(doc)]
 
 
 def _on_config_inited(app: Sphinx, config: Config) -> None:
@@ -90,7 +107,13 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     config.latex_engine = "xelatex"
     config.latex_theme = "howto"
     config.latex_toplevel_sectioning = "section"
-    config.latex_documents = [(doc, f"{Path(doc).name}.tex", "", "", "howto", False) for doc in article_documents(app)]
+    mine = article_documents(app)
+    config.latex_documents = [(doc, f"{Path(doc).name}.tex", "", "", "howto", False) for doc in mine]
+    if config.pubflow_shard:
+        # A share's run reads only its own articles; the front page's toctree still names the others.
+        theirs = sorted(set(shard_articles(project_config(app).docs_dir)) - set(mine))
+        config.exclude_patterns = [*config.exclude_patterns, *(glob.escape(f"{doc}.rst") for doc in theirs)]
+        config.suppress_warnings = [*config.suppress_warnings, "toc.excluded"]
     elements: dict[str, Any] = {
         "papersize": "a4paper",
         "pointsize": "11pt",
@@ -100,6 +123,7 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
         "babel": "",
         "polyglossia": "",
         "preamble": PREAMBLE,
+        "hyperref": HYPERREF,
         "maketitle": "",
         "tableofcontents": "",
         "printindex": "",
@@ -130,7 +154,7 @@ def _text_of(tree: nodes.Element, css_class: str) -> str:
 
 def title_page(blocks: list[tuple[str, dict[str, str]]]) -> str:
     """A title page with one block per language: (font switch, title, subtitle, author, source, date)."""
-    lines = [r"\begin{titlepage}", r"\thispagestyle{empty}\vspace*{0.18\textheight}"]
+    lines = [r"\begin{titlepage}", PAGE_LABELS, r"\thispagestyle{empty}\vspace*{0.18\textheight}"]
     for number, (font, meta) in enumerate(blocks):
         esc = {key: tex_escape(meta.get(key, "")) for key in ("title", "subtitle", "author", "source", "date")}
         if number:
@@ -177,5 +201,7 @@ def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> 
 
 
 def setup(app: Sphinx) -> None:
+    # The share changes no document itself; the articles it leaves out are excluded (see above).
+    app.add_config_value("pubflow_shard", "", "", types=[str])
     app.connect("config-inited", _on_config_inited, priority=700)
     app.connect("doctree-resolved", _on_doctree_resolved)
