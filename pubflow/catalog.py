@@ -21,6 +21,12 @@ import polib
 
 from pubflow.errors import PubflowError
 from pubflow.fileio import decode_utf8, read_bytes, write_atomic
+from pubflow.poreader import read_entries
+
+try:  # hashlib's module loads OpenSSL (3.5 MB, 40 ms) for the digests of its own it makes available
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python built without its own BLAKE2
+    from hashlib import blake2b
 
 WRAP_WIDTH = 0
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
@@ -56,6 +62,12 @@ def check_string_literals(text: str, path: Path) -> None:
 
 def read_catalog_text(path: Path) -> str:
     """A catalog's text: a file, UTF-8 without a byte-order mark (msgfmt rejects one), string literals closed."""
+    text = _read_catalog(path)[1]
+    check_string_literals(text, path)
+    return text
+
+
+def _read_catalog(path: Path) -> tuple[bytes, str]:
     if path.is_dir():
         raise PubflowError("is a folder, expected a .po catalog", path)
     raw = read_bytes(path)
@@ -63,9 +75,7 @@ def read_catalog_text(path: Path) -> str:
         raise PubflowError(
             "starts with a UTF-8 byte-order mark, which gettext rejects; save it as UTF-8 without BOM", path, 1
         )
-    text = decode_utf8(raw, path, "catalog is not UTF-8")
-    check_string_literals(text, path)
-    return text
+    return raw, decode_utf8(raw, path, "catalog is not UTF-8")
 
 
 class _GettextLines(str):
@@ -90,15 +100,30 @@ class _GettextLines(str):
 
 def parse_catalog(path: Path) -> polib.POFile:
     """A .po or .pot file as polib reads it; a syntax error is a PubflowError with the file and line."""
-    text = read_catalog_text(path)
-    try:
-        catalog = polib.pofile(_GettextLines(text), wrapwidth=WRAP_WIDTH, encoding="utf-8")
-    except (OSError, ValueError) as exc:
-        match = _SYNTAX_LINE.search(str(exc))
-        syntax_line = int(match.group(1)) if match else None
-        reason = str(exc).split(" in po file")[0].split(" (line")[0].lower()
-        raise PubflowError(f".po syntax: {reason}; fix it in a text editor or Poedit", path, syntax_line) from None
-    catalog.fpath = str(path)
+    return _parse(path, _read_catalog(path)[1])
+
+
+def parse_text(text: str, path: Path | None = None) -> polib.POFile:
+    """Catalog text (a gettext tool's output) as polib reads it, by the fast reader when it can."""
+    return _parse(path, text)
+
+
+def _parse(path: Path | None, text: str) -> polib.POFile:
+    # The fast reader (pubflow.poreader) builds the same objects as polib's parser for text in gettext's
+    # own layout; anything else goes through polib, which gives its result or its syntax error.
+    # The fast reader matches every string literal whole, so what it accepts has none left open.
+    catalog = read_entries(text)
+    if catalog is None:
+        if path is not None:
+            check_string_literals(text, path)
+        try:
+            catalog = polib.pofile(_GettextLines(text), wrapwidth=WRAP_WIDTH, encoding="utf-8")
+        except (OSError, ValueError) as exc:
+            match = _SYNTAX_LINE.search(str(exc))
+            syntax_line = int(match.group(1)) if match else None
+            reason = str(exc).split(" in po file")[0].split(" (line")[0].lower()
+            raise PubflowError(f".po syntax: {reason}; fix it in a text editor or Poedit", path, syntax_line) from None
+    catalog.fpath = str(path) if path is not None else None
     return catalog
 
 
@@ -110,16 +135,79 @@ def load_catalog(path: Path) -> polib.POFile:
     ``msgid_plural``…); its first complaint is the error, with its line.
     A ``.pot`` template is only parsed.
     """
-    catalog = parse_catalog(path)
+    raw, text = _read_catalog(path)
+    marker = _verdict_file(raw) if path.suffix == ".po" else None
+    del raw  # not held while the entries are built: a large catalog's bytes are megabytes
+    catalog = _parse(path, text)
     if path.suffix == ".po":
-        problems = msgfmt_problems(path)
+        problems = _judged_by_msgfmt(path, marker)
         if problems:
             raise problems[0]
     return catalog
 
 
-def msgfmt_problems(path: Path) -> list[PubflowError]:
-    """What ``msgfmt -c`` finds wrong with a catalog, each with its line; empty when it accepts it."""
+# -- msgfmt's verdicts, kept --------------------------------------------------------------------
+
+_verdict_folder: Path | None = None
+_msgfmt_identity: str | None = None
+
+
+def use_verdict_cache(folder: Path | None) -> None:
+    """Where msgfmt's acceptances are kept (one empty file per accepted content); None: judge every time."""
+    global _verdict_folder
+    _verdict_folder = folder
+
+
+def default_verdict_folder() -> Path:
+    """For catalogs read outside any project: the user's cache folder."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "pubflow" / "msgfmt-verdicts"
+
+
+def _verdict_file(raw: bytes) -> Path | None:
+    """The marker of "msgfmt -c accepts exactly these bytes", for this msgfmt binary."""
+    global _msgfmt_identity
+    if _verdict_folder is None:
+        return None
+    if _msgfmt_identity is None:
+        binary = require_gettext_tool("msgfmt")
+        status = os.stat(binary)
+        _msgfmt_identity = f"{os.path.realpath(binary)}:{status.st_size}:{status.st_mtime_ns}"
+    digest = blake2b(raw, digest_size=20, key=_msgfmt_identity.encode()[:64])
+    return _verdict_folder / digest.hexdigest()
+
+
+def _remember_acceptance(marker: Path) -> None:
+    # An empty file made with O_EXCL cannot be half written, so it needs no temporary and rename; a
+    # marker that cannot be made costs only a msgfmt run next time.
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+    except OSError:
+        pass
+
+
+def msgfmt_problems(path: Path, raw: bytes | None = None) -> list[PubflowError]:
+    """What ``msgfmt -c`` finds wrong with a catalog, each with its line; empty when it accepts it.
+
+    msgfmt stays the judge; its acceptance of a catalog's exact bytes is kept
+    (:func:`use_verdict_cache`), so unchanged bytes are not judged again.
+    Rejections are never kept: they are judged afresh to report their lines.
+    """
+    return _judged_by_msgfmt(path, _verdict_file(raw if raw is not None else read_bytes(path)))
+
+
+def _judged_by_msgfmt(path: Path, marker: Path | None) -> list[PubflowError]:
+    if marker is not None and marker.exists():
+        return []
+    problems = _msgfmt_check(path)
+    # Kept only when msgfmt judged the very bytes the caller read (the file may change meanwhile).
+    if not problems and marker is not None and _verdict_file(read_bytes(path)) == marker:
+        _remember_acceptance(marker)
+    return problems
+
+
+def _msgfmt_check(path: Path) -> list[PubflowError]:
     result = subprocess.run(
         [require_gettext_tool("msgfmt"), "--check", "--output-file=/dev/null", str(path)],
         capture_output=True,
