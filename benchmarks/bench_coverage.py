@@ -49,7 +49,10 @@ def shared_corpus() -> Path:
     target = REPO / "_build" / "corpora" / "zhcn313"
     if target.is_dir():
         return target
-    candidates = [Path(os.environ.get("PUBFLOW_CORPORA", "/nonexistent")), *(p / "shared" / "corpora" for p in REPO.parents)]
+    candidates = [
+        Path(os.environ.get("PUBFLOW_CORPORA", "/nonexistent")),
+        *(p / "shared" / "corpora" for p in REPO.parents),
+    ]
     archive = next((c / CORPUS_NAME for c in candidates if (c / CORPUS_NAME).is_file()), None)
     if archive is None:
         raise SystemExit(f"{CORPUS_NAME} not found; set PUBFLOW_CORPORA to the shared corpora folder")
@@ -106,7 +109,9 @@ def measure(name: str, corpus: Path, runs: int, scratch: Path) -> dict[str, obje
         warm.append(run_on_one_core(pubflow, warm_env))
         theirs.append(run_on_one_core(potodo, dict(os.environ)))
     data = json.loads(warm[-1][2])
-    ours = {c["path"]: (c["translated"], c["fuzzy"], c["untranslated"]) for loc in data["locales"] for c in loc["catalogs"]}
+    ours = {
+        c["path"]: (c["translated"], c["fuzzy"], c["untranslated"]) for loc in data["locales"] for c in loc["catalogs"]
+    }
     by_file = {str(Path(p).resolve()): counts for p, counts in ours.items()}
     mismatches = [f for f in files if by_file.get(str(f.resolve())) != msgfmt_counts(f)]
     totals = [sum(v[i] for v in ours.values()) for i in range(3)]

@@ -37,6 +37,7 @@ _ENTRY = re.compile(
     """,
     re.VERBOSE,
 )
+_REFERENCES_AND_FLAGS = re.compile(r"(?:\#[:,] [^\n]*+\n)++")
 _FORM = re.compile(r"^msgstr\[(\d)\] ", re.MULTILINE)
 _PREVIOUS = re.compile(rf"(msgctxt|msgid_plural|msgid) ({_STRING})$")
 _WHOLE_STRING = re.compile(rf"{_STRING}$")
@@ -168,14 +169,24 @@ def _read_entries(text: str) -> polib.POFile | None:
         comment = tcomment = ""
         previous_msgctxt = previous_msgid = previous_msgid_plural = None
         flags: list[str] = []
-        if comments_text and not first and comments_text[:3] == "#: " and comments_text.count("\n") == 1:
-            # Only a source reference, as in most catalogs: read as polib reads it, without the general loop.
+        if comments_text and not first and _REFERENCES_AND_FLAGS.fullmatch(comments_text):
+            # Only source references and flags, as in most catalogs: read as polib reads them, without the
+            # general loop. polib skips such a line when it is empty, which shifts its line numbers: not here.
             occurrences = []
-            for occurrence in comments_text[3:].split():
-                file, sep, number = occurrence.rpartition(":")
-                occurrences.append((intern(file), intern(number)) if sep and number.isdigit() else (occurrence, ""))
-            if not occurrences:
-                return None
+            for comment_line in comments_text[:-1].split("\n"):
+                if comment_line[1] == ":":
+                    found = comment_line[3:].split()
+                    if not found:
+                        return None
+                    for occurrence in found:
+                        file, sep, number = occurrence.rpartition(":")
+                        occurrences.append(
+                            (intern(file), intern(number)) if sep and number.isdigit() else (occurrence, "")
+                        )
+                else:
+                    if not comment_line[3:].strip():
+                        return None
+                    flags += [flag.strip() for flag in comment_line[3:].split(",")]
         elif comments_text:
             comments = read_comments(comments_text, first)
             if comments is None:
