@@ -94,6 +94,7 @@ def main() -> None:
         pristine.mkdir()
         texts = make_project(pristine, args.catalogs)
         characters = sum(len(t) for t in texts)
+        catalog_count = len(list(pristine.rglob("*.po")))
         for number in range(args.runs):
             folder = Path(scratch) / f"run-{number}"
             shutil.copytree(pristine, folder)
@@ -117,7 +118,8 @@ def main() -> None:
         "convert",
         {
             "runs": args.runs,
-            "catalogs": len(last["first"].written),
+            "catalogs": catalog_count,
+            "catalogs_written_by_the_first_run": len(last["first"].written),
             "messages": len(texts),
             "chinese_bytes": sum(len(t.encode("utf-8")) for t in texts),
             "characters": characters,

@@ -21,7 +21,7 @@ from pathlib import Path
 import polib
 
 from pubflow.errors import PubflowError
-from pubflow.fileio import decode_utf8, read_bytes, write_atomic
+from pubflow.fileio import decode_utf8, read_bytes, usable_cores, write_atomic
 from pubflow.poreader import read_entries
 
 try:  # hashlib's module loads OpenSSL (3.5 MB, 40 ms) for the digests of its own it makes available
@@ -172,7 +172,7 @@ class MsgfmtJudge:
     def __init__(self, paths: list[Path]):
         from concurrent.futures import ThreadPoolExecutor
 
-        self._pool = ThreadPoolExecutor(max_workers=max(2, len(os.sched_getaffinity(0))))
+        self._pool = ThreadPoolExecutor(max_workers=max(2, usable_cores()))
         self._verdicts = {path: self._pool.submit(self._judge, path) for path in paths if path.suffix == ".po"}
 
     @staticmethod

@@ -8,7 +8,6 @@ size counts Chinese characters one by one and other text in words.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
@@ -19,6 +18,7 @@ import polib
 from pubflow.catalog import load_catalog
 from pubflow.config import ProjectConfig
 from pubflow.errors import PubflowError, display_path
+from pubflow.fileio import usable_cores
 
 SCHEMA = "pubflow-coverage/1"
 HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
@@ -141,7 +141,7 @@ def find_catalogs(paths: Iterable[Path]) -> list[Path]:
 
 def measure(catalogs: list[Path], jobs: int | None = None) -> list[CatalogCoverage]:
     """Coverage of each catalog, in the given order; large sets are read on every core."""
-    jobs = jobs or len(os.sched_getaffinity(0)) or 1  # the cores this process may use, not the machine's
+    jobs = jobs or usable_cores()
     if jobs == 1 or len(catalogs) < 16:
         return [catalog_coverage(p) for p in catalogs]
     from concurrent.futures import ProcessPoolExecutor  # imported only when used: it brings in logging

@@ -111,6 +111,12 @@ def write_atomic(path: Path, content: str | bytes) -> bool:
     return True
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity, as taskset sets it), not the machine's count."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
+
+
 # Open temporary files at once; well under the usual limit of 1,024 descriptors.
 _BATCH_FILES = 128
 
