@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import shutil
 from pathlib import Path
 
@@ -128,3 +129,31 @@ def test_the_cli_keeps_verdicts_in_the_projects_build(project: Path) -> None:
     assert result.returncode in (0, 1), result.stderr
     catalogs = list((project / "locale").rglob("*.po"))
     assert len(list((project / "_build" / "cache" / "msgfmt-verdicts").iterdir())) == len(catalogs)
+
+
+def test_damaged_catalogs_are_read_as_polib_reads_them_or_left_to_it() -> None:
+    # Random damage to real catalogs: whatever the fast reader accepts, polib reads the same way, and none of
+    # it holds a string literal that the guard against polib's truncation would refuse.
+    rng = random.Random(7)
+    originals = [(FIXTURES / "catalogs" / name).read_text(encoding="utf-8") for name in ("plural.po", "multiline.po")]
+    pieces = ['"', "\\", "\n", " ", "#", "~", "|", ":", ",", "x", "msgid ", "msgstr ", "\t", "[0]"]
+    accepted = 0
+    for _ in range(3000):
+        text = list(rng.choice(originals))
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(text))
+            roll = rng.random()
+            if roll < 0.4:
+                del text[at]
+            elif roll < 0.8:
+                text.insert(at, rng.choice(pieces))
+            else:
+                text[at] = rng.choice(pieces)
+        damaged = "".join(text)
+        fast = read_entries(damaged)
+        if fast is None:
+            continue
+        accepted += 1
+        assert not catalog_module._BAD_STRING.search(damaged), damaged
+        assert fields(fast) == fields(polib_reading(damaged)), damaged
+    assert accepted > 500
