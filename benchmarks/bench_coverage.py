@@ -11,8 +11,8 @@ The corpora are real catalogs that nobody on this project wrote:
   as msgfmt does; potodo would count them).
 
 Both tools run as their command lines pinned to one core (``taskset -c 0``),
-interleaved, and each run's user+system CPU time and peak memory are taken
-from ``os.wait4``. pubflow runs twice over: *cold*, with no msgfmt verdict
+interleaved; each run's user+system CPU time is taken from ``os.wait4`` and
+its peak memory from GNU time. pubflow runs twice over: *cold*, with no msgfmt verdict
 kept (every catalog judged by ``msgfmt -c``), and *warm*, with the verdicts
 of unchanged catalogs kept in the cache, which is the steady state of a
 project. Ratios are potodo's figure over pubflow's (above 1: pubflow uses
@@ -77,13 +77,22 @@ def site_packages_corpus(folder: Path) -> tuple[Path, int]:
 
 
 def run_on_one_core(command: list[str], env: dict[str, str]) -> tuple[float, int, bytes]:
-    """(user+system CPU seconds, peak resident KiB, stdout) of one run pinned to core 0."""
-    with tempfile.TemporaryFile() as out:
-        process = subprocess.Popen(["taskset", "-c", "0", *command], stdout=out, stderr=subprocess.DEVNULL, env=env)
+    """(user+system CPU seconds, peak resident KiB, stdout) of one run pinned to core 0.
+
+    The peak comes from GNU time, which forks the command itself: a process
+    started straight from this one would count this process's own memory,
+    which Linux carries into a child's high-water mark through the exec.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as peak:
+        prefix = ["/usr/bin/time", "-f", "%M", "-o", peak.name] if Path("/usr/bin/time").exists() else []
+        process = subprocess.Popen(
+            [*prefix, "taskset", "-c", "0", *command], stdout=out, stderr=subprocess.DEVNULL, env=env
+        )
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
-        return usage.ru_utime + usage.ru_stime, usage.ru_maxrss, out.read()
+        kib = int(peak.read().strip().splitlines()[-1]) if prefix else usage.ru_maxrss
+        return usage.ru_utime + usage.ru_stime, kib, out.read()
 
 
 def msgfmt_counts(path: Path) -> tuple[int, int, int]:
