@@ -1,19 +1,30 @@
-"""Benchmark: pubflow convert against OpenCC alone, on over 1 MB of Chinese text.
+"""Benchmark: pubflow convert against OpenCC alone, on the shared zh_CN corpus's translations.
 
-The catalogs are made from the shipped article's real messages, each made
-unique per catalog so that no memo can skip the work. Reported: characters per
-second for OpenCC called directly on the same texts (the baseline, same run),
-for ``pubflow convert`` (masking, glossary, quotes, catalog I/O), their ratio,
-and the time of a second run with no change, which must convert nothing.
+The catalogs are the Simplified Chinese translation of the Python documentation
+(``python-docs-zh-cn-3.13.tar.xz``, see bench_coverage.py): each catalog's
+translations (msgstrs) become the sources (msgids) of a zh_TW catalog, so
+that convert works on about 5 million characters of real zh_CN text, with its
+reST markup, URLs and glossary terms. Reported: characters per second for
+OpenCC called directly on the same texts (the baseline, in the same process
+and the same run, interleaved with pubflow's runs), for ``pubflow convert``'s
+first run (masking, glossary, quotes, catalog reading and writing, review
+records), their ratio, and the time of a second run with no change, which
+must convert nothing, as a share of the first.
 
-Run: .venv/bin/python benchmarks/bench_convert.py
+Run: .venv/bin/python benchmarks/bench_convert.py [--catalogs N] [--runs N]
 """
 
 from __future__ import annotations
 
+import argparse
+import re
+import resource
 import shutil
+import statistics
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -21,75 +32,108 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import opencc
 import polib
 
-from benchmarks.common import REPO, article_messages, best_of, report
-from pubflow.config import load_config
-from pubflow.convert import convert_catalogs
+from benchmarks.bench_coverage import shared_corpus
+from benchmarks.common import REPO, report
+from pubflow.config import ProjectConfig, load_config
+from pubflow.convert import ConvertResult, convert_catalogs
 
-MIN_BYTES = 1_048_576
-CHINESE_NUMERALS = "〇一二三四五六七八九"
-
-
-def numeral(n: int) -> str:
-    return "".join(CHINESE_NUMERALS[int(d)] for d in str(n))
+PRIVATE_USE = re.compile("[\ue000-\uf8ff]")  # pubflow refuses a source holding them: they are its masks
 
 
-def make_project(folder: Path) -> tuple[list[str], int]:
+def make_project(folder: Path, limit: int | None) -> list[str]:
+    """A project whose zh_TW catalogs hold the corpus's msgstrs as msgids; the texts convert sees."""
     for name in ["pyproject.toml", "conf.py", "glossary.csv"]:
         shutil.copy(REPO / name, folder / name)
-    (folder / "docs").mkdir()
+    (folder / "docs").mkdir(exist_ok=True)
     target = folder / "locale" / "zh_TW" / "LC_MESSAGES"
     target.mkdir(parents=True)
-    sources = [m for m, _ in article_messages()]
     texts: list[str] = []
-    size = 0
-    number = 0
-    while size < MIN_BYTES:
-        number += 1
+    for source in sorted(shared_corpus().rglob("*.po"))[:limit]:
         catalog = polib.POFile(wrapwidth=0)
         catalog.metadata = {"Language": "zh_TW", "Content-Type": "text/plain; charset=UTF-8",
                             "Plural-Forms": "nplurals=1; plural=0;"}  # fmt: skip
-        for index, text in enumerate(sources):
-            msgid = f"第{numeral(number)}期第{numeral(index)}段：{text}"
-            catalog.append(
-                polib.POEntry(msgid=msgid, msgstr="", occurrences=[(f"docs/bench-{number}.rst", str(index))])
-            )
-            texts.append(msgid)
-            size += len(msgid.encode("utf-8"))
-        catalog.save(str(target / f"bench-{number:03d}.po"))
-    return texts, number
+        seen: set[str] = set()
+        for entry in polib.pofile(str(source)):
+            text = entry.msgstr
+            if not text or entry.obsolete or text in seen or PRIVATE_USE.search(text):
+                continue
+            seen.add(text)
+            catalog.append(polib.POEntry(msgid=text, msgstr="", occurrences=entry.occurrences))
+            texts.append(text)
+        relative = source.relative_to(shared_corpus()).with_suffix("")
+        path = target / f"{str(relative).replace('/', '--')}.po"
+        catalog.save(str(path))
+    return texts
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process (all its threads) and of the children it waited for (msgfmt)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(action: Callable[[], object]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one run of ``action``."""
+    wall, cpu = time.perf_counter(), cpu_seconds()
+    action()
+    return time.perf_counter() - wall, cpu_seconds() - cpu
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--catalogs", type=int, default=None, help="only the first N catalogs (default: all)")
+    parser.add_argument("--runs", type=int, default=3, help="fresh projects converted, interleaved (default: 3)")
+    args = parser.parse_args()
+    engine = opencc.OpenCC("s2twp")
+    baselines: list[tuple[float, float]] = []
+    firsts: list[tuple[float, float]] = []
+    seconds: list[tuple[float, float]] = []
+    last: dict[str, ConvertResult] = {}
     with tempfile.TemporaryDirectory() as scratch:
-        folder = Path(scratch)
-        texts, catalogs = make_project(folder)
+        pristine = Path(scratch) / "pristine"
+        pristine.mkdir()
+        texts = make_project(pristine, args.catalogs)
         characters = sum(len(t) for t in texts)
-        engine = opencc.OpenCC("s2twp")
-        baseline = best_of(3, lambda: [engine.convert(t) for t in texts])
-        config = load_config(folder)
-        first = best_of(1, lambda: convert_catalogs(config, config.targets))
-        second_result = {}
+        catalog_count = len(list(pristine.rglob("*.po")))
+        for number in range(args.runs):
+            folder = Path(scratch) / f"run-{number}"
+            shutil.copytree(pristine, folder)
+            config = load_config(folder)
 
-        def second_run() -> None:
-            second_result["r"] = convert_catalogs(config, config.targets)
+            def run(name: str, config: ProjectConfig = config) -> None:
+                last[name] = convert_catalogs(config, config.targets)
 
-        second = best_of(3, second_run)
-        assert second_result["r"].engine_calls == 0 and not second_result["r"].written
+            baselines.append(timed(lambda: [engine.convert(text) for text in texts]))
+            firsts.append(timed(lambda: run("first")))
+            seconds.append(timed(lambda: run("second")))
+        second = last["second"]
+        assert second.engine_calls == 0 and not second.written, "a second run with no change converted something"
         converted = sum(1 for p in (folder / "locale").rglob("*.po") for e in polib.pofile(str(p)) if e.msgstr)
-        assert converted == len(texts)
+        assert converted == len(texts), (converted, len(texts))
+    wall = {name: statistics.median(s[0] for s in samples)
+            for name, samples in (("opencc", baselines), ("first", firsts), ("second", seconds))}  # fmt: skip
+    cpu = {name: statistics.median(s[1] for s in samples)
+           for name, samples in (("opencc", baselines), ("first", firsts), ("second", seconds))}  # fmt: skip
     report(
         "convert",
         {
-            "catalogs": catalogs,
+            "runs": args.runs,
+            "catalogs": catalog_count,
+            "catalogs_written_by_the_first_run": len(last["first"].written),
             "messages": len(texts),
             "chinese_bytes": sum(len(t.encode("utf-8")) for t in texts),
             "characters": characters,
-            "opencc_direct_chars_per_second": characters / baseline,
-            "pubflow_convert_chars_per_second": characters / first,
-            "pubflow_vs_opencc_speed_ratio": baseline / first,
-            "second_run_seconds": second,
-            "second_run_vs_first_ratio": second / first,
-            "second_run_engine_calls": second_result["r"].engine_calls,
+            "opencc_direct_chars_per_cpu_second": characters / cpu["opencc"],
+            "pubflow_convert_chars_per_cpu_second": characters / cpu["first"],
+            "pubflow_vs_opencc_cpu_rate_ratio": cpu["opencc"] / cpu["first"],
+            "opencc_direct_chars_per_second": characters / wall["opencc"],
+            "pubflow_convert_chars_per_second": characters / wall["first"],
+            "pubflow_vs_opencc_wall_rate_ratio": wall["opencc"] / wall["first"],
+            "first_run_seconds": wall["first"],
+            "first_run_cpu_seconds": cpu["first"],
+            "second_run_seconds": wall["second"],
+            "second_run_vs_first_ratio": wall["second"] / wall["first"],
+            "second_run_engine_calls": second.engine_calls,
         },
     )
 

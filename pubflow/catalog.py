@@ -10,6 +10,7 @@ out that way.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import shutil
@@ -20,7 +21,13 @@ from pathlib import Path
 import polib
 
 from pubflow.errors import PubflowError
-from pubflow.fileio import decode_utf8, read_bytes, write_atomic
+from pubflow.fileio import decode_utf8, read_bytes, usable_cores, write_atomic
+from pubflow.poreader import read_entries
+
+try:  # hashlib's module loads OpenSSL (3.5 MB, 40 ms) for the digests of its own it makes available
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python built without its own BLAKE2
+    from hashlib import blake2b
 
 WRAP_WIDTH = 0
 _SYNTAX_LINE = re.compile(r"\(line (\d+)\)")
@@ -56,6 +63,12 @@ def check_string_literals(text: str, path: Path) -> None:
 
 def read_catalog_text(path: Path) -> str:
     """A catalog's text: a file, UTF-8 without a byte-order mark (msgfmt rejects one), string literals closed."""
+    text = _read_catalog(path)[1]
+    check_string_literals(text, path)
+    return text
+
+
+def _read_catalog(path: Path) -> tuple[bytes, str]:
     if path.is_dir():
         raise PubflowError("is a folder, expected a .po catalog", path)
     raw = read_bytes(path)
@@ -63,9 +76,7 @@ def read_catalog_text(path: Path) -> str:
         raise PubflowError(
             "starts with a UTF-8 byte-order mark, which gettext rejects; save it as UTF-8 without BOM", path, 1
         )
-    text = decode_utf8(raw, path, "catalog is not UTF-8")
-    check_string_literals(text, path)
-    return text
+    return raw, decode_utf8(raw, path, "catalog is not UTF-8")
 
 
 class _GettextLines(str):
@@ -90,15 +101,30 @@ class _GettextLines(str):
 
 def parse_catalog(path: Path) -> polib.POFile:
     """A .po or .pot file as polib reads it; a syntax error is a PubflowError with the file and line."""
-    text = read_catalog_text(path)
-    try:
-        catalog = polib.pofile(_GettextLines(text), wrapwidth=WRAP_WIDTH, encoding="utf-8")
-    except (OSError, ValueError) as exc:
-        match = _SYNTAX_LINE.search(str(exc))
-        syntax_line = int(match.group(1)) if match else None
-        reason = str(exc).split(" in po file")[0].split(" (line")[0].lower()
-        raise PubflowError(f".po syntax: {reason}; fix it in a text editor or Poedit", path, syntax_line) from None
-    catalog.fpath = str(path)
+    return _parse(path, _read_catalog(path)[1])
+
+
+def parse_text(text: str, path: Path | None = None) -> polib.POFile:
+    """Catalog text (a gettext tool's output) as polib reads it, by the fast reader when it can."""
+    return _parse(path, text)
+
+
+def _parse(path: Path | None, text: str) -> polib.POFile:
+    # The fast reader (pubflow.poreader) builds the same objects as polib's parser for text in gettext's
+    # own layout; anything else goes through polib, which gives its result or its syntax error.
+    # The fast reader matches every string literal whole, so what it accepts has none left open.
+    catalog = read_entries(text)
+    if catalog is None:
+        if path is not None:
+            check_string_literals(text, path)
+        try:
+            catalog = polib.pofile(_GettextLines(text), wrapwidth=WRAP_WIDTH, encoding="utf-8")
+        except (OSError, ValueError) as exc:
+            match = _SYNTAX_LINE.search(str(exc))
+            syntax_line = int(match.group(1)) if match else None
+            reason = str(exc).split(" in po file")[0].split(" (line")[0].lower()
+            raise PubflowError(f".po syntax: {reason}; fix it in a text editor or Poedit", path, syntax_line) from None
+    catalog.fpath = str(path) if path is not None else None
     return catalog
 
 
@@ -110,16 +136,132 @@ def load_catalog(path: Path) -> polib.POFile:
     ``msgid_plural``…); its first complaint is the error, with its line.
     A ``.pot`` template is only parsed.
     """
-    catalog = parse_catalog(path)
-    if path.suffix == ".po":
-        problems = msgfmt_problems(path)
+    return read_catalog(path)[0]
+
+
+def read_catalog(path: Path, judge: MsgfmtJudge | None = None) -> tuple[polib.POFile, str]:
+    """:func:`load_catalog`'s catalog and the text it was read from; ``judge`` may have run msgfmt ahead."""
+    raw, text = _read_catalog(path)
+    is_po = path.suffix == ".po"
+    content = _content_digest(raw) if is_po and judge is not None else None
+    marker = _verdict_file(raw) if is_po else None
+    del raw  # not held while the entries are built: a large catalog's bytes are megabytes
+    catalog = _parse(path, text)
+    if is_po:
+        problems = judge.problems(path, content) if judge is not None and content is not None else None
+        if problems is None:
+            problems = _judged_by_msgfmt(path, marker)
         if problems:
             raise problems[0]
-    return catalog
+    return catalog, text
 
 
-def msgfmt_problems(path: Path) -> list[PubflowError]:
-    """What ``msgfmt -c`` finds wrong with a catalog, each with its line; empty when it accepts it."""
+def _content_digest(raw: bytes) -> bytes:
+    return blake2b(raw, digest_size=20).digest()
+
+
+class MsgfmtJudge:
+    """``msgfmt -c`` on many catalogs ahead, on threads, while the caller reads and works on them.
+
+    msgfmt runs in its own processes, so its judging overlaps the caller's
+    Python work instead of adding to it. A verdict is used only for the very
+    bytes the caller then reads (compared by digest); otherwise the catalog is
+    judged again. Kept verdicts (:func:`use_verdict_cache`) are honoured.
+    """
+
+    def __init__(self, paths: list[Path]):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(max_workers=max(2, usable_cores()))
+        self._verdicts = {path: self._pool.submit(self._judge, path) for path in paths if path.suffix == ".po"}
+
+    @staticmethod
+    def _judge(path: Path) -> tuple[bytes, list[PubflowError]] | None:
+        try:
+            before = read_bytes(path)
+            problems = _judged_by_msgfmt(path, _verdict_file(before))
+            return (_content_digest(before), problems) if read_bytes(path) == before else None
+        except PubflowError:
+            return None  # judged again in the caller's own order, which reports it
+
+    def problems(self, path: Path, content: bytes) -> list[PubflowError] | None:
+        """msgfmt's complaints about ``path`` as it holds ``content``; None when not judged for those bytes."""
+        future = self._verdicts.pop(path, None)
+        verdict = future.result() if future is not None else None
+        return verdict[1] if verdict is not None and verdict[0] == content else None
+
+    def close(self) -> None:
+        self._pool.shutdown(cancel_futures=True)
+
+    def __enter__(self) -> MsgfmtJudge:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+# -- msgfmt's verdicts, kept --------------------------------------------------------------------
+
+_verdict_folder: Path | None = None
+_msgfmt_identity: str | None = None
+
+
+def use_verdict_cache(folder: Path | None) -> None:
+    """Where msgfmt's acceptances are kept (one empty file per accepted content); None: judge every time."""
+    global _verdict_folder
+    _verdict_folder = folder
+
+
+def default_verdict_folder() -> Path:
+    """For catalogs read outside any project: the user's cache folder."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "pubflow" / "msgfmt-verdicts"
+
+
+def _verdict_file(raw: bytes) -> Path | None:
+    """The marker of "msgfmt -c accepts exactly these bytes", for this msgfmt binary."""
+    global _msgfmt_identity
+    if _verdict_folder is None:
+        return None
+    if _msgfmt_identity is None:
+        binary = require_gettext_tool("msgfmt")
+        status = os.stat(binary)
+        _msgfmt_identity = f"{os.path.realpath(binary)}:{status.st_size}:{status.st_mtime_ns}"
+    digest = blake2b(raw, digest_size=20, key=_msgfmt_identity.encode()[:64])
+    return _verdict_folder / digest.hexdigest()
+
+
+def _remember_acceptance(marker: Path) -> None:
+    # An empty file made with O_EXCL cannot be half written, so it needs no temporary and rename; a
+    # marker that cannot be made costs only a msgfmt run next time.
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+    except OSError:
+        pass
+
+
+def msgfmt_problems(path: Path, raw: bytes | None = None) -> list[PubflowError]:
+    """What ``msgfmt -c`` finds wrong with a catalog, each with its line; empty when it accepts it.
+
+    msgfmt stays the judge; its acceptance of a catalog's exact bytes is kept
+    (:func:`use_verdict_cache`), so unchanged bytes are not judged again.
+    Rejections are never kept: they are judged afresh to report their lines.
+    """
+    return _judged_by_msgfmt(path, _verdict_file(raw if raw is not None else read_bytes(path)))
+
+
+def _judged_by_msgfmt(path: Path, marker: Path | None) -> list[PubflowError]:
+    if marker is not None and marker.exists():
+        return []
+    problems = _msgfmt_check(path)
+    # Kept only when msgfmt judged the very bytes the caller read (the file may change meanwhile).
+    if not problems and marker is not None and _verdict_file(read_bytes(path)) == marker:
+        _remember_acceptance(marker)
+    return problems
+
+
+def _msgfmt_check(path: Path) -> list[PubflowError]:
     result = subprocess.run(
         [require_gettext_tool("msgfmt"), "--check", "--output-file=/dev/null", str(path)],
         capture_output=True,
@@ -327,13 +469,15 @@ class CatalogLayout:
 
     def _map(self, catalog: polib.POFile) -> bool:
         blocks = _blocks(self.text)
+        firsts = [first for first, _, _ in blocks]
         owner: dict[int, tuple[object, ...]] = {}
         for entry in catalog:
             key = _entry_key(entry)
             if key in self.content or entry.linenum is None:
                 return False  # duplicates or no line numbers: render everything
-            index = next((i for i, (first, last, _) in enumerate(blocks) if first <= entry.linenum <= last), None)
-            if index is None or index in owner:
+            # The block holding the entry's line: the last one starting at or before it, if it reaches it.
+            index = bisect.bisect_right(firsts, entry.linenum) - 1
+            if index < 0 or blocks[index][1] < entry.linenum or index in owner:
                 return False
             owner[index] = key
             self.content[key] = _entry_content(entry)
@@ -380,7 +524,7 @@ def _render_entries(
     if not entries:
         return {}
     if not wrap_width:
-        return {_entry_key(e): e.__unicode__(0).rstrip("\n") for e in entries}
+        return {_entry_key(e): render_entry(e).rstrip("\n") for e in entries}
     batch = polib.POFile(wrapwidth=0)
     batch.metadata = dict(catalog.metadata)  # msgcat needs the charset
     batch.extend(entries)
@@ -391,6 +535,55 @@ def _render_entries(
     for entry in model:
         found[_entry_key(entry)] = next(b for first, last, b in blocks if first <= entry.linenum <= last)
     return found
+
+
+_NEEDS_ESCAPE = re.compile(r'[\\\t\r\n\v\b\f"]')  # what polib.escape replaces
+
+
+def _field_lines(name: str, flag: str, index: str, value: str) -> list[str]:
+    lines = value.splitlines(True)
+    lines = ["", *lines] if len(lines) > 1 else [value]
+    escape = polib.escape
+    rendered = []
+    for number, line in enumerate(lines):
+        text = escape(line) if _NEEDS_ESCAPE.search(line) else line
+        rendered.append(f'{flag}{name}{index} "{text}"' if number == 0 else f'{flag}"{text}"')
+    return rendered
+
+
+def render_entry(entry: polib.POEntry) -> str:
+    """``entry.__unicode__(0)``, polib's unwrapped text of an entry, the same to the byte and several times faster.
+
+    polib counts and escapes eight special characters in every string twice,
+    for wrapping that an unwrapped layout never does.
+    """
+    lines: list[str] = []
+    if entry.tcomment:
+        lines += ["# " + comment for comment in entry.tcomment.split("\n")]
+    if entry.comment and not entry.obsolete:
+        lines += ["#. " + comment for comment in entry.comment.split("\n")]
+    if entry.occurrences and not entry.obsolete:
+        lines.append("#: " + " ".join(f"{file}:{line}" if line else file for file, line in entry.occurrences))
+    if entry.flags:
+        lines.append("#, " + ", ".join(entry.flags))
+    previous = "#~| " if entry.obsolete else "#| "
+    for name, value in (("msgctxt", entry.previous_msgctxt), ("msgid", entry.previous_msgid),
+                        ("msgid_plural", entry.previous_msgid_plural)):  # fmt: skip
+        if value is not None:
+            lines += _field_lines(name, previous, "", value)
+    flag = "#~ " if entry.obsolete else ""
+    if entry.msgctxt is not None:
+        lines += _field_lines("msgctxt", flag, "", entry.msgctxt)
+    lines += _field_lines("msgid", flag, "", entry.msgid)
+    if entry.msgid_plural:
+        lines += _field_lines("msgid_plural", flag, "", entry.msgid_plural)
+    if entry.msgstr_plural:
+        for index in sorted(entry.msgstr_plural):
+            lines += _field_lines("msgstr", flag, f"[{index}]", entry.msgstr_plural[index])
+    else:
+        lines += _field_lines("msgstr", flag, "", entry.msgstr)
+    lines.append("")
+    return "\n".join(lines)
 
 
 _FIELD_LINE = re.compile(r'^"([A-Za-z0-9-]+):(.*)\\n"$')
@@ -408,7 +601,7 @@ def _splice_header(block: str | None, catalog: polib.POFile) -> str | None:
         start = lines.index('msgstr ""') + 1
     except ValueError:
         return None
-    old = polib.pofile(block + "\n")
+    old = parse_text(block + "\n")
     if (old.header or "") != (catalog.header or "") or bool(old.metadata_is_fuzzy) != bool(catalog.metadata_is_fuzzy):
         return None
     fields: dict[str, int] = {}

@@ -244,12 +244,11 @@ def cmd_coverage(args: argparse.Namespace, config: ProjectConfig | None, report:
             from pubflow.checks.stale import check_stale, fresh_templates
 
             stale = any(check_stale(config, config.select(args.locale), fresh_templates(config)))
-    render = {
-        "text": coverage_report.render_text,
-        "json": coverage_report.render_json,
-        "markdown": coverage_report.render_markdown,
-    }[args.format]
-    print(render(locales, stale))
+    if args.format == "json":
+        sys.stdout.writelines(coverage_report.stream_json(locales, stale))
+    else:
+        render = {"text": coverage_report.render_text, "markdown": coverage_report.render_markdown}[args.format]
+        print(render(locales, stale))
     if stale:
         report("the catalogs are stale: run pubflow extract && pubflow update, then measure again")
     return EXIT_OK if all(loc.passed for loc in locales) and not stale else EXIT_FAILED
@@ -722,6 +721,10 @@ def main(argv: list[str] | None = None) -> int:
         optional = getattr(args, "project_optional", False) and getattr(args, "paths", None)
         no_project = optional or getattr(args, "no_project", False)
         config = None if no_project else load_config(Path(args.project) if args.project else None)
+        from pubflow.catalog import default_verdict_folder, use_verdict_cache
+
+        # msgfmt's acceptances are kept in the project's _build (outside a project, the user's cache).
+        use_verdict_cache(config.output_dir / "cache" / "msgfmt-verdicts" if config else default_verdict_folder())
         if config is not None and args.verb in WRITING_VERBS:
             from pubflow.lock import project_lock
 

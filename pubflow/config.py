@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from babel import Locale, UnknownLocaleError
-
 from pubflow.errors import PubflowError
 from pubflow.fileio import decode_utf8, read_bytes
 
@@ -456,6 +454,8 @@ def _utc_offset(value: str, path: Path) -> str:
 
 
 def _locale_from_table(name: str, spec: dict, source_language: str, path: Path) -> LocaleConfig:
+    from babel import Locale, UnknownLocaleError  # here: babel costs a tenth of a second to import
+
     try:
         babel_locale = Locale.parse(name)
     except (ValueError, UnknownLocaleError):

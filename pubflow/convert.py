@@ -34,10 +34,10 @@ from pathlib import Path
 import polib
 
 from pubflow import review
-from pubflow.catalog import CatalogLayout, load_catalog
+from pubflow.catalog import CatalogLayout, MsgfmtJudge, read_catalog
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.conversion import ScriptConverter
-from pubflow.fileio import write_atomic
+from pubflow.fileio import write_atomic, write_atomic_many
 from pubflow.glossary import load_glossary
 
 ORIGIN = "opencc"
@@ -109,6 +109,58 @@ def convert_catalog(
         catalog.metadata[CONVERTER_HEADER] = converter.signature
 
 
+# Catalogs converted before their files are written together (their flushes to disk overlap).
+_WRITE_BATCH = 64
+
+
+def _convert_batch(
+    batch: list[tuple[Path, str]],
+    judge: MsgfmtJudge,
+    converter: ScriptConverter,
+    config: ProjectConfig,
+    cache: dict[str, str],
+    result: ConvertResult,
+) -> None:
+    writes: list[tuple[Path, str | bytes]] = []
+    records: list[review.ReviewRecord] = []
+    try:
+        _convert_each(batch, judge, converter, config, cache, result, writes, records)
+    finally:
+        # The catalogs converted before a bad one are written all the same, as when each was written at once.
+        written = write_atomic_many(writes)
+        for (path, _), catalog_written, record in zip(batch, written[::2], records, strict=False):
+            record.existed = True
+            if catalog_written:
+                result.written.append(path)
+
+
+def _convert_each(
+    batch: list[tuple[Path, str]],
+    judge: MsgfmtJudge,
+    converter: ScriptConverter,
+    config: ProjectConfig,
+    cache: dict[str, str],
+    result: ConvertResult,
+    writes: list[tuple[Path, str | bytes]],
+    records: list[review.ReviewRecord],
+) -> None:
+    for path, key in batch:
+        catalog, text = read_catalog(path, judge)
+        layout = CatalogLayout(text, catalog)
+        record = review.load_record(path)
+        if not record.existed:
+            result.unrecorded.append(path)
+        review.follow_catalog(record, catalog)
+        convert_catalog(catalog, record, converter, result)
+        new_text = layout.splice(catalog, config.wrap_width)
+        record_text = review.render_record(record)
+        # Each catalog before its record: a run killed between them leaves machine output that still wears
+        # its note and equals the conversion, which the next run recognises.
+        writes += [(path, new_text), (record.path, record_text)]
+        records.append(record)
+        cache[key] = _digest(new_text.encode("utf-8") + record_text.encode("utf-8"))
+
+
 def convert_catalogs(
     config: ProjectConfig,
     locales: list[LocaleConfig],
@@ -127,27 +179,19 @@ def convert_catalogs(
         converter = ScriptConverter(locale, glossary)
         catalogs = sorted((config.locale_dir / locale.name / "LC_MESSAGES").rglob("*.po"))
         progress(f"converting {locale.name} with {converter.engine} ({locale.opencc_config})")
+        todo: list[tuple[Path, str]] = []
         for path in catalogs:
             key = f"{converter.signature}::{path.relative_to(config.root)}"
             record_file = review.record_path(path)
             raw = path.read_bytes() + (record_file.read_bytes() if record_file.is_file() else b"")
             if cache.get(key) == _digest(raw):
                 result.skipped.append(path)
-                continue
-            catalog = load_catalog(path)
-            layout = CatalogLayout(path.read_text(encoding="utf-8"), catalog)
-            record = review.load_record(path)
-            if not record.existed:
-                result.unrecorded.append(path)
-            review.follow_catalog(record, catalog)
-            convert_catalog(catalog, record, converter, result)
-            text = layout.splice(catalog, config.wrap_width)
-            # The catalog first: a run killed before the record is written leaves machine output
-            # that still wears its note and equals the conversion, which the next run recognises.
-            if write_atomic(path, text):
-                result.written.append(path)
-            review.save_record(record)
-            cache[key] = _digest(text.encode("utf-8") + record_file.read_bytes())
+            else:
+                todo.append((path, key))
+        # msgfmt judges the catalogs in its own processes while this one converts them.
+        with MsgfmtJudge([path for path, _ in todo]) as judge:
+            for start in range(0, len(todo), _WRITE_BATCH):
+                _convert_batch(todo[start : start + _WRITE_BATCH], judge, converter, config, cache, result)
         result.engine_calls += converter.calls
     write_atomic(cache_file, json.dumps(cache, ensure_ascii=False, indent=1, sort_keys=True))
     return result

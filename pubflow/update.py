@@ -22,7 +22,7 @@ import polib
 from babel.messages.plurals import get_plural
 
 from pubflow import review
-from pubflow.catalog import CatalogLayout, load_catalog, render_catalog, run_gettext_tool
+from pubflow.catalog import CatalogLayout, load_catalog, parse_text, render_catalog, run_gettext_tool
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError
 from pubflow.extract import templates_out_of_date
@@ -85,7 +85,7 @@ def merge_catalog(po_path: Path, template: Path, wrap_width: int = 0) -> tuple[s
         ["msgmerge", "--quiet", "--previous", "--no-wrap", "--output-file=-", str(po_path), str(template)],
         po_path,
     )
-    merged = polib.pofile(merged_text, wrapwidth=0)
+    merged = parse_text(merged_text)
     carry_flags(old, merged)
     return layout.splice(merged, wrap_width), merged
 

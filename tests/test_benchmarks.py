@@ -20,16 +20,19 @@ def run_benchmark(name: str, *args: str) -> dict:
     return json.loads((REPO / "_build" / "benchmarks" / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def test_convert_benchmark_covers_a_megabyte_and_its_second_run_converts_nothing() -> None:
-    data = run_benchmark("convert")
-    assert data["chinese_bytes"] >= 1_048_576
+def test_convert_benchmark_converts_real_zh_cn_text_and_its_second_run_converts_nothing() -> None:
+    data = run_benchmark("convert", "--catalogs", "30", "--runs", "1")
+    assert data["catalogs"] == 30 and data["chinese_bytes"] >= 100_000
     assert data["second_run_engine_calls"] == 0
+    assert data["pubflow_vs_opencc_cpu_rate_ratio"] > 0 and data["second_run_vs_first_ratio"] > 0
 
 
-def test_coverage_benchmark_counts_equal_msgfmt_on_400_catalogs() -> None:
-    data = run_benchmark("coverage")
-    assert data["catalogs"] >= 400 and data["megabytes"] >= 15
-    assert data["catalogs_whose_counts_differ_from_msgfmt"] == 0
+def test_coverage_benchmark_counts_equal_msgfmt_on_two_real_corpora() -> None:
+    data = run_benchmark("coverage", "--runs", "1")
+    assert data["zh_CN_catalogs"] >= 500 and data["site_packages_catalogs"] >= 300
+    assert data["zh_CN_catalogs_whose_counts_differ_from_msgfmt"] == 0
+    assert data["site_packages_catalogs_whose_counts_differ_from_msgfmt"] == 0
+    assert data["zh_CN_potodo_over_pubflow_warm_cpu_ratio"] > 0
 
 
 def test_pdf_benchmark_typesets_each_article_once_and_a_rebuild_not_at_all() -> None:

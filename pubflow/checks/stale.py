@@ -23,7 +23,7 @@ def fresh_templates(config: ProjectConfig) -> dict[Path, polib.POFile]:
     with scratch_directory(config.output_dir, ".stale-") as scratch:
         pot_dir = scratch / "gettext"
         result = extract_templates(config, pot_dir)
-        return {t.relative_to(pot_dir).with_suffix(".po"): polib.pofile(str(t)) for t in result.templates}
+        return {t.relative_to(pot_dir).with_suffix(".po"): parse_catalog(t) for t in result.templates}
 
 
 def _source_location(entry: polib.POEntry, config: ProjectConfig) -> tuple[Path, int | None]:
