@@ -27,6 +27,7 @@ DEBIAN_PACKAGES=(
   libenchant-2-2               # pyenchant's C library (pubflow check: spelling)
   hunspell-en-gb               # en_GB dictionary for the spelling check
   hunspell-en-us               # en_US dictionary
+  time                         # GNU time: the coverage benchmark's peak memory of each command
 )
 
 missing=()
