@@ -33,6 +33,7 @@ from pubflow.compile import compile_catalogs, compiled_locale_dir
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import display_path
 from pubflow.fileio import write_atomic
+from pubflow.progress import NO_METER, Meter
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
 
@@ -175,9 +176,11 @@ def build_html(
     editions: list[Edition],
     progress: Progress = lambda _: None,
     jobs: int | None = None,
+    meter: Meter = NO_METER,
 ) -> BuildResult:
     result = BuildResult()
     editions, result.refused = safe_editions(config, editions, progress)
+    meter.expect(len(editions))
     jobs = jobs or min(2, os.cpu_count() or 1)
     pending = list(editions)
     running: list[tuple[Edition, subprocess.Popen[str], Path]] = []
@@ -204,6 +207,7 @@ def build_html(
             result.outputs[edition.name] = html_dir(config, edition.name)
         state = "ok" if not run.problems else f"{len(run.problems)} problem(s), not published"
         progress(f"[{done}/{total}] {edition.name}: {state}")
+        meter.advance()
     write_root_index(config)
     return result
 

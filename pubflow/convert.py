@@ -39,6 +39,7 @@ from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.conversion import ScriptConverter
 from pubflow.fileio import write_atomic
 from pubflow.glossary import load_glossary
+from pubflow.progress import NO_METER, Meter
 
 ORIGIN = "opencc"
 CONVERTER_HEADER = "X-Pubflow-Converter"
@@ -113,6 +114,7 @@ def convert_catalogs(
     config: ProjectConfig,
     locales: list[LocaleConfig],
     progress: Callable[[str], None] = lambda _: None,
+    meter: Meter = NO_METER,
 ) -> ConvertResult:
     result = ConvertResult()
     glossary = load_glossary(config.glossary_path, config.source_language)
@@ -121,11 +123,14 @@ def convert_catalogs(
         cache: dict[str, str] = json.loads(cache_file.read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
         cache = {}
+    planned = 0
     for locale in locales:
         if locale.method != "opencc":
             continue
         converter = ScriptConverter(locale, glossary)
         catalogs = sorted((config.locale_dir / locale.name / "LC_MESSAGES").rglob("*.po"))
+        planned += len(catalogs)
+        meter.expect(planned)
         progress(f"converting {locale.name} with {converter.engine} ({locale.opencc_config})")
         for path in catalogs:
             key = f"{converter.signature}::{path.relative_to(config.root)}"
@@ -133,6 +138,7 @@ def convert_catalogs(
             raw = path.read_bytes() + (record_file.read_bytes() if record_file.is_file() else b"")
             if cache.get(key) == _digest(raw):
                 result.skipped.append(path)
+                meter.advance()
                 continue
             catalog = load_catalog(path)
             layout = CatalogLayout(path.read_text(encoding="utf-8"), catalog)
@@ -148,6 +154,7 @@ def convert_catalogs(
                 result.written.append(path)
             review.save_record(record)
             cache[key] = _digest(text.encode("utf-8") + record_file.read_bytes())
+            meter.advance()
         result.engine_calls += converter.calls
     write_atomic(cache_file, json.dumps(cache, ensure_ascii=False, indent=1, sort_keys=True))
     return result

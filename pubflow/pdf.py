@@ -34,6 +34,7 @@ from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError, display_path
 from pubflow.fileio import write_atomic
 from pubflow.lock import inherited_fds
+from pubflow.progress import NO_METER, Meter
 from pubflow.sphinxext.latex import cjk_region
 
 TEX_PROGRAMS = {"xelatex": "texlive-xetex", "latexmk": "latexmk"}
@@ -151,8 +152,18 @@ def run_xelatex(tex: Path, locales: list[str]) -> tuple[list[str], int]:
     return problems, len(OVERFULL.findall(log))
 
 
+def run_xelatex_counted(tex: Path, locales: list[str], meter: Meter) -> tuple[list[str], int]:
+    """:func:`run_xelatex`, counting the PDF on the stage's meter as soon as it is typeset."""
+    outcome = run_xelatex(tex, locales)
+    meter.advance()
+    return outcome
+
+
 def build_pdf(
-    config: ProjectConfig, editions: list[Edition], progress: Callable[[str], None] = lambda _: None
+    config: ProjectConfig,
+    editions: list[Edition],
+    progress: Callable[[str], None] = lambda _: None,
+    meter: Meter = NO_METER,
 ) -> PdfResult:
     result = PdfResult()
     if not any("pubflow-byline" in path.read_text(encoding="utf-8") for path in config.docs_dir.rglob("*.rst")):
@@ -161,7 +172,8 @@ def build_pdf(
         return result
     check_tools([config.locale(name) for edition in editions for name in edition.locales])
     editions, result.refused = safe_editions(config, editions, progress)
-    for edition in editions:
+    counted = 0  # PDFs of the editions typeset so far; each later edition is expected to make as many as the last
+    for index, edition in enumerate(editions):
         outdir = latex_dir(config, edition.name)
         doctrees = doctree_dir(config, "latex", edition)
         progress(f"building LaTeX {edition.name} → {display_path(outdir)}")
@@ -179,8 +191,10 @@ def build_pdf(
             end_run(marker)
             continue
         texs = sorted(outdir.glob("*.tex"))
+        meter.expect(counted + len(texs) * (len(editions) - index))
+        counted += len(texs)
         with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-            typeset = list(pool.map(partial(run_xelatex, locales=edition.locales), texs))
+            typeset = list(pool.map(partial(run_xelatex_counted, locales=edition.locales, meter=meter), texs))
         end_run(marker)
         target_dir = pdf_dir(config, edition.name)
         remove_leftovers(target_dir)
