@@ -61,8 +61,9 @@ def cmd_extract(args: argparse.Namespace, config: ProjectConfig, report: Reporte
     from pubflow.extract import extract_templates
 
     report(f"extracting {config.source_language} messages with Sphinx's gettext builder")
-    with report.stage("extract"):
-        result = extract_templates(config)
+    with report.stage("extract") as meter:
+        meter.expect(1)
+        result = extract_templates(config, meter=meter)
     report(
         f"{len(result.templates)} template(s) in {_rel(config.pot_dir)}: "
         f"{len(result.changed)} changed, {len(result.removed)} removed"

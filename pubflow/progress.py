@@ -37,14 +37,14 @@ class Meter(Protocol):
 
     def expect(self, total: int) -> None: ...
 
-    def advance(self, count: int = 1) -> None: ...
+    def advance(self, count: float = 1) -> None: ...
 
 
 class _NoMeter:
     def expect(self, total: int) -> None:
         pass
 
-    def advance(self, count: int = 1) -> None:
+    def advance(self, count: float = 1) -> None:
         pass
 
 
@@ -73,6 +73,25 @@ def plural(count: float, unit: str) -> str:
     return unit if count == 1 or not unit else f"{unit}s"
 
 
+class Portion:
+    """One unit of a meter, advanced in fractions as a long run reports its share done (a Sphinx build)."""
+
+    def __init__(self, meter: Meter):
+        self.meter = meter
+        self.done = 0.0
+        self.lock = threading.Lock()
+
+    def to(self, fraction: float) -> None:
+        with self.lock:
+            step = min(fraction, 1.0) - self.done
+            if step > 0:
+                self.done += step
+                self.meter.advance(step)
+
+    def finish(self) -> None:
+        self.to(1.0)
+
+
 @dataclass
 class StageTime:
     name: str
@@ -90,7 +109,7 @@ class _PlainMeter:
     unit: str
     started: float = field(default_factory=time.monotonic)
     total: int | None = None
-    completed: int = 0
+    completed: float = 0
     last_line: float = field(default_factory=time.monotonic)
     last_tenth: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -99,12 +118,12 @@ class _PlainMeter:
         with self.lock:
             self.total = total
 
-    def advance(self, count: int = 1) -> None:
+    def advance(self, count: float = 1) -> None:
         with self.lock:
             self.completed += count
             now = time.monotonic()
-            tenth = self.completed * 10 // self.total if self.total else 0
-            if self.total and self.completed >= self.total:
+            tenth = int(self.completed * 10 // self.total) if self.total else 0
+            if self.total and self.completed >= self.total - 1e-9:
                 return  # the stage's end line says it
             if tenth > self.last_tenth or now - self.last_line >= PLAIN_INTERVAL:
                 self.last_tenth, self.last_line = tenth, now
@@ -112,8 +131,12 @@ class _PlainMeter:
 
     def count_line(self, now: float) -> str:
         elapsed = now - self.started
-        of_total = f"/{self.total}" if self.total else ""
-        line = f"{self.name}: {self.completed}{of_total} {plural(self.total or self.completed, self.unit)}"
+        if not self.unit:  # a single run: its share done
+            line = f"{self.name}: {self.completed / self.total:.0%}" if self.total else self.name
+        else:
+            of_total = f"/{self.total}" if self.total else ""
+            done = f"{self.completed:.1f}".removesuffix(".0")  # an edition half built is 0.5 of one
+            line = f"{self.name}: {done}{of_total} {plural(self.total or self.completed, self.unit)}"
         left = estimate_left(elapsed, self.completed, self.total)
         line += f", {format_duration(elapsed)} elapsed"
         if left is not None:
@@ -129,12 +152,12 @@ class _BarMeter:
     def expect(self, total: int) -> None:
         self.progress.update(self.task, total=total)
 
-    def advance(self, count: int = 1) -> None:
+    def advance(self, count: float = 1) -> None:
         self.progress.advance(self.task, count)
 
     @property
-    def completed(self) -> int:
-        return int(self.progress.tasks[self.task].completed)
+    def completed(self) -> float:
+        return self.progress.tasks[self.task].completed
 
 
 def _columns() -> list[ProgressColumn]:
@@ -149,7 +172,8 @@ def _columns() -> list[ProgressColumn]:
             if not unit:
                 return Text("")
             total = "?" if task.total is None else f"{task.total:.0f}"
-            return Text(f"{task.completed:.0f}/{total} {plural(2, unit)}", style="progress.download")
+            # Whole units only: an edition half built is not yet one.
+            return Text(f"{int(task.completed + 1e-9)}/{total} {plural(2, unit)}", style="progress.download")
 
     class EstimateColumn(ProgressColumn):
         """The time left at the stage's pace so far, from its start (rich's own column waits for two samples)."""
@@ -228,7 +252,7 @@ class Reporter:
                 self._end_bar(meter, failed=True)
             raise
         seconds = time.monotonic() - started
-        completed = getattr(meter, "completed", 0)
+        completed = round(getattr(meter, "completed", 0))
         self.times.append(StageTime(name, seconds, completed, unit))
         if isinstance(meter, _BarMeter):
             self._end_bar(meter, failed=False)
@@ -273,4 +297,4 @@ class Reporter:
         for entry in self.times:
             counted = f"  {entry.completed} {plural(entry.completed, entry.unit)}" if entry.unit else ""
             share = f"{entry.seconds / total:>4.0%}" if total else ""
-            self.message(f"  {entry.name:<{width}}  {format_duration(entry.seconds):>10}  {share}{counted}")
+            self.message(f"  {entry.name:<{width}}  {format_duration(entry.seconds):>11}  {share}{counted}")

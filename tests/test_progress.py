@@ -15,7 +15,7 @@ from pubflow.progress import Reporter, estimate_left, format_duration
 from tests.conftest import ARTICLE, run_pubflow
 from tests.terminal import run_on_terminal
 
-STAGE_TIME = r"\s+\d+\.\d s\s+\d+%"
+STAGE_TIME = r"\s+(?:\d+\.\d s|\d+ min \d\d s)\s+\d+%"
 
 
 def test_publish_on_a_terminal_shows_a_bar_per_stage_with_an_estimate(project: Path) -> None:
@@ -25,7 +25,7 @@ def test_publish_on_a_terminal_shows_a_bar_per_stage_with_an_estimate(project: P
     assert "\x1b[" in run.terminal  # drawn, not printed
     lines = run.lines
     # While the editions build: a bar, the count, the time so far and an estimate of the time left.
-    estimate = r"build html +[━╸╺]+ [1-4]/5 editions \d:\d\d:\d\d about \d+\.\d s left"
+    estimate = r"build html +[━╸╺]+ [1-4]/5 editions \d:\d\d:\d\d about (?:\d+\.\d s|\d+ min \d\d s) left"
     assert any(re.search(estimate, ln) for ln in lines), "\n".join(lines)
     for stage, count in [("update", "6/6 catalogs"), ("convert", "3/3 catalogs"), ("build html", "5/5 editions")]:
         assert any(re.search(rf"✓ {stage} +━+ {count} \d:\d\d:\d\d done", ln) for ln in lines), stage
@@ -53,7 +53,7 @@ def test_ci_means_plain_lines_even_on_a_terminal(project: Path) -> None:
     run = run_on_terminal("check", "--no-stale", cwd=project, env={"CI": "true"})
     assert run.returncode == 0, run.terminal
     assert "\x1b" not in run.terminal
-    assert re.search(r"^pubflow: check: done, 6 catalogs in \d+\.\d s\r?$", run.terminal, re.M), run.terminal
+    assert re.search(r"^pubflow: check: done, 6 catalogs in [\d.]+ s\r?$", run.terminal, re.M), run.terminal
 
 
 def test_plain_lines_count_each_tenth_with_an_estimate() -> None:
