@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 #: In plain mode, a count line at least this often (seconds) while a stage runs, besides one per tenth.
 PLAIN_INTERVAL = 30.0
+#: No estimate before this share of a stage is done: a Sphinx run's first percent says little of the rest.
+ESTIMATE_FROM = 0.05
 
 
 class Meter(Protocol):
@@ -64,7 +66,7 @@ def format_duration(seconds: float) -> str:
 
 def estimate_left(elapsed: float, completed: float, total: float | None) -> float | None:
     """Seconds left at the pace so far (the stage's whole elapsed time over the units done)."""
-    if not total or completed <= 0 or completed >= total:
+    if not total or completed < total * ESTIMATE_FROM or completed >= total:
         return None
     return elapsed / completed * (total - completed)
 
@@ -135,7 +137,8 @@ class _PlainMeter:
             line = f"{self.name}: {self.completed / self.total:.0%}" if self.total else self.name
         else:
             of_total = f"/{self.total}" if self.total else ""
-            done = f"{self.completed:.1f}".removesuffix(".0")  # an edition half built is 0.5 of one
+            whole = self.completed == int(self.completed)
+            done = f"{self.completed:.0f}" if whole else f"{self.completed:.1f}"  # an edition half built: 0.5
             line = f"{self.name}: {done}{of_total} {plural(self.total or self.completed, self.unit)}"
         left = estimate_left(elapsed, self.completed, self.total)
         line += f", {format_duration(elapsed)} elapsed"

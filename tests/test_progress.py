@@ -97,5 +97,6 @@ def test_durations_and_estimates_read_as_a_person_would_say_them() -> None:
     assert [format_duration(s) for s in (0.04, 12.34, 65, 3725)] == ["0.0 s", "12.3 s", "1 min 05 s", "1 h 02 min"]
     assert estimate_left(10.0, 2, 6) == 20.0  # 5 s per unit so far, 4 units left
     assert estimate_left(10.0, 0, 6) is None  # no pace yet
+    assert estimate_left(60.0, 0.01, 5) is None  # a Sphinx run's first percent: too little to tell
     assert estimate_left(10.0, 6, 6) is None  # done
     assert estimate_left(10.0, 3, None) is None  # no total
