@@ -33,6 +33,7 @@ from pubflow.compile import compile_catalogs, compiled_locale_dir
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import display_path
 from pubflow.fileio import write_atomic
+from pubflow.progress import NO_METER, Meter, Portion
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
 
@@ -175,12 +176,14 @@ def build_html(
     editions: list[Edition],
     progress: Progress = lambda _: None,
     jobs: int | None = None,
+    meter: Meter = NO_METER,
 ) -> BuildResult:
     result = BuildResult()
     editions, result.refused = safe_editions(config, editions, progress)
+    meter.expect(len(editions))
     jobs = jobs or min(2, os.cpu_count() or 1)
     pending = list(editions)
-    running: list[tuple[Edition, subprocess.Popen[str], Path]] = []
+    running: list[tuple[Edition, subprocess.Popen[str], Path, Portion]] = []
     total = len(editions)
     done = 0
     while pending or running:
@@ -193,8 +196,9 @@ def build_html(
                 config, "html", edition.language, outdir, doctrees, sphinx_options(config, edition)
             )
             progress(f"building HTML {edition.name} → {display_path(html_dir(config, edition.name))}")
-            running.append((edition, sphinxrun.start(args, config.root), marker))
-        edition, process, marker = running.pop(0)
+            portion = Portion(meter)  # the edition, advanced as Sphinx reads and writes its documents
+            running.append((edition, sphinxrun.start(args, config.root, portion.to), marker, portion))
+        edition, process, marker, portion = running.pop(0)
         run = sphinxrun.finish(process)
         end_run(marker)
         done += 1
@@ -204,6 +208,7 @@ def build_html(
             result.outputs[edition.name] = html_dir(config, edition.name)
         state = "ok" if not run.problems else f"{len(run.problems)} problem(s), not published"
         progress(f"[{done}/{total}] {edition.name}: {state}")
+        portion.finish()
     write_root_index(config)
     return result
 

@@ -19,6 +19,7 @@ from pubflow import __version__
 from pubflow.config import ProjectConfig, load_config
 from pubflow.errors import PubflowError, display_path
 from pubflow.fileio import describe_os_error, remove_stale_temporaries
+from pubflow.progress import Reporter
 
 if TYPE_CHECKING:
     from pubflow.checks.model import Finding
@@ -28,17 +29,6 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 WRITING_VERBS = frozenset(
     {"import", "extract", "update", "convert", "memory", "format", "xliff", "tmx", "build", "publish"}
 )
-
-
-class Reporter:
-    """Progress on stderr, so that stdout stays clean for --format json."""
-
-    def __init__(self, quiet: bool = False):
-        self.quiet = quiet
-
-    def __call__(self, message: str) -> None:
-        if not self.quiet:
-            print(f"pubflow: {message}", file=sys.stderr, flush=True)
 
 
 def _rel(path: Path) -> str:
@@ -73,7 +63,9 @@ def cmd_extract(args: argparse.Namespace, config: ProjectConfig, report: Reporte
     from pubflow.extract import extract_templates
 
     report(f"extracting {config.source_language} messages with Sphinx's gettext builder")
-    result = extract_templates(config)
+    with report.stage("extract") as meter:
+        meter.expect(1)
+        result = extract_templates(config, meter=meter)
     report(
         f"{len(result.templates)} template(s) in {_rel(config.pot_dir)}: "
         f"{len(result.changed)} changed, {len(result.removed)} removed"
@@ -90,7 +82,8 @@ def cmd_update(args: argparse.Namespace, config: ProjectConfig, report: Reporter
     if stale and not getattr(args, "no_extract", False):
         report(f"{stale}: extracting first")
         cmd_extract(args, config, report)
-    result = update_catalogs(config, locales)
+    with report.stage("update", "catalog") as meter:
+        result = update_catalogs(config, locales, meter=meter)
     for path in result.created:
         report(f"created {_rel(path)}")
     for path in result.updated:
@@ -109,7 +102,8 @@ def cmd_memory(args: argparse.Namespace, config: ProjectConfig, report: Reporter
 
     locales = config.select(args.locale)
     extra = [Path(name) for name in args.tmx or []]
-    result = propose_from_memory(config, locales, extra)
+    with report.stage("memory", "locale") as meter:
+        result = propose_from_memory(config, locales, extra, meter=meter)
     for path in result.written:
         report(f"proposed from memory in {_rel(path)}")
     sizes = ", ".join(f"{name} {size:,} pairs" for name, size in result.memory_sizes.items())
@@ -184,7 +178,8 @@ def cmd_convert(args: argparse.Namespace, config: ProjectConfig, report: Reporte
     if not locales:
         report("no locale is produced by opencc; nothing to convert")
         return EXIT_OK
-    result = convert_catalogs(config, locales, progress=report)
+    with report.stage("convert", "catalog") as meter:
+        result = convert_catalogs(config, locales, progress=report, meter=meter)
     for path in result.written:
         report(f"wrote {_rel(path)}")
     report(
@@ -219,7 +214,8 @@ def cmd_check(args: argparse.Namespace, config: ProjectConfig, report: Reporter)
 
     locales = config.select(args.locale)
     report(f"checking {', '.join(loc.name for loc in locales)}")
-    findings = run_checks(config, locales, stale=not args.no_stale)
+    with report.stage("check", "catalog") as meter:
+        findings = run_checks(config, locales, stale=not args.no_stale, meter=meter)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     output = render(findings, args.format)
     if output:
@@ -274,7 +270,8 @@ def cmd_build(args: argparse.Namespace, config: ProjectConfig, report: Reporter)
     failed = False
     refused: dict[str, list[Finding]] = {}
     if "html" in formats:
-        result = build_html(config, editions, progress=report)
+        with report.stage("build html", "edition") as meter:
+            result = build_html(config, editions, progress=report, meter=meter)
         failed |= _report_problems(result.problems)
         refused |= result.refused
         if result.ok:
@@ -282,7 +279,8 @@ def cmd_build(args: argparse.Namespace, config: ProjectConfig, report: Reporter)
     if "pdf" in formats:
         from pubflow.pdf import build_pdf
 
-        pdfs = build_pdf(config, editions, progress=report, shard=shard)
+        with report.stage("build pdf", "PDF") as meter:
+            pdfs = build_pdf(config, editions, progress=report, meter=meter, shard=shard)
         failed |= _report_problems(pdfs.problems)
         refused |= pdfs.refused
     _report_refused(refused, report)
@@ -312,6 +310,7 @@ def _report_problems(problems: dict[str, list[str]]) -> bool:
 
 
 def cmd_publish(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
+    """Every stage in turn; on a terminal a bar per stage, in CI plain lines, and at the end each stage's time."""
     steps: list[tuple[str, Callable[[], int]]] = [
         ("extract", lambda: cmd_extract(args, config, report)),
         ("update", lambda: cmd_update(_with(args, locale=None), config, report)),
@@ -319,17 +318,20 @@ def cmd_publish(args: argparse.Namespace, config: ProjectConfig, report: Reporte
         (
             "build",
             lambda: cmd_build(
-                _with(args, locale=list(config.locales), format="all", bilingual=None, all_bilingual=True),
+                _with(args, locale=list(config.locales), format=args.format, bilingual=None, all_bilingual=True),
                 config,
                 report,
             ),
         ),
     ]
+    # An error raised by a stage is one line (main prints it); a stage that fails its gate still gets the summary.
     for index, (name, step) in enumerate(steps, start=1):
         report(f"== step {index}/{len(steps)}: {name}")
         status = step()
         if status != EXIT_OK:
+            report.summary(f"publish stopped at {name}")
             return status
+    report.summary("published")
     return EXIT_OK
 
 
@@ -631,14 +633,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_exchange_verbs(verbs)
 
-    add_verb(
+    p = add_verb(
         verbs,
         "publish",
         cmd_publish,
         "extract, update, convert and build every edition",
         "Run every stage for every locale: extract, update, convert, build (HTML and PDF, "
-        "and the bilingual editions listed in [tool.pubflow]).",
-        "pubflow publish",
+        "and the bilingual editions listed in [tool.pubflow]). On a terminal each stage shows a progress "
+        "bar with an estimate of the time left; elsewhere (a pipe, CI) plain lines; at the end, each stage's time.",
+        "pubflow publish;  pubflow publish --format html",
+    )
+    p.add_argument(
+        "--format", choices=["html", "pdf", "all"], default="all", help="which editions to build (default: all)"
     )
     add_site_verbs(verbs)
     return parser

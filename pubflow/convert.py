@@ -39,6 +39,7 @@ from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.conversion import ScriptConverter
 from pubflow.fileio import write_atomic, write_atomic_many
 from pubflow.glossary import load_glossary
+from pubflow.progress import NO_METER, Meter
 
 ORIGIN = "opencc"
 CONVERTER_HEADER = "X-Pubflow-Converter"
@@ -165,6 +166,7 @@ def convert_catalogs(
     config: ProjectConfig,
     locales: list[LocaleConfig],
     progress: Callable[[str], None] = lambda _: None,
+    meter: Meter = NO_METER,
 ) -> ConvertResult:
     result = ConvertResult()
     glossary = load_glossary(config.glossary_path, config.source_language)
@@ -173,11 +175,14 @@ def convert_catalogs(
         cache: dict[str, str] = json.loads(cache_file.read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
         cache = {}
+    planned = 0
     for locale in locales:
         if locale.method != "opencc":
             continue
         converter = ScriptConverter(locale, glossary)
         catalogs = sorted((config.locale_dir / locale.name / "LC_MESSAGES").rglob("*.po"))
+        planned += len(catalogs)
+        meter.expect(planned)
         progress(f"converting {locale.name} with {converter.engine} ({locale.opencc_config})")
         todo: list[tuple[Path, str]] = []
         for path in catalogs:
@@ -186,12 +191,15 @@ def convert_catalogs(
             raw = path.read_bytes() + (record_file.read_bytes() if record_file.is_file() else b"")
             if cache.get(key) == _digest(raw):
                 result.skipped.append(path)
+                meter.advance()
             else:
                 todo.append((path, key))
         # msgfmt judges the catalogs in its own processes while this one converts them.
         with MsgfmtJudge([path for path, _ in todo]) as judge:
             for start in range(0, len(todo), _WRITE_BATCH):
-                _convert_batch(todo[start : start + _WRITE_BATCH], judge, converter, config, cache, result)
+                batch = todo[start : start + _WRITE_BATCH]
+                _convert_batch(batch, judge, converter, config, cache, result)
+                meter.advance(len(batch))
         result.engine_calls += converter.calls
     write_atomic(cache_file, json.dumps(cache, ensure_ascii=False, indent=1, sort_keys=True))
     return result

@@ -17,6 +17,7 @@ from pubflow import sphinxrun
 from pubflow.config import ProjectConfig
 from pubflow.errors import PubflowError
 from pubflow.fileio import scratch_directory, write_atomic
+from pubflow.progress import NO_METER, Meter, Portion
 
 CREATION_DATE_PREFIX = '"POT-Creation-Date:'
 #: Beside the templates: what they were extracted from, so that update never merges stale ones.
@@ -66,7 +67,7 @@ def templates_out_of_date(config: ProjectConfig) -> str | None:
     return None
 
 
-def extract_templates(config: ProjectConfig, pot_dir: Path | None = None) -> ExtractResult:
+def extract_templates(config: ProjectConfig, pot_dir: Path | None = None, meter: Meter = NO_METER) -> ExtractResult:
     """Write the templates of every document into ``pot_dir`` (default ``_build/gettext``)."""
     pot_dir = pot_dir or config.pot_dir
     if not (config.docs_dir / "index.rst").is_file():
@@ -89,6 +90,7 @@ def extract_templates(config: ProjectConfig, pot_dir: Path | None = None) -> Ext
                 config.output_dir / "doctrees" / "gettext",
             ),
             cwd=config.root,
+            progress=Portion(meter).to,
         )
         if run.returncode != 0 or run.problems:
             raise PubflowError(run.problems[0] if run.problems else "sphinx-build -b gettext failed")

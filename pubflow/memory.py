@@ -41,6 +41,7 @@ from pubflow.catalog import CatalogLayout, load_catalog
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.exchange.tmx import Pair, read_tmx
 from pubflow.fileio import write_atomic
+from pubflow.progress import NO_METER, Meter
 from pubflow.review import (
     LEGACY_MACHINE_FLAG,
     ReviewRecord,
@@ -381,11 +382,15 @@ def propose_in_catalog(
 
 
 def propose_from_memory(
-    config: ProjectConfig, locales: list[LocaleConfig], extra_files: list[Path] | None = None
+    config: ProjectConfig,
+    locales: list[LocaleConfig],
+    extra_files: list[Path] | None = None,
+    meter: Meter = NO_METER,
 ) -> MemoryResult:
     """The memory stage: proposals for every catalog of the translated locales."""
     result = MemoryResult()
     threshold = config.memory_threshold
+    meter.expect(sum(1 for locale in locales if locale.method == "translation"))
     for locale in locales:
         if locale.method != "translation":
             result.locales_skipped.append(locale.name)
@@ -410,4 +415,5 @@ def propose_from_memory(
             save_record(record)
             if write_atomic(path, layout.splice(catalog, config.wrap_width)):
                 result.written.append(path)
+        meter.advance()
     return result

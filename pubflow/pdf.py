@@ -43,6 +43,7 @@ from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError, display_path
 from pubflow.fileio import write_atomic
 from pubflow.lock import inherited_fds
+from pubflow.progress import NO_METER, Meter
 from pubflow.shard import Shard, article_documents
 from pubflow.sphinxext.latex import cjk_region
 
@@ -322,6 +323,7 @@ def build_pdf(
     editions: list[Edition],
     progress: Callable[[str], None] = lambda _: None,
     shard: Shard | None = None,
+    meter: Meter = NO_METER,
 ) -> PdfResult:
     result = PdfResult()
     shard = shard or Shard()
@@ -338,6 +340,7 @@ def build_pdf(
         if not share:
             return result
     env = {"SOURCE_DATE_EPOCH": source_date_epoch(config)}
+    meter.expect(len(share) * len(editions))
     for edition in editions:
         outdir = latex_dir(config, edition.name)
         doctrees = doctree_dir(config, "latex", edition)
@@ -358,13 +361,16 @@ def build_pdf(
         result.outputs[edition.name] = []
         if run.problems:
             end_run(marker)
+            meter.advance(len(share))  # this edition's PDFs will not come: the stage's count still ends
             continue
         texs = [outdir / tex_name(edition, doc) for doc in share]
         support = Support.of(outdir)
         edition_coverage(tuple(edition.locales))
 
         def typeset_one(tex: Path, locales: list[str] = edition.locales, support: Support = support) -> Typeset:
-            return typeset(tex, locales, support, env)
+            outcome = typeset(tex, locales, support, env)
+            meter.advance()
+            return outcome
 
         with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
             typeset_all = list(pool.map(typeset_one, texs))

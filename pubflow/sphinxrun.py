@@ -10,6 +10,8 @@ import os
 import re
 import subprocess
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,16 @@ from pubflow.config import ProjectConfig
 from pubflow.errors import display_path
 from pubflow.glossary import load_glossary
 from pubflow.lock import inherited_fds
+
+#: Sphinx's status line for each document of its two long phases (printed without -q, one per line in a pipe).
+#: In another console language (LC_MESSAGES) they do not match, and a run counts only when it ends.
+_STATUS = re.compile(
+    r"^(?P<phase>reading sources|writing output|writing message catalogs)\.\.\. \[\s*(?P<percent>\d+)%\]"
+)
+#: Where each phase starts in a run, and how much of it it is; the rest (search index, static files) is the end.
+PHASES = {"reading sources": (0.0, 0.5), "writing output": (0.5, 0.4), "writing message catalogs": (0.5, 0.4)}
+#: Runs followed for their progress: the thread reading each one's output, and the lines read.
+_followers: dict[int, tuple[threading.Thread, list[str]]] = {}
 
 _WARNING = re.compile(r"^(?P<where>.+?):(?P<line>\d+)?:? ?(?P<kind>WARNING|ERROR|CRITICAL|SEVERE): (?P<msg>.*)$")
 
@@ -74,9 +86,12 @@ def sphinx_command(
     return args
 
 
-def start(args: list[str], cwd: Path) -> subprocess.Popen[str]:
+def start(args: list[str], cwd: Path, progress: Callable[[float], None] | None = None) -> subprocess.Popen[str]:
+    """Start sphinx-build; with ``progress``, it is told the share of the run done (0 to 1) as Sphinx goes."""
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    return subprocess.Popen(
+    if progress is not None:
+        args = [arg for arg in args if arg != "-q"]  # Sphinx's status lines are what the progress is read from
+    process = subprocess.Popen(
         args,
         cwd=cwd,
         stdout=subprocess.PIPE,
@@ -85,12 +100,35 @@ def start(args: list[str], cwd: Path) -> subprocess.Popen[str]:
         env=env,
         pass_fds=inherited_fds(),  # Sphinx holds the project lock with us, even if we are killed
     )
+    if progress is not None:
+        lines: list[str] = []
+        thread = threading.Thread(target=_follow, args=(process, lines, progress), daemon=True)
+        thread.start()
+        _followers[process.pid] = (thread, lines)
+    return process
+
+
+def _follow(process: subprocess.Popen[str], lines: list[str], progress: Callable[[float], None]) -> None:
+    assert process.stdout is not None
+    for line in process.stdout:
+        lines.append(line)
+        status = _STATUS.match(line)
+        if status:
+            begins, share = PHASES[status.group("phase")]
+            progress(begins + share * int(status.group("percent")) / 100)
 
 
 def finish(process: subprocess.Popen[str]) -> SphinxRun:
-    output, _ = process.communicate()
+    follower = _followers.pop(process.pid, None)
+    if follower is None:
+        output, _ = process.communicate()
+    else:
+        thread, lines = follower
+        thread.join()
+        process.wait()
+        output = "".join(lines)
     return SphinxRun(list(map(str, process.args)), process.returncode, output)  # type: ignore[arg-type]
 
 
-def run(args: list[str], cwd: Path) -> SphinxRun:
-    return finish(start(args, cwd))
+def run(args: list[str], cwd: Path, progress: Callable[[float], None] | None = None) -> SphinxRun:
+    return finish(start(args, cwd, progress))

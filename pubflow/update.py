@@ -27,6 +27,7 @@ from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError
 from pubflow.extract import templates_out_of_date
 from pubflow.fileio import write_atomic
+from pubflow.progress import NO_METER, Meter
 
 MSGMERGE_FLAGS = {"no-wrap", "wrap"}
 
@@ -119,7 +120,9 @@ def _own_flags_of(flags: list[str]) -> list[str]:
     return [f for f in flags if f != "fuzzy" and not f.endswith("-format") and f not in MSGMERGE_FLAGS]
 
 
-def update_catalogs(config: ProjectConfig, locales: list[LocaleConfig], pot_dir: Path | None = None) -> UpdateResult:
+def update_catalogs(
+    config: ProjectConfig, locales: list[LocaleConfig], pot_dir: Path | None = None, meter: Meter = NO_METER
+) -> UpdateResult:
     """Merge the templates into every catalog of ``locales``.
 
     With the project's own templates (no ``pot_dir``), refuses templates that
@@ -132,6 +135,7 @@ def update_catalogs(config: ProjectConfig, locales: list[LocaleConfig], pot_dir:
     pot_dir = pot_dir or config.pot_dir
     result = UpdateResult()
     all_templates = templates(pot_dir)
+    meter.expect(len(all_templates) * len(locales))
     for locale in locales:
         expected: set[Path] = set()
         for template in all_templates:
@@ -148,6 +152,7 @@ def update_catalogs(config: ProjectConfig, locales: list[LocaleConfig], pot_dir:
                 write_atomic(po_path, text)
                 review.save_record(record)
                 result.created.append(po_path)
+                meter.advance()
                 continue
             record = review.load_record(po_path)
             if not record.existed:
@@ -159,6 +164,7 @@ def update_catalogs(config: ProjectConfig, locales: list[LocaleConfig], pot_dir:
             else:
                 result.unchanged.append(po_path)
             review.save_record(record)
+            meter.advance()
         locale_root = config.locale_dir / locale.name / "LC_MESSAGES"
         if locale_root.is_dir():
             result.orphaned.extend(p for p in sorted(locale_root.rglob("*.po")) if p not in expected)

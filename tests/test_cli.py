@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from tests.conftest import ARTICLE, REPO, run_pubflow
 
 VERBS = ["import", "extract", "update", "build", "publish"]
+SECONDS = r"(?:\d+\.\d s|\d+ min \d\d s)"  # a duration as pubflow prints it: 12.3 s, 1 min 05 s
 
 
 def test_help_lists_every_verb() -> None:
@@ -78,6 +80,23 @@ def test_publish_shows_progress(project: Path) -> None:
     result = run_pubflow("publish", cwd=project)
     assert result.returncode == 0, result.stderr
     assert "step 1/4: extract" in result.stderr and "[5/5]" in result.stderr
+    # stderr is a pipe: plain lines, no escape code; counts with an estimate, each stage's end, then the summary.
+    assert "\x1b" not in result.stderr and result.stdout == ""
+    lines = result.stderr.splitlines()
+    # extract is one Sphinx run, counted by its share done; an edition counts in tenths as Sphinx reads and writes it
+    assert any(re.fullmatch(rf"pubflow: extract: \d+%, {SECONDS} elapsed, about {SECONDS} left", ln) for ln in lines)
+    for stage, unit in [("build html", "editions"), ("build pdf", "PDFs")]:
+        count = rf"pubflow: {stage}: [0-4](\.\d)?/5 {unit}, {SECONDS} elapsed, about {SECONDS} left"
+        assert any(re.fullmatch(count, ln) for ln in lines), (stage, lines)
+        assert any(re.fullmatch(rf"pubflow: {stage}: done, 5 {unit} in {SECONDS}", ln) for ln in lines), stage
+    assert any(re.match(r"pubflow: build html: \d\.\d/5 editions", ln) for ln in lines)  # within an edition
+    summary = lines[lines.index(next(ln for ln in lines if re.fullmatch(rf"pubflow: published in {SECONDS}:", ln))) :]
+    stages = [
+        ("extract", ""), ("update", "  6 catalogs"), ("memory", "  1 locale"), ("convert", "  3 catalogs"),
+        ("build html", "  5 editions"), ("build pdf", "  5 PDFs"),
+    ]  # fmt: skip
+    for stage, counted in stages:
+        assert any(re.fullmatch(rf"pubflow:   {stage} +{SECONDS} +\d+%{counted}", ln) for ln in summary), stage
     assert (project / "_build" / "html" / "index.html").is_file()
     for edition in ["zh_CN", "en", "zh_TW", "bilingual/zh_CN-en", "bilingual/zh_TW-en"]:
         assert (project / "_build" / "html" / edition / f"{ARTICLE}.html").is_file(), edition

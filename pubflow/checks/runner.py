@@ -29,6 +29,7 @@ from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.conversion import ScriptConverter
 from pubflow.errors import PubflowError
 from pubflow.glossary import Glossary, load_glossary
+from pubflow.progress import NO_METER, Meter
 
 EntryCheck = Callable[[EntryContext], Iterator[Finding]]
 
@@ -91,9 +92,13 @@ def check_catalog(
                 yield from check(ctx)
 
 
-def run_checks(config: ProjectConfig, locales: list[LocaleConfig], stale: bool = True) -> list[Finding]:
+def run_checks(
+    config: ProjectConfig, locales: list[LocaleConfig], stale: bool = True, meter: Meter = NO_METER
+) -> list[Finding]:
     findings: list[Finding] = []
     glossary = load_glossary(config.glossary_path, config.source_language)
+    catalogs = {locale.name: sorted((config.locale_dir / locale.name).rglob("*.po")) for locale in locales}
+    meter.expect(sum(map(len, catalogs.values())))
     for locale in locales:
         converter = ScriptConverter(locale, glossary) if locale.method == "opencc" else None
         locale_checks: dict[str, EntryCheck] = {}
@@ -102,8 +107,9 @@ def run_checks(config: ProjectConfig, locales: list[LocaleConfig], stale: bool =
             locale_checks["spelling"] = make_check_spelling(
                 locale.spelling, config.spelling_words_path, glossary, locale.name, where
             )
-        for path in sorted((config.locale_dir / locale.name).rglob("*.po")):
+        for path in catalogs[locale.name]:
             findings.extend(check_catalog(path, locale, config, glossary, converter, locale_checks))
+            meter.advance()
         findings.extend(check_notes(config, locale))
     if stale:
         findings.extend(check_stale(config, locales, fresh_templates(config)))
