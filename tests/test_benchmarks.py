@@ -9,9 +9,12 @@ import sys
 from tests.conftest import REPO
 
 
-def run_benchmark(name: str) -> dict:
+def run_benchmark(name: str, *args: str) -> dict:
     result = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / f"bench_{name}.py")], capture_output=True, text=True, check=False
+        [sys.executable, str(REPO / "benchmarks" / f"bench_{name}.py"), *args],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr + result.stdout
     return json.loads((REPO / "_build" / "benchmarks" / f"{name}.json").read_text(encoding="utf-8"))
@@ -27,3 +30,14 @@ def test_coverage_benchmark_counts_equal_msgfmt_on_400_catalogs() -> None:
     data = run_benchmark("coverage")
     assert data["catalogs"] >= 400 and data["megabytes"] >= 15
     assert data["catalogs_whose_counts_differ_from_msgfmt"] == 0
+
+
+def test_scale_benchmark_runs_every_verb_and_a_no_op_chain_writes_nothing() -> None:
+    data = run_benchmark("scale", "--articles", "2", "--repeat", "1")
+    for kind in ["noop", "one_msgstr", "one_paragraph"]:
+        for verb in ["extract", "update", "convert", "build"]:
+            assert data[f"{kind}_{verb}_seconds@2"] > 0
+        assert data[f"{kind}_chain_share_of_cold_build@2"] > 0
+    assert data["noop_check_seconds@2"] > 0
+    # No churn: a run with nothing new rewrites no source, catalog, template, compiled catalog or record.
+    assert data["noop_files_written_in_sources_catalogs_and_work@2"] == 0
