@@ -11,9 +11,11 @@ tools (pubflow's code, Sphinx, docutils) the templates were made with. When
 all of those are unchanged and the templates are as extract left them,
 Sphinx does not run at all; when only documents (``.rst``) changed or were
 added, Sphinx writes the templates of those alone (and of the documents
-whose table of contents lists them). Anything else (another file under
-``docs/``, a deleted document, ``conf.py``, another pubflow, a missing or
-damaged stamp, templates changed by hand) extracts every document.
+whose table of contents lists them). Anything else extracts every document:
+another file under ``docs/``, a deleted document, ``conf.py``, another
+pubflow, a missing or damaged stamp, templates changed by hand, sources that
+use ``include`` (which document shows an included file is Sphinx's to know),
+a changed ``.rst`` that gave no template (not a document), or a failed run.
 """
 
 from __future__ import annotations
@@ -58,10 +60,17 @@ def sources_digest(config: ProjectConfig) -> str:
     return digest.hexdigest()
 
 
-def document_digests(config: ProjectConfig) -> dict[str, str]:
-    """Every file under docs/ by its path from the project root, with the digest of its bytes."""
-    files = sorted(p for p in config.docs_dir.rglob("*") if p.is_file())
-    return {str(p.relative_to(config.root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+INCLUDES = (b"include::", b"literalinclude::")
+
+
+def document_digests(config: ProjectConfig) -> tuple[dict[str, str], bool]:
+    """Every file under docs/ by its path from the project root with the digest of its bytes; any includes?"""
+    digests, includes = {}, False
+    for path in sorted(p for p in config.docs_dir.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        digests[str(path.relative_to(config.root))] = hashlib.sha256(data).hexdigest()
+        includes = includes or (path.suffix == ".rst" and any(word in data for word in INCLUDES))
+    return digests, includes
 
 
 def tools_digest() -> str:
@@ -133,15 +142,26 @@ def extract_templates(config: ProjectConfig, pot_dir: Path | None = None) -> Ext
         )
     result = ExtractResult()
     sources = sources_digest(config)  # before Sphinx reads them: an edit meanwhile makes the stamp stale
-    documents = document_digests(config)
+    documents, includes = document_digests(config)
     conf = file_digest(config.root / "conf.py")
     own = pot_dir == config.pot_dir
     wanted = changed_documents(config, documents) if own else None
+    if wanted and includes:
+        wanted = None
     result.extracted = wanted
     if wanted == []:
         result.templates = sorted(pot_dir.rglob("*.pot"))
+    elif wanted is None:
+        _run_gettext_builder(config, pot_dir, None, result)
     else:
-        _run_gettext_builder(config, pot_dir, wanted, result)
+        try:
+            _run_gettext_builder(config, pot_dir, wanted, result)
+            missing = [d for d in wanted if not template_of(config, pot_dir, d).is_file()]
+        except PubflowError:
+            missing = wanted  # a warning may be one that only a run over every document gives rightly
+        if missing:  # not a document (excluded, or included by one): every document, as if there were no stamp
+            result.extracted = None
+            _run_gettext_builder(config, pot_dir, None, result)
     if own:
         stamp = {
             "sources": sources,
@@ -152,6 +172,11 @@ def extract_templates(config: ProjectConfig, pot_dir: Path | None = None) -> Ext
         }
         write_atomic(pot_dir / STAMP_NAME, json.dumps(stamp, indent=1) + "\n")
     return result
+
+
+def template_of(config: ProjectConfig, pot_dir: Path, document: str) -> Path:
+    """The template of a document given by its path from the project root (docs/a/b.rst → a/b.pot)."""
+    return pot_dir / (config.root / document).relative_to(config.docs_dir).with_suffix(".pot")
 
 
 def _run_gettext_builder(
