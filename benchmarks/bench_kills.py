@@ -154,7 +154,8 @@ def kill_runs(runs: int, seed: int, workdir: Path, names: tuple[str, ...] = STAG
     doc.write_text(doc.read_text(encoding="utf-8").replace("人民利益，至高无上。", "人民利益高于一切。"), "utf-8")
     subprocess.run([sys.executable, "-m", "pubflow", "-q", "extract"], cwd=project, check=True)
     all_stages = stages(raw_changed)
-    durations = {name: measure(all_stages[name], project) for name in names}
+    # Each stage's second run: the first also makes the records a later run finds (update's merge record …).
+    durations = {name: (measure(all_stages[name], project), measure(all_stages[name], project))[1] for name in names}
     # The documents import may write: the shipped text, and the changed one.
     allowed = {path: {(REPO / path.relative_to(project)).read_bytes(), path.read_bytes()} for path in document(project)}
     counts = Counts()

@@ -52,15 +52,6 @@ class BuildResult:
         return not any(self.problems.values()) and not self.refused
 
 
-def validate_catalogs(config: ProjectConfig, locales: list[LocaleConfig]) -> None:
-    """Fail on the first malformed catalog before Sphinx would skip it with a vague warning."""
-    for locale in locales:
-        if locale.method == "source":
-            continue
-        for po_path in sorted((config.locale_dir / locale.name).rglob("*.po")):
-            load_catalog(po_path)
-
-
 def html_dir(config: ProjectConfig, locale: str) -> Path:
     return config.output_dir / "html" / locale
 
@@ -113,7 +104,8 @@ def safe_editions(
     """Compile the catalogs; the editions that may be built, and the refused ones with their reasons."""
     names = list(dict.fromkeys(name for edition in editions for name in edition.locales))
     locales = [config.locale(name) for name in names]
-    validate_catalogs(config, locales)
+    # Compiling reads every changed catalog strictly (msgfmt -c), so a malformed one fails here, before Sphinx
+    # would skip it with a vague warning; an unchanged one was valid when it was last compiled.
     compiled = compile_catalogs(config, locales)
     refused: dict[str, list[Finding]] = {}
     for edition in editions:

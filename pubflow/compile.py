@@ -7,6 +7,14 @@ without a word. Here every build compiles every catalog from the current .po,
 atomically; a catalog whose compiled form did not change keeps its bytes and
 its mtime, so Sphinx re-reads only the documents whose translation changed.
 
+A catalog is compiled again only when it changed: ``_build/cache/compile.json``
+records, per catalog, the digests of the .po it was compiled from and of the
+.po and .mo it gave, and the messages withheld from it (see
+:mod:`pubflow.incremental`). A catalog whose files all still have those
+digests is neither parsed nor checked again; its withheld messages are
+reported from the record. A missing or damaged record, or another pubflow,
+compiles every catalog.
+
 A message the security check rejects is not compiled: the edition shows its
 source there, and the message is reported. Beside each .mo lies the .po it
 was compiled from, because Sphinx finds catalogs, and notes each document's
@@ -15,8 +23,10 @@ dependency on its .mo, by listing .po files.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polib
 
@@ -25,6 +35,9 @@ from pubflow.checks.model import Finding
 from pubflow.checks.security import security_problems
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.fileio import write_atomic
+from pubflow.incremental import WorkRecord, file_digest
+
+RECORD_SCHEMA = "pubflow-compile/1"
 
 
 @dataclass
@@ -36,6 +49,10 @@ class CompileResult:
 
 def compiled_locale_dir(config: ProjectConfig) -> Path:
     return config.output_dir / "locale"
+
+
+def record_path(config: ProjectConfig) -> Path:
+    return config.output_dir / "cache" / "compile.json"
 
 
 def withhold_unsafe(path: Path, catalog: polib.POFile) -> list[Finding]:
@@ -54,30 +71,65 @@ def withhold_unsafe(path: Path, catalog: polib.POFile) -> list[Finding]:
     return findings
 
 
-def compile_locale(config: ProjectConfig, locale: LocaleConfig, result: CompileResult) -> None:
+def _withheld(recorded: dict[str, Any] | None) -> list[tuple[int | None, str]] | None:
+    """The withheld messages a record lists, as (line, problem); None when it lists none validly."""
+    found = recorded.get("unsafe") if recorded else None
+    if not isinstance(found, list):
+        return None
+    pairs = [tuple(item) for item in found if isinstance(item, list) and len(item) == 2]
+    if len(pairs) != len(found) or not all(
+        (line is None or isinstance(line, int)) and isinstance(message, str) for line, message in pairs
+    ):
+        return None
+    return [(line, message) for line, message in pairs]
+
+
+def compile_locale(config: ProjectConfig, locale: LocaleConfig, result: CompileResult, done: WorkRecord) -> None:
     source_dir = config.locale_dir / locale.name / "LC_MESSAGES"
     target_dir = compiled_locale_dir(config) / locale.name / "LC_MESSAGES"
     wanted: set[Path] = set()
     unsafe = result.unsafe.setdefault(locale.name, [])
     for po_path in sorted(source_dir.rglob("*.po")) if source_dir.is_dir() else []:
-        catalog = load_catalog(po_path)
-        unsafe.extend(withhold_unsafe(po_path, catalog))
         relative = po_path.relative_to(source_dir)
-        mo_path = target_dir / relative.with_suffix(".mo")
-        # The .po first: a run killed between the two leaves a .mo that the next run rewrites.
-        write_atomic(target_dir / relative, render_catalog(catalog))
-        write_atomic(mo_path, catalog.to_binary())
-        wanted |= {target_dir / relative, mo_path}
+        compiled, mo_path = target_dir / relative, target_dir / relative.with_suffix(".mo")
+        wanted |= {compiled, mo_path}
         result.compiled.append(mo_path)
+        unit = str(po_path.relative_to(config.root))
+        source = file_digest(po_path)  # before reading: an edit meanwhile leaves a record that no longer matches
+        withheld_before = _withheld(done.get(unit))
+        now = {"catalog": source, "compiled": file_digest(compiled), "mo": file_digest(mo_path)}
+        if withheld_before is not None and done.matches(unit, now):
+            unsafe.extend(Finding(po_path, line, "security", message) for line, message in withheld_before)
+            continue
+        catalog = load_catalog(po_path)
+        withheld = withhold_unsafe(po_path, catalog)
+        unsafe.extend(withheld)
+        text, binary = render_catalog(catalog), catalog.to_binary()
+        # The .po first: a run killed between the two leaves a .mo that the next run rewrites.
+        write_atomic(compiled, text)
+        write_atomic(mo_path, binary)
+        done.put(
+            unit,
+            {
+                "catalog": source,
+                "compiled": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                "mo": hashlib.sha256(binary).hexdigest(),
+                "unsafe": [[finding.line, finding.message] for finding in withheld],
+            },
+        )
     for leftover in sorted(target_dir.rglob("*")) if target_dir.is_dir() else []:
         if leftover.is_file() and leftover not in wanted:
             leftover.unlink()
 
 
 def compile_catalogs(config: ProjectConfig, locales: list[LocaleConfig]) -> CompileResult:
-    """Compile the catalogs of ``locales`` (the source language has none)."""
+    """Compile the catalogs of ``locales`` (the source language has none) that changed since the last time."""
     result = CompileResult()
-    for locale in locales:
-        if locale.method != "source":
-            compile_locale(config, locale, result)
+    done = WorkRecord(record_path(config), RECORD_SCHEMA, {})
+    try:
+        for locale in locales:
+            if locale.method != "source":
+                compile_locale(config, locale, result, done)
+    finally:  # what was compiled before an error is recorded
+        done.save()
     return result

@@ -41,6 +41,7 @@ from pubflow.catalog import CatalogLayout, load_catalog
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.exchange.tmx import Pair, read_tmx
 from pubflow.fileio import write_atomic
+from pubflow.incremental import WorkRecord, file_digest
 from pubflow.progress import NO_METER, Meter
 from pubflow.review import (
     LEGACY_MACHINE_FLAG,
@@ -381,39 +382,71 @@ def propose_in_catalog(
     return changed
 
 
+def memory_state(config: ProjectConfig, locale: LocaleConfig, extra_files: list[Path]) -> str:
+    """A digest of everything the memory stage reads for a locale: its catalogs and records, the TMX files."""
+    digest = hashlib.sha256(signature(config.memory_threshold).encode("utf-8"))
+    for document, path in catalog_documents(config, locale):
+        digest.update(f"{document}\0{_catalog_digest(path)}\0".encode())
+    for tmx_path in [*config.memory_files, *extra_files]:
+        digest.update(f"{tmx_path}\0{file_digest(tmx_path)}\0".encode())
+    return digest.hexdigest()
+
+
 def propose_from_memory(
     config: ProjectConfig,
     locales: list[LocaleConfig],
     extra_files: list[Path] | None = None,
     meter: Meter = NO_METER,
 ) -> MemoryResult:
-    """The memory stage: proposals for every catalog of the translated locales."""
+    """The memory stage: proposals for every catalog of the translated locales.
+
+    A locale whose catalogs, review records and TMX files are exactly as the
+    last run left them is skipped: the same memory over the same catalogs
+    proposes nothing new (``_build/cache/memory-runs.json``, see
+    :mod:`pubflow.incremental`).
+    """
     result = MemoryResult()
-    threshold = config.memory_threshold
     meter.expect(sum(1 for locale in locales if locale.method == "translation"))
+    done = WorkRecord(config.output_dir / "cache" / "memory-runs.json", "pubflow-memory-runs/1", {})
     for locale in locales:
         if locale.method != "translation":
             result.locales_skipped.append(locale.name)
             continue
-        with_work: set[str] = set()
-        memory = load_memory(config, locale, extra_files, with_work)
-        result.memory_sizes[locale.name] = len(memory)
-        opened = []
-        for document, path in catalog_documents(config, locale):
-            if document not in with_work:
-                continue  # every message translated by a person: nothing to propose
-            catalog = load_catalog(path)
-            layout = CatalogLayout(path.read_text(encoding="utf-8"), catalog)  # only changed messages re-laid
-            opened.append((path, catalog, layout, load_record(path)))
-        wanted = [e.msgid for _path, catalog, _layout, record in opened for e in catalog if wants_proposal(e, record)]
-        proposals = memory.propose_many(wanted, threshold)
-        for path, catalog, layout, record in opened:
-            if not propose_in_catalog(catalog, record, proposals, threshold, result):
-                continue
-            # The record first: if the run is killed in between, the catalog still has no
-            # proposal, and the next run makes it again.
-            save_record(record)
-            if write_atomic(path, layout.splice(catalog, config.wrap_width)):
-                result.written.append(path)
+        state = memory_state(config, locale, extra_files or [])
+        recorded = done.get(locale.name)
+        if recorded and isinstance(recorded.get("size"), int) and done.matches(locale.name, {"state": state}):
+            result.memory_sizes[locale.name] = recorded["size"]
+            meter.advance()
+            continue
+        _propose_in_locale(config, locale, extra_files, result)
+        after = memory_state(config, locale, extra_files or [])  # as this run left the catalogs
+        done.put(locale.name, {"state": after, "size": result.memory_sizes[locale.name]})
         meter.advance()
+    done.save()
     return result
+
+
+def _propose_in_locale(
+    config: ProjectConfig, locale: LocaleConfig, extra_files: list[Path] | None, result: MemoryResult
+) -> None:
+    threshold = config.memory_threshold
+    with_work: set[str] = set()
+    memory = load_memory(config, locale, extra_files, with_work)
+    result.memory_sizes[locale.name] = len(memory)
+    opened = []
+    for document, path in catalog_documents(config, locale):
+        if document not in with_work:
+            continue  # every message translated by a person: nothing to propose
+        catalog = load_catalog(path)
+        layout = CatalogLayout(path.read_text(encoding="utf-8"), catalog)  # only changed messages re-laid
+        opened.append((path, catalog, layout, load_record(path)))
+    wanted = [e.msgid for _path, catalog, _layout, record in opened for e in catalog if wants_proposal(e, record)]
+    proposals = memory.propose_many(wanted, threshold)
+    for path, catalog, layout, record in opened:
+        if not propose_in_catalog(catalog, record, proposals, threshold, result):
+            continue
+        # The record first: if the run is killed in between, the catalog still has no
+        # proposal, and the next run makes it again.
+        save_record(record)
+        if write_atomic(path, layout.splice(catalog, config.wrap_width)):
+            result.written.append(path)

@@ -10,6 +10,14 @@ follows its messages (:func:`pubflow.review.follow_catalog`).
 
 Templates older than or different from the sources are never merged: the
 stamp that extract leaves beside them must match ``docs/`` and ``conf.py``.
+
+Only catalogs whose template, catalog or review record changed since their
+last merge are merged: ``_build/cache/update.json`` keeps, per catalog, the
+digests of the three as the last merge left them (see
+:mod:`pubflow.incremental`). Merging again the same bytes gives the same bytes,
+so a catalog still in that state is left alone without running msgmerge; a
+translator's edit, a new template, a missing or damaged record, another
+pubflow or another ``wrap-width`` each mean a merge.
 """
 
 from __future__ import annotations
@@ -27,9 +35,11 @@ from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError
 from pubflow.extract import templates_out_of_date
 from pubflow.fileio import write_atomic
+from pubflow.incremental import WorkRecord, file_digest
 from pubflow.progress import NO_METER, Meter
 
 MSGMERGE_FLAGS = {"no-wrap", "wrap"}
+RECORD_SCHEMA = "pubflow-update/1"
 
 
 @dataclass
@@ -44,6 +54,19 @@ class UpdateResult:
 def catalog_path(config: ProjectConfig, locale: LocaleConfig, template: Path, pot_dir: Path) -> Path:
     relative = template.relative_to(pot_dir).with_suffix(".po")
     return config.locale_dir / locale.name / "LC_MESSAGES" / relative
+
+
+def record_path(config: ProjectConfig) -> Path:
+    """What the last merges left: per catalog, the digests of its template, itself and its review record."""
+    return config.output_dir / "cache" / "update.json"
+
+
+def merge_state(template_digest: str | None, po_path: Path) -> dict[str, str | None]:
+    return {
+        "template": template_digest,
+        "catalog": file_digest(po_path),
+        "review": file_digest(review.record_path(po_path)),
+    }
 
 
 def templates(pot_dir: Path) -> list[Path]:
@@ -136,36 +159,48 @@ def update_catalogs(
     result = UpdateResult()
     all_templates = templates(pot_dir)
     meter.expect(len(all_templates) * len(locales))
-    for locale in locales:
-        expected: set[Path] = set()
-        for template in all_templates:
-            po_path = catalog_path(config, locale, template, pot_dir)
-            expected.add(po_path)
-            if not po_path.exists():
-                # Through msgmerge too, so that a new catalog is laid out as every later one.
-                with tempfile.TemporaryDirectory() as scratch:
-                    seed = Path(scratch) / po_path.name
-                    seed.write_text(render_catalog(new_catalog(template, locale)), encoding="utf-8")
-                    text, merged = merge_catalog(seed, template, config.wrap_width)
+    done = WorkRecord(record_path(config), RECORD_SCHEMA, {"wrap-width": config.wrap_width})
+    template_digests = {template: file_digest(template) for template in all_templates}
+    try:
+        for locale in locales:
+            expected: set[Path] = set()
+            for template in all_templates:
+                po_path = catalog_path(config, locale, template, pot_dir)
+                expected.add(po_path)
+                unit = str(po_path.relative_to(config.root))
+                if not po_path.exists():
+                    # Through msgmerge too, so that a new catalog is laid out as every later one.
+                    with tempfile.TemporaryDirectory() as scratch:
+                        seed = Path(scratch) / po_path.name
+                        seed.write_text(render_catalog(new_catalog(template, locale)), encoding="utf-8")
+                        text, merged = merge_catalog(seed, template, config.wrap_width)
+                    record = review.load_record(po_path)
+                    review.follow_catalog(record, merged)
+                    write_atomic(po_path, text)
+                    review.save_record(record)
+                    result.created.append(po_path)
+                    done.put(unit, merge_state(template_digests[template], po_path))
+                    meter.advance()
+                    continue
+                if done.matches(unit, merge_state(template_digests[template], po_path)):
+                    result.unchanged.append(po_path)
+                    meter.advance()
+                    continue
                 record = review.load_record(po_path)
+                if not record.existed:
+                    result.unrecorded.append(po_path)
+                text, merged = merge_catalog(po_path, template, config.wrap_width)
                 review.follow_catalog(record, merged)
-                write_atomic(po_path, text)
+                if write_atomic(po_path, text):
+                    result.updated.append(po_path)
+                else:
+                    result.unchanged.append(po_path)
                 review.save_record(record)
-                result.created.append(po_path)
+                done.put(unit, merge_state(template_digests[template], po_path))
                 meter.advance()
-                continue
-            record = review.load_record(po_path)
-            if not record.existed:
-                result.unrecorded.append(po_path)
-            text, merged = merge_catalog(po_path, template, config.wrap_width)
-            review.follow_catalog(record, merged)
-            if write_atomic(po_path, text):
-                result.updated.append(po_path)
-            else:
-                result.unchanged.append(po_path)
-            review.save_record(record)
-            meter.advance()
-        locale_root = config.locale_dir / locale.name / "LC_MESSAGES"
-        if locale_root.is_dir():
-            result.orphaned.extend(p for p in sorted(locale_root.rglob("*.po")) if p not in expected)
+            locale_root = config.locale_dir / locale.name / "LC_MESSAGES"
+            if locale_root.is_dir():
+                result.orphaned.extend(p for p in sorted(locale_root.rglob("*.po")) if p not in expected)
+    finally:  # what was merged before an error is recorded
+        done.save()
     return result

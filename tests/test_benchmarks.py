@@ -40,3 +40,14 @@ def test_pdf_benchmark_typesets_each_article_once_and_a_rebuild_not_at_all() -> 
     assert data["xelatex_passes_per_article"] == 1 and data["articles_with_a_second_pass"] == 0
     assert data["no_change_rebuild_xelatex_passes"] == 0
     assert data["pubflow_per_article_over_one_pass"] > 0
+
+
+def test_scale_benchmark_runs_every_verb_and_a_no_op_chain_writes_nothing() -> None:
+    data = run_benchmark("scale", "--articles", "2", "--repeat", "1")
+    for kind in ["noop", "one_msgstr", "one_paragraph"]:
+        for verb in ["extract", "update", "convert", "build"]:
+            assert data[f"{kind}_{verb}_seconds@2"] > 0
+        assert data[f"{kind}_chain_share_of_cold_build@2"] > 0
+    assert data["noop_check_seconds@2"] > 0
+    # No churn: a run with nothing new rewrites no source, catalog, template, compiled catalog or record.
+    assert data["noop_files_written_in_sources_catalogs_and_work@2"] == 0

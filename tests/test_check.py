@@ -178,6 +178,25 @@ def test_stale_catalogs_fail_and_say_what_to_run(project: Path) -> None:
     assert "run pubflow extract && pubflow update" in result.stdout
 
 
+@pytest.mark.parametrize("templates", ["as extracted", "edited by hand"])
+def test_the_stale_check_trusts_only_templates_extracted_from_these_sources(project: Path, templates: str) -> None:
+    # With fresh templates in _build/gettext the stale check reads them instead of extracting again;
+    # a template changed by hand is not fresh, and the check still sees what the sources hold.
+    assert run_pubflow("extract", cwd=project).returncode == 0
+    path = project / "locale" / "en" / CATALOG
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    catalog.remove(catalog.find("人民利益，至高无上。"))
+    catalog.save(str(path))
+    if templates == "edited by hand":
+        template = project / "_build" / "gettext" / f"{ARTICLE}.pot"
+        pot = polib.pofile(str(template), wrapwidth=0)
+        pot.remove(pot.find("人民利益，至高无上。"))
+        pot.save(str(template))
+    result = run_pubflow("-q", "check", "-l", "en", cwd=project)
+    assert result.returncode == 1
+    assert "stale: message '人民利益，至高无上。' is missing from en/" in result.stdout
+
+
 def test_duplicate_and_completeness_findings_can_be_silenced(project: Path) -> None:
     path = project / "locale" / "zh_TW" / CATALOG
     catalog = polib.pofile(str(path), wrapwidth=0)

@@ -177,6 +177,24 @@ def test_tmx_import_proposes_from_a_tmx_file(second: Path) -> None:
     assert title.msgstr == "Part Two, from the legacy memory" and "pubflow memory: 100% old.tmx" in title.tcomment
 
 
+def test_a_run_with_nothing_new_is_skipped_and_a_changed_tmx_file_is_read_again(second: Path) -> None:
+    memory = second / "tm" / "legacy.tmx"
+    memory.parent.mkdir()
+    memory.write_text(LEGACY_TMX, encoding="utf-8")
+    configure(second, 'memory-files = ["tm/legacy.tmx"]\n')
+    assert f"en {shipped_pairs(second) + 1} pairs" in run_pubflow("memory", cwd=second, check=True).stderr
+    record = second / "_build" / "cache" / "memory-runs.json"
+    before = {p: p.stat().st_mtime_ns for p in [record, *(second / "locale").rglob("*")] if p.is_file()}
+    # Nothing changed: nothing read, nothing written, the memory's size told from the record.
+    assert f"en {shipped_pairs(second) + 1} pairs" in run_pubflow("memory", cwd=second, check=True).stderr
+    assert {p: p.stat().st_mtime_ns for p in before} == before
+    # The same TMX file with one more unit: the memory is read again.
+    unit = LEGACY_TMX[LEGACY_TMX.index("<tu>") : LEGACY_TMX.index("</body>")]
+    extra = unit.replace("（下）", "（中）").replace("Part Two", "Part One and a Half")
+    memory.write_text(LEGACY_TMX.replace("</body>", extra + "</body>"), encoding="utf-8")
+    assert f"en {shipped_pairs(second) + 2} pairs" in run_pubflow("memory", cwd=second, check=True).stderr
+
+
 def test_tmx_files_in_the_configuration_join_the_memory(second: Path) -> None:
     memory = second / "tm" / "legacy.tmx"
     memory.parent.mkdir()

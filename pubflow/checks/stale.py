@@ -12,14 +12,24 @@ from pubflow.catalog import parse_catalog
 from pubflow.checks.model import Finding, excerpt
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError
-from pubflow.extract import extract_templates
+from pubflow.extract import extract_templates, templates_out_of_date
 from pubflow.fileio import scratch_directory
 
 HINT = "run pubflow extract && pubflow update"
 
 
 def fresh_templates(config: ProjectConfig) -> dict[Path, polib.POFile]:
-    """The templates the sources give now, extracted aside so that nothing in _build changes."""
+    """The templates the sources give now.
+
+    Those in _build/gettext when their stamp vouches for them (extracted by these
+    tools from exactly these sources, untouched since); otherwise extracted aside,
+    so that nothing in _build changes.
+    """
+    if templates_out_of_date(config) is None:
+        return {
+            t.relative_to(config.pot_dir).with_suffix(".po"): polib.pofile(str(t))
+            for t in sorted(config.pot_dir.rglob("*.pot"))
+        }
     with scratch_directory(config.output_dir, ".stale-") as scratch:
         pot_dir = scratch / "gettext"
         result = extract_templates(config, pot_dir)

@@ -4,6 +4,10 @@ Sphinx segments Chinese with jieba, which splits proper nouns it does not know
 (湄公河 in running text, for one) into single characters that the index then
 drops. The glossary's Chinese terms become a jieba user dictionary, which
 Sphinx loads through ``html_search_options['dict']``.
+
+jieba loads its dictionaries (most of a second) only when the first page is
+indexed, not whenever the search index is prepared: a rebuild with no change
+indexes no page and so never loads them.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese
 
 from pubflow.fileio import write_atomic
 from pubflow.glossary import load_glossary
@@ -42,5 +47,20 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     config.html_search_options = {**config.html_search_options, "dict": str(path)}
 
 
+class LazyChinese(SearchChinese):
+    """Sphinx's Chinese search, with jieba's user dictionary loaded on the first page to index."""
+
+    def init(self, options: dict[str, str]) -> None:
+        self._pending_dictionary: str | None = options.get("dict", JIEBA_DEFAULT_DICT)
+        super().init({**options, "dict": ""})
+
+    def split(self, input: str) -> list[str]:
+        if self._pending_dictionary:
+            super().init({"dict": self._pending_dictionary})
+            self._pending_dictionary = None
+        return super().split(input)
+
+
 def setup(app: Sphinx) -> None:
+    app.add_search_language(LazyChinese)
     app.connect("config-inited", _on_config_inited, priority=600)

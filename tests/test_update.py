@@ -1,0 +1,156 @@
+"""Update merges only what changed since its last merge, and still merges whatever it must.
+
+msgmerge runs through a wrapper on PATH that logs the catalog it was given
+and then runs the real msgmerge, so each test sees which catalogs were merged.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+
+from tests.conftest import ARTICLE, copy_project, run_pubflow
+
+CATALOGS = [f"{locale}/LC_MESSAGES/{doc}.po" for locale in ["en", "zh_TW"] for doc in [ARTICLE, "index", "status"]]
+
+
+@pytest.fixture(scope="module")
+def updated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project after its first extract and update, made once; each test works on a copy."""
+    project = copy_project(tmp_path_factory.mktemp("updated") / "project")
+    assert run_pubflow("extract", cwd=project).returncode == 0
+    result = run_pubflow("update", cwd=project)
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+@pytest.fixture
+def logged(updated: Path, tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+    """A copy of the updated project, a log of msgmerge's runs, and the environment that logs them."""
+    project = tmp_path / "project"
+    shutil.copytree(updated, project, ignore=shutil.ignore_patterns("doctrees"))
+    shims = tmp_path / "shims"
+    shims.mkdir()
+    log = tmp_path / "msgmerge.log"
+    real = shutil.which("msgmerge")
+    assert real
+    wrapper = shims / "msgmerge"
+    # msgmerge --quiet --previous --no-wrap --output-file=- CATALOG TEMPLATE: the catalog is the one before last.
+    wrapper.write_text(f'#!/bin/sh\nn=$#\neval "po=\\${{$((n - 1))}}"\necho "$po" >> {log}\nexec {real} "$@"\n')
+    wrapper.chmod(0o755)
+    return project, log, {"PATH": f"{shims}{os.pathsep}{os.environ['PATH']}"}
+
+
+def test_the_first_update_merges_every_catalog(project: Path, tmp_path: Path) -> None:
+    log = tmp_path / "msgmerge.log"
+    shims = tmp_path / "shims"
+    shims.mkdir()
+    (shims / "msgmerge").write_text(f'#!/bin/sh\necho merged >> {log}\nexec {shutil.which("msgmerge")} "$@"\n')
+    (shims / "msgmerge").chmod(0o755)
+    assert run_pubflow("extract", cwd=project).returncode == 0
+    update(project, {"PATH": f"{shims}{os.pathsep}{os.environ['PATH']}"})
+    assert log.read_text(encoding="utf-8").split() == ["merged"] * len(CATALOGS)
+    assert (project / "_build" / "cache" / "update.json").is_file()
+
+
+def merged(log: Path, project: Path) -> list[str]:
+    """The catalogs msgmerge was run on since the log was last cleared, relative to locale/."""
+    if not log.exists():
+        return []
+    lines = log.read_text(encoding="utf-8").split()
+    return sorted(str(Path(line).resolve().relative_to((project / "locale").resolve())) for line in lines)
+
+
+def state(project: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        str(p.relative_to(project)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for folder in [project / "locale", project / "_build" / "gettext", project / "_build" / "cache"]
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def update(project: Path, env: dict[str, str]) -> None:
+    result = run_pubflow("update", "--no-memory", cwd=project, env=env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_second_update_merges_nothing_and_rewrites_nothing(logged: tuple[Path, Path, dict[str, str]]) -> None:
+    project, log, env = logged
+    before = state(project)
+    update(project, env)
+    assert merged(log, project) == []
+    assert state(project) == before  # bytes and mtimes: not one file written, the record included
+
+
+def test_a_catalog_a_translator_edited_is_merged_alone(logged: tuple[Path, Path, dict[str, str]]) -> None:
+    project, log, env = logged
+    path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    catalog = polib.pofile(str(path))
+    dropped = catalog.find("以合作促安全，以安全促发展。")
+    assert dropped is not None
+    catalog.remove(dropped)  # a translator's editor lost a message: the merge must bring it back
+    catalog.save(str(path))
+    update(project, env)
+    assert merged(log, project) == [f"en/LC_MESSAGES/{ARTICLE}.po"]
+    restored = polib.pofile(str(path)).find("以合作促安全，以安全促发展。")
+    assert restored is not None and restored.msgstr == ""
+
+
+def test_the_catalogs_of_a_changed_template_are_merged(logged: tuple[Path, Path, dict[str, str]]) -> None:
+    project, log, env = logged
+    doc = project / "docs" / f"{ARTICLE}.rst"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("以合作促安全，", "以合作促进安全，"), encoding="utf-8")
+    assert run_pubflow("extract", cwd=project).returncode == 0
+    update(project, env)
+    assert merged(log, project) == [f"en/LC_MESSAGES/{ARTICLE}.po", f"zh_TW/LC_MESSAGES/{ARTICLE}.po"]
+    for locale in ["en", "zh_TW"]:
+        entry = polib.pofile(str(project / "locale" / locale / "LC_MESSAGES" / f"{ARTICLE}.po")).find(
+            "以合作促进安全，以安全促发展。"
+        )
+        assert entry is not None and entry.fuzzy and entry.previous_msgid == "以合作促安全，以安全促发展。"
+
+
+def test_a_deleted_review_record_is_merged_and_written_again(logged: tuple[Path, Path, dict[str, str]]) -> None:
+    project, log, env = logged
+    record = project / "locale" / "zh_TW" / "LC_MESSAGES" / "index.review.json"
+    record.unlink()
+    update(project, env)
+    assert merged(log, project) == ["zh_TW/LC_MESSAGES/index.po"]
+    assert record.is_file() and record.read_bytes() != b""
+
+
+@pytest.mark.parametrize("damage", ["deleted", "damaged", "from before the last merge", "from another wrap-width"])
+def test_without_a_trustworthy_record_every_changed_catalog_is_merged(
+    logged: tuple[Path, Path, dict[str, str]], damage: str
+) -> None:
+    project, log, env = logged
+    record = project / "_build" / "cache" / "update.json"
+    older = record.read_bytes()
+    path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    catalog = polib.pofile(str(path))
+    catalog.remove(catalog.find("以合作促安全，以安全促发展。"))
+    catalog.save(str(path))
+    if damage == "from before the last merge":
+        update(project, env)  # merged and recorded; then the record is lost, as when a run is killed before it
+        log.unlink()
+        record.write_bytes(older)
+    elif damage == "deleted":
+        record.unlink()
+    elif damage == "damaged":
+        record.write_bytes(older[: len(older) // 2])
+    else:
+        config = project / "pyproject.toml"
+        text = config.read_text(encoding="utf-8")
+        config.write_text(text.replace("[tool.pubflow]\n", "[tool.pubflow]\nwrap-width = 79\n", 1), encoding="utf-8")
+    update(project, env)
+    expected = [f"en/LC_MESSAGES/{ARTICLE}.po"] if damage == "from before the last merge" else sorted(CATALOGS)
+    assert merged(log, project) == expected
+    assert polib.pofile(str(path)).find("以合作促安全，以安全促发展。") is not None
+    log.unlink()
+    update(project, env)  # and recorded again: the next run merges nothing
+    assert merged(log, project) == []
