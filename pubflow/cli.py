@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 #: Verbs that write to the project; each holds the project lock (pubflow/lock.py) while it runs.
 WRITING_VERBS = frozenset(
-    {"import", "extract", "update", "convert", "memory", "format", "xliff", "tmx", "build", "publish"}
+    {"import", "extract", "update", "convert", "memory", "format", "xliff", "tmx", "tbx", "build", "publish"}
 )
 
 

@@ -1,7 +1,8 @@
 """The project lock: one command that writes at a time, so that none loses another's update.
 
-Every verb that writes (import, extract, update, convert, build, publish)
-holds an exclusive ``fcntl.flock`` on ``<output>/.pubflow.lock`` for its whole
+Every verb that writes (import, extract, update, convert, memory, format,
+xliff, tmx, tbx, build, publish; ``WRITING_VERBS`` in cli.py) and each of
+serve's rebuilds holds an exclusive ``fcntl.flock`` on ``<output>/.pubflow.lock`` for its whole
 run. The kernel releases the lock when its holder exits, however it exits
 (even SIGKILL), so a lock is never left stale. The holder's pid, command and
 start time are written into the file for the message a second command shows.
@@ -9,7 +10,7 @@ A second command waits for the lock, saying who holds it; with ``--no-wait``
 it exits at once with status 2 instead. Read-only verbs (check, coverage)
 take no lock.
 
-The programs a command starts (sphinx-build, latexmk) share the lock: when
+The programs a command starts (sphinx-build, msgmerge, xelatex) share the lock: when
 the command is killed, a program it started may run on, and the next
 command waits until that program has finished too.
 """

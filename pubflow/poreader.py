@@ -9,7 +9,7 @@ touching its string, stray spaces, a comment at the end, a ``#~|`` line …)
 makes :func:`read_entries` return None, and the caller reads the text with
 polib's own parser, which then gives its result or its syntax error as
 before. The objects built here are equal, field for field, to polib's
-(tests/test_catalogs.py compares them on real catalogs and odd ones).
+(tests/test_reader.py compares them on real catalogs and odd ones).
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from starlette.staticfiles import StaticFiles
 from pubflow.build import Edition, Progress, build_html
 from pubflow.config import ProjectConfig, load_config, parse_bilingual
 from pubflow.errors import PubflowError
+from pubflow.lock import project_lock
 
 #: Files that change without being sources: compiled catalogs, editors' and pubflow's temporary files.
 IGNORED = [r"\.mo$", r"~$", r"\.sw[a-p]$", r"/\.#", r"\.tmp$", r"/\.[^/]*\.po\.[^/]*$"]
@@ -50,9 +51,11 @@ class Rebuild:
             config = load_config(self.root)
             if changed_paths:
                 say("changed: " + ", ".join(str(p.relative_to(config.root)) for p in changed_paths[:5]))
-            if config.glossary_path.resolve() in [p.resolve() for p in changed_paths]:
-                self.convert(config, say)
-            result = build_html(config, [self.edition], progress=say)
+            # Each rebuild writes as `pubflow build` does, so it takes turns with the other writing verbs.
+            with project_lock(config.output_dir, "serve", progress=say):
+                if config.glossary_path.resolve() in [p.resolve() for p in changed_paths]:
+                    self.convert(config, say)
+                result = build_html(config, [self.edition], progress=say)
             for line in result.problems.get(self.edition.name, []):
                 say(line)
         except PubflowError as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -66,3 +67,27 @@ def test_two_builds_at_once_take_turns(project: Path, tmp_path: Path) -> None:
     assert sum("waiting for `pubflow build` (pid " in text for text in texts) == 1, texts
     page = project / "_build" / "html" / "en" / f"{ARTICLE}.html"
     assert "Cooperation for security; security for development." in page.read_text(encoding="utf-8")
+
+
+def test_tbx_export_and_a_preview_rebuild_take_turns_with_other_writers(project: Path) -> None:
+    """The verbs that write outside the catalogs take the lock too: the termbase, and serve's rebuilds."""
+    from pubflow.build import Edition
+    from pubflow.config import load_config
+    from pubflow.serve import Rebuild
+
+    config = load_config(project)
+    edition = Edition.of_locale(config.locale("en"))
+    page = project / "_build" / "html" / "en" / f"{ARTICLE}.html"
+    with project_lock(project / "_build", "test-holder"):
+        refused = run_pubflow("--no-wait", "tbx", "export", "--locale", "en", cwd=project)
+        assert refused.returncode == 2, refused.stderr
+        assert "the project is locked by `pubflow test-holder`" in refused.stderr
+        assert not (project / "_build" / "glossary.tbx").exists()
+        rebuild = threading.Thread(target=Rebuild(project, edition), kwargs={"changed_paths": ()})
+        rebuild.start()
+        time.sleep(3)
+        assert rebuild.is_alive() and not page.exists()  # waiting for the holder, nothing written
+    rebuild.join(timeout=300)
+    assert not rebuild.is_alive() and page.is_file()
+    assert run_pubflow("--no-wait", "tbx", "export", "--locale", "en", cwd=project).returncode == 0
+    assert (project / "_build" / "glossary.tbx").is_file()

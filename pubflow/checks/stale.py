@@ -23,7 +23,7 @@ def fresh_templates(config: ProjectConfig) -> dict[Path, polib.POFile]:
 
     Those in _build/gettext when their stamp vouches for them (extracted by these
     tools from exactly these sources, untouched since); otherwise extracted aside,
-    so that nothing in _build changes.
+    so that no template in _build/gettext changes.
     """
     if templates_out_of_date(config) is None:
         return {
