@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import opencc
 import polib
 
-from benchmarks.bench_coverage import shared_corpus
+from benchmarks.bench_coverage import corpus_name, shared_corpus
 from benchmarks.common import REPO, report
 from pubflow.config import ProjectConfig, load_config
 from pubflow.convert import ConvertResult, convert_catalogs
@@ -48,7 +48,8 @@ def make_project(folder: Path, limit: int | None) -> list[str]:
     target = folder / "locale" / "zh_TW" / "LC_MESSAGES"
     target.mkdir(parents=True)
     texts: list[str] = []
-    for source in sorted(shared_corpus().rglob("*.po"))[:limit]:
+    corpus = shared_corpus()
+    for source in sorted(corpus.rglob("*.po"))[:limit]:
         catalog = polib.POFile(wrapwidth=0)
         catalog.metadata = {"Language": "zh_TW", "Content-Type": "text/plain; charset=UTF-8",
                             "Plural-Forms": "nplurals=1; plural=0;"}  # fmt: skip
@@ -60,7 +61,7 @@ def make_project(folder: Path, limit: int | None) -> list[str]:
             seen.add(text)
             catalog.append(polib.POEntry(msgid=text, msgstr="", occurrences=entry.occurrences))
             texts.append(text)
-        relative = source.relative_to(shared_corpus()).with_suffix("")
+        relative = source.relative_to(corpus).with_suffix("")
         path = target / f"{str(relative).replace('/', '--')}.po"
         catalog.save(str(path))
     return texts
@@ -118,6 +119,7 @@ def main() -> None:
         "convert",
         {
             "runs": args.runs,
+            "corpus": corpus_name(shared_corpus()),
             "catalogs": catalog_count,
             "catalogs_written_by_the_first_run": len(last["first"].written),
             "messages": len(texts),

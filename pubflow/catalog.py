@@ -39,8 +39,8 @@ _KEYWORD_TOUCHING_STRING = re.compile(
 _FATAL_SUMMARY = re.compile(r"^found \d+ fatal errors?$")
 # A string literal that does not close on its line, or has something after its closing quote.
 _BAD_STRING = re.compile(
-    r"^[ \t]*+(?:\#~[ \t]*+)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]++)?"
-    r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+(?:$|"[ \t]*+[^\s])',
+    r"^[ \t]*(?:\#~[ \t]*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?"
+    r'"[^"\\\n]*(?:\\.[^"\\\n]*)*(?:$|"[ \t]*[^\s])',
     re.MULTILINE,
 )
 

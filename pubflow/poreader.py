@@ -21,23 +21,23 @@ from sys import intern
 import polib
 
 # A string literal in gettext's grammar: escapes in pairs, closed on its line.
-_STRING = r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"'
+_STRING = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
 _ENTRY = re.compile(
     rf"""
-    (?P<comments>(?:\#(?!~)[^\n]*+\n)*+)
+    (?P<comments>(?:\#(?!~)[^\n]*\n)*)
     (?P<o>(?:\#~[ ])?)
-    (?:msgctxt[ ](?P<ctx>{_STRING}\n(?:(?P=o){_STRING}\n)*+)(?P=o))?
-    msgid[ ](?P<id>{_STRING}\n(?:(?P=o){_STRING}\n)*+)
-    (?:(?P=o)msgid_plural[ ](?P<plural>{_STRING}\n(?:(?P=o){_STRING}\n)*+))?
+    (?:msgctxt[ ](?P<ctx>{_STRING}\n(?:(?P=o){_STRING}\n)*)(?P=o))?
+    msgid[ ](?P<id>{_STRING}\n(?:(?P=o){_STRING}\n)*)
+    (?:(?P=o)msgid_plural[ ](?P<plural>{_STRING}\n(?:(?P=o){_STRING}\n)*))?
     (?:
-        (?P=o)msgstr[ ](?P<str>{_STRING}\n(?:(?P=o){_STRING}\n)*+)
-      | (?P<forms>(?:(?P=o)msgstr\[\d\][ ]{_STRING}\n(?:(?P=o){_STRING}\n)*+)++)
+        (?P=o)msgstr[ ](?P<str>{_STRING}\n(?:(?P=o){_STRING}\n)*)
+      | (?P<forms>(?:(?P=o)msgstr\[\d\][ ]{_STRING}\n(?:(?P=o){_STRING}\n)*)+)
     )
-    (?P<blank>\n*+)
+    (?P<blank>\n*)
     """,
     re.VERBOSE,
 )
-_REFERENCES_AND_FLAGS = re.compile(r"(?:\#[:,] [^\n]*+\n)++")
+_REFERENCES_AND_FLAGS = re.compile(r"(?:\#[:,] [^\n]*\n)+")
 _FORM = re.compile(r"^msgstr\[(\d)\] ", re.MULTILINE)
 _PREVIOUS = re.compile(rf"(msgctxt|msgid_plural|msgid) ({_STRING})$")
 _WHOLE_STRING = re.compile(rf"{_STRING}$")

@@ -22,14 +22,18 @@ def run_benchmark(name: str, *args: str) -> dict:
 
 def test_convert_benchmark_converts_real_zh_cn_text_and_its_second_run_converts_nothing() -> None:
     data = run_benchmark("convert", "--catalogs", "30", "--runs", "1")
-    assert data["catalogs"] == 30 and data["chinese_bytes"] >= 100_000
+    if data["corpus"] == "python-docs-zh-cn-3.13":  # ../shared is beside the project, as in CI
+        assert data["catalogs"] == 30 and data["chinese_bytes"] >= 100_000
+    else:  # a machine without it: the installed packages' zh_CN catalogs (Sphinx's and its extensions')
+        assert data["corpus"] == "site-packages zh_CN" and data["catalogs"] >= 5 and data["chinese_bytes"] >= 10_000
     assert data["second_run_engine_calls"] == 0
     assert data["pubflow_vs_opencc_cpu_rate_ratio"] > 0 and data["second_run_vs_first_ratio"] > 0
 
 
 def test_coverage_benchmark_counts_equal_msgfmt_on_two_real_corpora() -> None:
     data = run_benchmark("coverage", "--runs", "1")
-    assert data["zh_CN_catalogs"] >= 500 and data["site_packages_catalogs"] >= 300
+    shared = data["zh_CN_corpus"] == "python-docs-zh-cn-3.13"
+    assert data["zh_CN_catalogs"] >= (500 if shared else 5) and data["site_packages_catalogs"] >= 300
     assert data["zh_CN_catalogs_whose_counts_differ_from_msgfmt"] == 0
     assert data["site_packages_catalogs_whose_counts_differ_from_msgfmt"] == 0
     assert data["zh_CN_potodo_over_pubflow_warm_cpu_ratio"] > 0
