@@ -24,6 +24,7 @@ Run: .venv/bin/python benchmarks/bench_coverage.py [--runs N]
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -45,6 +46,7 @@ CORPUS_NAME = "python-docs-zh-cn-3.13.tar.xz"
 PACKAGED_ZH_CN = "site-packages-zh_CN"
 
 
+@functools.cache
 def shared_corpus() -> Path:
     """The unpacked zh_CN corpus in _build/corpora, unpacked from the shared folder the first time."""
     target = REPO / "_build" / "corpora" / "zhcn313"
