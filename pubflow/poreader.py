@@ -67,6 +67,15 @@ class _Comments:
         self.previous: dict[str, str] = {}
 
 
+def _add_occurrences(found: _Comments, references: str) -> bool:
+    """Add a "#:" line's references as polib reads them ("file:line", or a name alone); whether there was one."""
+    before = len(found.occurrences)
+    for occurrence in references.split():
+        file, sep, number = occurrence.rpartition(":")
+        found.occurrences.append((file, number) if sep and number.isdigit() else (occurrence, ""))
+    return len(found.occurrences) > before
+
+
 def _read_comments(block: str, at_start: bool) -> _Comments | None:
     """An entry's comment lines as polib reads them (after pubflow's gettext-compatible rewriting); None if odd."""
     found = _Comments()
@@ -75,14 +84,7 @@ def _read_comments(block: str, at_start: bool) -> _Comments | None:
     for line in block[:-1].split("\n"):
         mark = line[:3]
         if mark == "#: " and not header_open:  # the common case first, read as polib reads it
-            before = len(found.occurrences)
-            for occurrence in line[3:].split():
-                file, sep, number = occurrence.rpartition(":")
-                if sep and number.isdigit():
-                    found.occurrences.append((file, number))
-                else:
-                    found.occurrences.append((occurrence, ""))
-            if len(found.occurrences) == before:
+            if not _add_occurrences(found, line[3:]):
                 return None  # polib skips an empty "#:" line, which shifts its line numbers: leave it to polib
             last_previous = None
             continue
@@ -103,12 +105,7 @@ def _read_comments(block: str, at_start: bool) -> _Comments | None:
         if len(tokens) == 1:
             return None  # polib skips a bare "#:", "#," or "#.", which shifts its line numbers: leave it to polib
         if kind == "#:":
-            for occurrence in line[3:].split():
-                file, sep, number = occurrence.rpartition(":")
-                if sep and number.isdigit():
-                    found.occurrences.append((file, number))
-                else:
-                    found.occurrences.append((occurrence, ""))
+            _add_occurrences(found, line[3:])
             last_previous = None
         elif kind == "#,":
             found.flags += [flag.strip() for flag in line[3:].split(",")]
