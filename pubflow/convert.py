@@ -125,7 +125,21 @@ def _convert_batch(
     writes: list[tuple[Path, str | bytes]] = []
     records: list[review.ReviewRecord] = []
     try:
-        _convert_each(batch, judge, converter, config, cache, result, writes, records)
+        for path, key in batch:
+            catalog, text = read_catalog(path, judge)
+            layout = CatalogLayout(text, catalog)
+            record = review.load_record(path)
+            if not record.existed:
+                result.unrecorded.append(path)
+            review.follow_catalog(record, catalog)
+            convert_catalog(catalog, record, converter, result)
+            new_text = layout.splice(catalog, config.wrap_width)
+            record_text = review.render_record(record)
+            # Each catalog before its record: a run killed between them leaves machine output that still wears
+            # its note and equals the conversion, which the next run recognises.
+            writes += [(path, new_text), (record.path, record_text)]
+            records.append(record)
+            cache[key] = _digest(new_text.encode("utf-8") + record_text.encode("utf-8"))
     finally:
         # The catalogs converted before a bad one are written all the same, as when each was written at once.
         written = write_atomic_many(writes)
@@ -133,33 +147,6 @@ def _convert_batch(
             record.existed = True
             if catalog_written:
                 result.written.append(path)
-
-
-def _convert_each(
-    batch: list[tuple[Path, str]],
-    judge: MsgfmtJudge,
-    converter: ScriptConverter,
-    config: ProjectConfig,
-    cache: dict[str, str],
-    result: ConvertResult,
-    writes: list[tuple[Path, str | bytes]],
-    records: list[review.ReviewRecord],
-) -> None:
-    for path, key in batch:
-        catalog, text = read_catalog(path, judge)
-        layout = CatalogLayout(text, catalog)
-        record = review.load_record(path)
-        if not record.existed:
-            result.unrecorded.append(path)
-        review.follow_catalog(record, catalog)
-        convert_catalog(catalog, record, converter, result)
-        new_text = layout.splice(catalog, config.wrap_width)
-        record_text = review.render_record(record)
-        # Each catalog before its record: a run killed between them leaves machine output that still wears
-        # its note and equals the conversion, which the next run recognises.
-        writes += [(path, new_text), (record.path, record_text)]
-        records.append(record)
-        cache[key] = _digest(new_text.encode("utf-8") + record_text.encode("utf-8"))
 
 
 def convert_catalogs(
