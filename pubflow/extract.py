@@ -51,14 +51,11 @@ def without_creation_date(text: str) -> str:
     return "\n".join(ln for ln in text.splitlines() if not ln.startswith(CREATION_DATE_PREFIX))
 
 
-def sources_digest(config: ProjectConfig) -> str:
-    """A digest of everything the templates are made from: docs/ and conf.py."""
-    digest = hashlib.sha256()
-    files = sorted(p for p in config.docs_dir.rglob("*") if p.is_file())
-    conf = config.root / "conf.py"
-    for path in [*files, *([conf] if conf.is_file() else [])]:
-        digest.update(str(path.relative_to(config.root)).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+def sources_digest(config: ProjectConfig, documents: dict[str, str] | None = None) -> str:
+    """A digest of everything the templates are made from: docs/ (``document_digests``) and conf.py."""
+    documents = document_digests(config)[0] if documents is None else documents
+    material = {"documents": documents, "conf": file_digest(config.root / "conf.py")}
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 INCLUDES = (b"include::", b"literalinclude::")
@@ -142,8 +139,9 @@ def extract_templates(config: ProjectConfig, pot_dir: Path | None = None, meter:
             config.docs_dir,
         )
     result = ExtractResult()
-    sources = sources_digest(config)  # before Sphinx reads them: an edit meanwhile makes the stamp stale
+    # Read before Sphinx reads them: an edit meanwhile makes the stamp stale.
     documents, includes = document_digests(config)
+    sources = sources_digest(config, documents)
     conf = file_digest(config.root / "conf.py")
     own = pot_dir == config.pot_dir
     wanted = changed_documents(config, documents) if own else None

@@ -14,17 +14,16 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 
 from pubflow import __version__
+from pubflow.incremental import code_digest
 from pubflow.sphinxext import bilingual, editions, feed, frontpage, latex, notes, safety, search, status
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 def code_version() -> int:
@@ -34,10 +33,7 @@ def code_version() -> int:
     an extension's ``env_version`` changes; deriving it from the source means an
     upgraded pubflow never serves doctrees made by the old one.
     """
-    digest = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.rglob("*.py")):
-        digest.update(path.read_bytes())
-    return int(digest.hexdigest()[:12], 16)
+    return int(code_digest()[:12], 16)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
