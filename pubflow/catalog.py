@@ -140,7 +140,11 @@ def load_catalog(path: Path) -> polib.POFile:
 
 
 def read_catalog(path: Path, judge: MsgfmtJudge | None = None) -> tuple[polib.POFile, str]:
-    """:func:`load_catalog`'s catalog and the text it was read from; ``judge`` may have run msgfmt ahead."""
+    """:func:`load_catalog`'s catalog and its text with ``\n`` line ends; ``judge`` may have run msgfmt ahead.
+
+    The text is as ``Path.read_text`` gives it (any ``\r\n`` or ``\r`` a line end), so that a
+    :class:`CatalogLayout` made from it writes one kind of line end throughout.
+    """
     raw, text = _read_catalog(path)
     is_po = path.suffix == ".po"
     content = _content_digest(raw) if is_po and judge is not None else None
@@ -153,7 +157,7 @@ def read_catalog(path: Path, judge: MsgfmtJudge | None = None) -> tuple[polib.PO
             problems = _judged_by_msgfmt(path, marker)
         if problems:
             raise problems[0]
-    return catalog, text
+    return catalog, text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _content_digest(raw: bytes) -> bytes:

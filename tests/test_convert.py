@@ -197,3 +197,19 @@ def test_every_channel_of_the_article_is_taiwans_guandao() -> None:
     channels = [msgid for msgid in messages if "渠道" in msgid]
     assert len(channels) == 2
     assert all("渠道" not in messages[msgid] and "管道" in messages[msgid] for msgid in channels)
+
+
+def test_a_catalog_with_crlf_line_ends_keeps_one_kind_of_line_end(project: Path) -> None:
+    """A catalog saved with Windows line ends: convert writes its changed entries as every other line."""
+    catalog = zh_tw(project)
+    entry = next(e for e in catalog if e.msgid and e.msgstr)
+    entry.msgstr = ""
+    save(catalog)
+    path = project / "locale" / "zh_TW" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    result = run_pubflow("convert", cwd=project)
+    assert result.returncode == 0, result.stderr
+    written = path.read_bytes()
+    assert zh_tw(project).find(entry.msgid).msgstr  # converted again
+    crlf = written.count(b"\r\n")
+    assert crlf == 0 or crlf == written.count(b"\n"), "mixed line ends"
