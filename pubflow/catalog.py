@@ -61,13 +61,6 @@ def check_string_literals(text: str, path: Path) -> None:
         )
 
 
-def read_catalog_text(path: Path) -> str:
-    """A catalog's text: a file, UTF-8 without a byte-order mark (msgfmt rejects one), string literals closed."""
-    text = _read_catalog(path)[1]
-    check_string_literals(text, path)
-    return text
-
-
 def _read_catalog(path: Path) -> tuple[bytes, str]:
     if path.is_dir():
         raise PubflowError("is a folder, expected a .po catalog", path)
@@ -245,14 +238,14 @@ def _remember_acceptance(marker: Path) -> None:
         pass
 
 
-def msgfmt_problems(path: Path, raw: bytes | None = None) -> list[PubflowError]:
+def msgfmt_problems(path: Path) -> list[PubflowError]:
     """What ``msgfmt -c`` finds wrong with a catalog, each with its line; empty when it accepts it.
 
     msgfmt stays the judge; its acceptance of a catalog's exact bytes is kept
     (:func:`use_verdict_cache`), so unchanged bytes are not judged again.
     Rejections are never kept: they are judged afresh to report their lines.
     """
-    return _judged_by_msgfmt(path, _verdict_file(raw if raw is not None else read_bytes(path)))
+    return _judged_by_msgfmt(path, _verdict_file(read_bytes(path)))
 
 
 def _judged_by_msgfmt(path: Path, marker: Path | None) -> list[PubflowError]:

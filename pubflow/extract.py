@@ -161,7 +161,7 @@ def extract_templates(config: ProjectConfig, pot_dir: Path | None = None, meter:
         if missing:  # not a document (excluded, or included by one): every document, as if there were no stamp
             result.extracted = None
             _run_gettext_builder(config, pot_dir, None, result, meter)
-    if own:
+    if own and wanted != []:  # nothing extracted: the stamp already says all this
         stamp = {
             "sources": sources,
             "templates": templates_digest(pot_dir),

@@ -75,9 +75,6 @@ class WorkRecord:
     def put(self, unit: str, state: dict[str, Any]) -> None:
         self.units[unit] = state
 
-    def keep_only(self, units: set[str]) -> None:
-        self.units = {unit: state for unit, state in self.units.items() if unit in units}
-
     def save(self) -> bool:
         data = {"schema": self.schema, "rules": self.rules, "units": dict(sorted(self.units.items()))}
         self.path.parent.mkdir(parents=True, exist_ok=True)

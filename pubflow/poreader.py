@@ -237,12 +237,9 @@ def _read_entries(text: str) -> polib.POFile | None:
 
 def _take_header(catalog: polib.POFile) -> None:
     """polib's reading of the header entry: the first live entry with an empty msgid becomes the metadata."""
-    matches = [e for e in catalog if e.msgid == "" and not e.obsolete]
-    if not matches:
+    header = catalog.find("")  # the entry polib's own parser takes: live, and without msgctxt if several
+    if header is None:
         return
-    header = matches[0]
-    if len(matches) > 1:
-        header = next((e for e in reversed(matches) if not e.msgctxt), matches[0])
     catalog.remove(header)
     catalog.metadata_is_fuzzy = header.flags
     key = None
