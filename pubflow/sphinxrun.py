@@ -88,7 +88,10 @@ def sphinx_command(
 
 def start(args: list[str], cwd: Path, progress: Callable[[float], None] | None = None) -> subprocess.Popen[str]:
     """Start sphinx-build; with ``progress``, it is told the share of the run done (0 to 1) as Sphinx goes."""
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    # Sphinx's output is read here, never shown. Sphinx 8 colours it, and writes each status line
+    # as an erase-line code and a carriage return, whenever CI=true or FORCE_COLOR is set, as CI
+    # services do; NO_COLOR keeps the plain lines the patterns above read.
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "NO_COLOR": "1"}
     if progress is not None:
         args = [arg for arg in args if arg != "-q"]  # Sphinx's status lines are what the progress is read from
     process = subprocess.Popen(

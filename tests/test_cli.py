@@ -77,7 +77,8 @@ def test_outside_a_project(tmp_path: Path) -> None:
 
 
 def test_publish_shows_progress(project: Path) -> None:
-    result = run_pubflow("publish", cwd=project)
+    # As CI services run it: Sphinx 8 would colour its status lines for either variable.
+    result = run_pubflow("publish", cwd=project, env={"CI": "true", "FORCE_COLOR": "1"})
     assert result.returncode == 0, result.stderr
     assert "step 1/4: extract" in result.stderr and "[5/5]" in result.stderr
     # stderr is a pipe: plain lines, no escape code; counts with an estimate, each stage's end, then the summary.
