@@ -9,7 +9,11 @@ OpenCC called directly on the same texts (the baseline, in the same process
 and the same run, interleaved with pubflow's runs), for ``pubflow convert``'s
 first run (masking, glossary, quotes, catalog reading and writing, review
 records), their ratio, and the time of a second run with no change, which
-must convert nothing, as a share of the first.
+must convert nothing, as a share of the first. Also measured, interleaved:
+``msgfmt -c`` alone over the same catalogs, the judge every catalog convert
+has not seen before must pass, and the best rate any first run could reach
+while msgfmt judges (OpenCC's time plus msgfmt's, nothing else; in wall time
+with both spread over every core).
 
 Run: .venv/bin/python benchmarks/bench_convert.py [--catalogs N] [--runs N]
 """
@@ -17,10 +21,12 @@ Run: .venv/bin/python benchmarks/bench_convert.py [--catalogs N] [--runs N]
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -80,6 +86,17 @@ def timed(action: Callable[[], object]) -> tuple[float, float]:
     return time.perf_counter() - wall, cpu_seconds() - cpu
 
 
+def judge_all(folder: Path) -> None:
+    """``msgfmt -c`` on each catalog, as convert's judge runs it (one process per catalog)."""
+    for path in sorted(folder.rglob("*.po")):
+        subprocess.run(
+            ["msgfmt", "--check", "--output-file=/dev/null", str(path)],
+            capture_output=True,
+            check=False,
+            env={**os.environ, "LC_ALL": "C"},
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--catalogs", type=int, default=None, help="only the first N catalogs (default: all)")
@@ -89,6 +106,7 @@ def main() -> None:
     baselines: list[tuple[float, float]] = []
     firsts: list[tuple[float, float]] = []
     seconds: list[tuple[float, float]] = []
+    judging: list[tuple[float, float]] = []
     last: dict[str, ConvertResult] = {}
     with tempfile.TemporaryDirectory() as scratch:
         pristine = Path(scratch) / "pristine"
@@ -105,16 +123,17 @@ def main() -> None:
                 last[name] = convert_catalogs(config, config.targets)
 
             baselines.append(timed(lambda: [engine.convert(text) for text in texts]))
+            judging.append(timed(lambda: judge_all(pristine)))
             firsts.append(timed(lambda: run("first")))
             seconds.append(timed(lambda: run("second")))
         second = last["second"]
         assert second.engine_calls == 0 and not second.written, "a second run with no change converted something"
         converted = sum(1 for p in (folder / "locale").rglob("*.po") for e in polib.pofile(str(p)) if e.msgstr)
         assert converted == len(texts), (converted, len(texts))
-    wall = {name: statistics.median(s[0] for s in samples)
-            for name, samples in (("opencc", baselines), ("first", firsts), ("second", seconds))}  # fmt: skip
-    cpu = {name: statistics.median(s[1] for s in samples)
-           for name, samples in (("opencc", baselines), ("first", firsts), ("second", seconds))}  # fmt: skip
+    measured = (("opencc", baselines), ("msgfmt", judging), ("first", firsts), ("second", seconds))
+    wall = {name: statistics.median(s[0] for s in samples) for name, samples in measured}
+    cpu = {name: statistics.median(s[1] for s in samples) for name, samples in measured}
+    cores = len(os.sched_getaffinity(0))
     report(
         "convert",
         {
@@ -136,6 +155,12 @@ def main() -> None:
             "second_run_seconds": wall["second"],
             "second_run_vs_first_ratio": wall["second"] / wall["first"],
             "second_run_engine_calls": second.engine_calls,
+            "msgfmt_judging_cpu_seconds": cpu["msgfmt"],
+            "msgfmt_judging_vs_opencc_cpu_ratio": cpu["msgfmt"] / cpu["opencc"],
+            # No first run can beat OpenCC plus its judge: the ceiling of the ratio above while msgfmt judges.
+            "ceiling_cpu_rate_ratio_while_msgfmt_judges": cpu["opencc"] / (cpu["opencc"] + cpu["msgfmt"]),
+            "cores": cores,
+            "ceiling_wall_rate_ratio_while_msgfmt_judges": wall["opencc"] * cores / (cpu["opencc"] + cpu["msgfmt"]),
         },
     )
 
