@@ -88,10 +88,13 @@ def sphinx_command(
 
 def start(args: list[str], cwd: Path, progress: Callable[[float], None] | None = None) -> subprocess.Popen[str]:
     """Start sphinx-build; with ``progress``, it is told the share of the run done (0 to 1) as Sphinx goes."""
-    # Sphinx's output is read here, never shown. Sphinx 8 colours it, and writes each status line
-    # as an erase-line code and a carriage return, whenever CI=true or FORCE_COLOR is set, as CI
-    # services do; NO_COLOR keeps the plain lines the patterns above read.
-    env = {**os.environ, "PYTHONWARNINGS": "ignore", "NO_COLOR": "1"}
+    # Sphinx's output is read here, never shown as it is, so it runs in one known console language.
+    # Sphinx 8 colours it, and writes each status line as an erase-line code and a carriage return,
+    # whenever CI=true or FORCE_COLOR is set, as CI services do: NO_COLOR keeps plain lines. A
+    # translated console (LANG=zh_CN.UTF-8) would word the status lines the patterns above read
+    # in Chinese, and a locale the system lacks stops sphinx-build at its first line.
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "NO_COLOR": "1", "LC_ALL": "C.UTF-8"}
+    env.pop("LANGUAGE", None)
     if progress is not None:
         args = [arg for arg in args if arg != "-q"]  # Sphinx's status lines are what the progress is read from
     process = subprocess.Popen(

@@ -107,6 +107,19 @@ def test_publish_shows_progress(project: Path) -> None:
         assert f'href="../pdf/{edition}/{name}"' in root, edition
 
 
+def test_a_chinese_console_locale(project: Path) -> None:
+    """An editor's shell in Chinese, whether or not the system has that locale (Debian generates none by default).
+
+    sphinx-build stops on a locale the system lacks, and a translated Sphinx words its status lines in Chinese.
+    """
+    chinese = {"LANG": "zh_CN.UTF-8", "LC_ALL": "zh_CN.UTF-8", "LANGUAGE": "zh_CN:zh"}
+    result = run_pubflow("extract", cwd=project, env=chinese)
+    assert result.returncode == 0, result.stderr
+    assert any(re.fullmatch(rf"pubflow: extract: \d+%, {SECONDS} elapsed, about {SECONDS} left", ln)
+               for ln in result.stderr.splitlines()), result.stderr  # fmt: skip
+    assert (project / "_build" / "gettext" / f"{ARTICLE}.pot").is_file()
+
+
 @pytest.mark.parametrize("output", [["--format", "json"], ["--format", "text"]])
 def test_a_reader_that_leaves_early_is_no_error(output: list[str]) -> None:
     """`pubflow coverage | head -1`: the pipe's reader is gone; no error line, no traceback, the shell's 141.
