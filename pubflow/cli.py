@@ -7,6 +7,8 @@ input error (printed as one line naming the file and line).
 from __future__ import annotations
 
 import argparse
+import codecs
+import io
 import os
 import select
 import sys
@@ -719,7 +721,33 @@ def _flushed(exit_code: int) -> int:
     return exit_code
 
 
+def _json_escapes(error: UnicodeError) -> tuple[str, int]:
+    """What a console cannot show, as JSON's ``\\uXXXX`` escapes: still valid in ``--format json``, still legible."""
+    assert isinstance(error, UnicodeEncodeError)
+    escaped = []
+    for char in error.object[error.start : error.end]:
+        code = ord(char)
+        if code > 0xFFFF:  # JSON spells a character beyond the BMP as its UTF-16 surrogate pair
+            code -= 0x10000
+            escaped.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            escaped.append(f"\\u{code:04x}")
+    return "".join(escaped), error.end
+
+
+codecs.register_error("pubflow-json-escapes", _json_escapes)
+
+
+def _escape_what_the_console_cannot_show() -> None:
+    # A console in ASCII or a legacy code page (LANG=C on an old system, PYTHONIOENCODING=ascii)
+    # cannot print Chinese: escaped, the finding is still reported, instead of a traceback.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="pubflow-json-escapes")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _escape_what_the_console_cannot_show()
     parser = build_parser()
     args = parser.parse_args(argv)
     report = Reporter(args.quiet)

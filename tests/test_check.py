@@ -22,6 +22,7 @@ ENTRY_CASES = [
     ("en", "走过17年", "nine countries", "many countries", "numbers", "has 9"),
     ("en", "2017-09-25 10:15:37", "10:15", "morning", "numbers", "time 10:15"),
     ("en", "以合作促安全", "security for development", "security for 发展", "script", "Chinese characters"),
+    ("en", "以合作促安全", "security for development", "security for 𠮷", "script", "translation: 𠮷"),
     ("en", "以合作促安全", "Cooperation for security;", "Cooperation for security；", "script", "full-width"),
     ("en", "以合作促安全", "development.", "development. ", "whitespace", "trailing whitespace"),
     ("en", "以合作促安全", "for security;", "for  security;", "whitespace", "doubled space"),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import polib
 import pytest
 
 from tests.conftest import ARTICLE, REPO, run_pubflow
@@ -118,6 +120,23 @@ def test_a_chinese_console_locale(project: Path) -> None:
     assert any(re.fullmatch(rf"pubflow: extract: \d+%, {SECONDS} elapsed, about {SECONDS} left", ln)
                for ln in result.stderr.splitlines()), result.stderr  # fmt: skip
     assert (project / "_build" / "gettext" / f"{ARTICLE}.pot").is_file()
+
+
+def test_a_console_that_cannot_show_chinese(project: Path) -> None:
+    """A console in ASCII or a legacy code page: Chinese is escaped as JSON escapes it, never a traceback."""
+    path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    catalog = polib.pofile(str(path))
+    entry = next(e for e in catalog if e.msgstr and "法" in e.msgid)
+    entry.msgstr += " 中文𠀀"
+    catalog.save(str(path))
+    ascii_console = {"PYTHONIOENCODING": "ascii"}
+    text = run_pubflow("check", cwd=project, env=ascii_console)
+    assert text.returncode == 1 and "Traceback" not in text.stderr, text.stderr
+    assert "Chinese characters left in the translation: \\u4e2d\\u6587" in text.stdout + text.stderr
+    machine = run_pubflow("check", "--format", "json", cwd=project, env=ascii_console)
+    assert machine.returncode == 1 and machine.stdout.isascii()
+    messages = [f["message"] for f in json.loads(machine.stdout)["findings"]]
+    assert any(m.endswith("中文𠀀") for m in messages), messages
 
 
 @pytest.mark.parametrize("output", [["--format", "json"], ["--format", "text"]])

@@ -6,9 +6,13 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
+from zhon import hanzi
+
 from pubflow.checks.model import EntryContext, Finding
 
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# zhon's Han characters (the basic block, extensions A to D, the compatibility ideographs, 〇) and the
+# extensions it predates (E, F, I; G, H): a rare character of a name (𠮷) is Chinese left all the same.
+HAN = re.compile(f"[{hanzi.characters}\U0002b820-\U0002ee5f\U00030000-\U000323af]")
 FULLWIDTH_PUNCTUATION = re.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
 TRADITIONAL_OPENCC = ("s2t", "s2tw", "s2twp", "s2hk", "t2tw", "t2hk", "tw2t", "hk2t")
 
