@@ -625,7 +625,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="build the parallel edition of two locales, e.g. zh_CN:en (repeatable); "
         "without --locale, only the parallel editions are built",
     )
-    p.add_argument("--all-bilingual", action="store_true", help="also build every parallel edition in [tool.pubflow]")
+    p.add_argument(
+        "--all-bilingual",
+        action="store_true",
+        help="build every parallel edition in [tool.pubflow] as well; like --bilingual, without --locale "
+        "only the parallel editions (publish builds every edition)",
+    )
     p.add_argument(
         "--shard",
         metavar="K/N",

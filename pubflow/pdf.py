@@ -318,6 +318,19 @@ def tex_name(edition: Edition, document: str) -> str:
     return f"{stem}.{'-'.join(edition.locales)}.tex" if edition.options else f"{stem}.tex"
 
 
+def pdf_name(edition: Edition, document: str) -> str:
+    tex = Path(tex_name(edition, document))
+    return f"{tex.stem if edition.options else f'{tex.stem}.{edition.name}'}.pdf"
+
+
+def remove_pdfs_of_removed_articles(folder: Path, edition: Edition, articles: list[str]) -> None:
+    """An article taken out of docs/ takes its PDF out of the edition (whatever share this run typeset)."""
+    wanted = {pdf_name(edition, document) for document in articles}
+    for pdf in folder.glob("*.pdf") if folder.is_dir() else []:
+        if pdf.name not in wanted:
+            pdf.unlink()
+
+
 def build_pdf(
     config: ProjectConfig,
     editions: list[Edition],
@@ -378,15 +391,15 @@ def build_pdf(
         target_dir = pdf_dir(config, edition.name)
         remove_leftovers(target_dir)
         overfull = 0
-        for tex, done in zip(texs, typeset_all, strict=True):
+        for document, done in zip(share, typeset_all, strict=True):
             overfull += done.overfull
             result.problems[edition.name].extend(done.problems)
             if done.pdf is None:
                 continue
-            name = tex.stem if edition.options else f"{tex.stem}.{edition.name}"
-            target = target_dir / f"{name}.pdf"
+            target = target_dir / pdf_name(edition, document)
             write_atomic(target, done.pdf.read_bytes())
             result.outputs[edition.name].append(target)
+        remove_pdfs_of_removed_articles(target_dir, edition, articles)
         result.overfull[edition.name] = overfull
         result.passes[edition.name] = [done.passes for done in typeset_all]
         progress(f"{edition.name}: {len(result.outputs[edition.name])} PDF(s) in {display_path(target_dir)}")

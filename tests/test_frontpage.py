@@ -439,3 +439,28 @@ def test_front_and_root_pages_fit_a_phone(bilingual_site: Path) -> None:
         assert title.bounding_box()["width"] <= 390  # type: ignore[index]
         title.click()
         assert page.url.endswith(f"/en/{ARTICLE}.html")
+
+
+def test_an_article_taken_down_leaves_every_edition(tmp_path: Path) -> None:
+    """Sphinx leaves a deleted document's page behind; published as it is, the article would stay online."""
+    project = copy_project(tmp_path / "project")
+    run_pubflow("import", str(FIXTURES / "articles" / "many_sections.txt"), "--name", NEW, cwd=project, check=True)
+    editions = ["--locale", "en", "--bilingual", "zh_CN:en", "--format", "all"]
+    run_pubflow("extract", cwd=project, check=True)
+    run_pubflow("build", *editions, cwd=project, check=True)
+    built = project / "_build"
+    pages = [built / folder / "html" / edition / f"{NEW}.html" for folder in ("", "sphinx")
+             for edition in ("en", "bilingual/zh_CN-en")]  # fmt: skip
+    pdfs = [built / "pdf" / "en" / f"{NEW}.en.pdf", built / "pdf" / "bilingual" / "zh_CN-en" / f"{NEW}.zh_CN-en.pdf"]
+    assert all(p.is_file() for p in pages + pdfs), [p for p in pages + pdfs if not p.is_file()]
+
+    (project / "docs" / f"{NEW}.rst").unlink()
+    index = project / "docs" / "index.rst"
+    index.write_text("".join(ln for ln in index.read_text(encoding="utf-8").splitlines(True) if NEW not in ln))
+    run_pubflow("extract", cwd=project, check=True)
+    run_pubflow("build", *editions, cwd=project, check=True)
+    assert not [p for p in pages + pdfs if p.exists()]
+    for edition in ("en", "bilingual/zh_CN-en"):
+        assert (built / "html" / edition / f"{ARTICLE}.html").is_file()
+        assert [e["href"] for e in front_page(built / "html" / edition / "index.html").entries] == [f"{ARTICLE}.html"]
+    assert (built / "pdf" / "en" / f"{ARTICLE}.en.pdf").is_file()

@@ -9,6 +9,7 @@
 - :mod:`.latex`: PDF editions: fonts per edition, a title page from the translated article;
 - :mod:`.notes`: editor's and translator's notes, numbered after their message or at the start;
 - :mod:`.safety`: no translation reads a file, adds a script link or raw markup, whatever the catalogs hold;
+- :mod:`.removed`: a document removed from docs/ takes its page out of every edition;
 - the ``pubflow`` HTML theme, which presents a document as a published article.
 """
 
@@ -21,7 +22,7 @@ from sphinx.application import Sphinx
 
 from pubflow import __version__
 from pubflow.incremental import code_digest
-from pubflow.sphinxext import bilingual, editions, feed, frontpage, latex, notes, safety, search, status
+from pubflow.sphinxext import bilingual, editions, feed, frontpage, latex, notes, removed, safety, search, status
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 
@@ -47,6 +48,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     safety.setup(app)
     frontpage.setup(app)
     feed.setup(app)
+    removed.setup(app)
     return {
         "version": __version__,
         "env_version": code_version(),
