@@ -107,7 +107,6 @@ def main() -> None:
     suffix = "-" + "-".join(args.check) if args.check else ""
     sample_file = REPO / "_build" / "benchmarks" / f"check_precision{suffix}_samples.json"
 
-
     sample_file.write_text(json.dumps(samples, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"(samples to judge in {sample_file})")
 

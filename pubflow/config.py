@@ -431,7 +431,6 @@ def _memory_threshold(table: dict, path: Path) -> float:
     return float(value)
 
 
-
 def _text(table: dict, key: str, default: str, path: Path) -> str:
     value = table.get(key, default)
     if not isinstance(value, str):

@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/ruff check pubflow tests benchmarks conf.py
+.venv/bin/ruff format --check pubflow tests benchmarks conf.py
 .venv/bin/mypy pubflow

@@ -42,14 +42,17 @@ def run_on_terminal(
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
     # stdout into a file, so that a long output never blocks the child while the terminal is read
-    with tempfile.TemporaryFile() as stdout, subprocess.Popen(
-        [sys.executable, "-m", "pubflow", *args],
-        cwd=cwd,
-        env={**base, "TERM": "xterm-256color", **(env or {})},
-        stdin=subprocess.DEVNULL,
-        stdout=stdout,
-        stderr=slave,
-    ) as process:
+    with (
+        tempfile.TemporaryFile() as stdout,
+        subprocess.Popen(
+            [sys.executable, "-m", "pubflow", *args],
+            cwd=cwd,
+            env={**base, "TERM": "xterm-256color", **(env or {})},
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=slave,
+        ) as process,
+    ):
         os.close(slave)
         chunks: list[bytes] = []
         while True:

@@ -75,6 +75,6 @@ def test_every_problem_is_counted_and_the_first_named_with_its_line(tmp_path: Pa
         load_config(tmp_path)
     error = raised.value
     assert error.path == tmp_path / "pyproject.toml"
-    assert error.line == text.splitlines().index('label = 5') + 1
+    assert error.line == text.splitlines().index("label = 5") + 1
     assert error.message.startswith("[tool.pubflow.locales.en] label = 5: expected a string")
     assert error.message.endswith("(and 2 more problem(s))")  # thresold in en and in zh_TW

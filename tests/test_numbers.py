@@ -42,7 +42,8 @@ VISITS = "代表团此前已三次访华。"
 HANDOVER = "香港于1997年7月1日回归祖国。"
 TOURISTS = "该市去年接待游客三千万人次。"
 
-# (source, translation, the finding's words or None)
+# (source, translation, the finding's words or None); one pair to a row or two, as a table reads
+# fmt: off
 TABLE: list[tuple[str, str, str | None]] = [
     (HIJACK, "On 5 October 2011, two Chinese cargo ships were hijacked off Mengxi Island on the Mekong by Naw Kham’s "
      "gang. Thirteen Chinese crew members were killed.", None),
@@ -125,6 +126,7 @@ TABLE: list[tuple[str, str, str | None]] = [
     ("习近平和普京两位领导人举行会谈，双方签署两份文件。", "Xi Jinping and Putin held talks and signed documents.",
      "两份 has 2"),
 ]
+# fmt: on
 
 
 def context(source: str, translation: str, locale: LocaleConfig = ENGLISH) -> EntryContext:
