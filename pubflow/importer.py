@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from docutils.utils import column_width
@@ -44,6 +45,8 @@ MAX_LINES_BEFORE_BYLINE = 3
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 #: Leaves room in a file name (at most 255 bytes) for ``.<name>.po.XXXXXXXX.tmp`` and the like.
 MAX_NAME_LENGTH = 120
+#: What makes a document an article (every import writes its byline), not the front page or the status page.
+ARTICLE_MARK = "pubflow-byline"
 
 
 @dataclass
@@ -120,6 +123,17 @@ def parse_article(text: str, path: Path) -> Article:
         (i for i, (_, line) in enumerate(numbered[: MAX_LINES_BEFORE_BYLINE + 1]) if _is_byline(line)),
         None,
     )
+    if byline_index is None:
+        dateless = next(
+            (number for number, line in numbered[1 : MAX_LINES_BEFORE_BYLINE + 1] if BYLINE_NAME.search(line)), None
+        )
+        if dateless is not None:
+            raise PubflowError(
+                "the byline's date is not recognised: expected a date such as 2019年03月05日, 2019-03-05 "
+                "or 2019/3/5 (a time may follow, as 08:30)",
+                path,
+                dateless,
+            )
     if byline_index is None or byline_index == 0:
         raise PubflowError(
             "no byline found: expected a title, an optional subtitle, then a line with a date "
@@ -135,7 +149,7 @@ def parse_article(text: str, path: Path) -> Article:
         )
     title = fullwidth_punctuation(numbered[0][1])
     subtitle = fullwidth_punctuation(numbered[1][1]) if byline_index == 2 else None
-    byline = _parse_byline(numbered[byline_index][1])
+    byline = _parse_byline(numbered[byline_index][1], path, numbered[byline_index][0])
 
     body_lines: list[str] = []
     left_out: list[str] = []
@@ -160,17 +174,18 @@ def parse_article(text: str, path: Path) -> Article:
     return Article(title, subtitle, byline, blocks, dateline, left_out)
 
 
+BYLINE_NAME = re.compile(r"(作者|记者|撰文|编译|来源)\s*[:：]")
+
+
 def _is_byline(line: str) -> bool:
-    has_date = DATE.search(line) is not None
-    has_field = re.search(r"(作者|记者|撰文|编译|来源)\s*[:：]", line) is not None
-    return has_date and has_field
+    return DATE.search(line) is not None and BYLINE_NAME.search(line) is not None
 
 
 def _is_heading(line: str) -> bool:
     return len(line) <= MAX_HEADING_LENGTH and not SENTENCE_PUNCTUATION.search(line)
 
 
-def _parse_byline(line: str) -> Byline:
+def _parse_byline(line: str, path: Path, number: int) -> Byline:
     """Cut the byline at each field it holds, keeping each field's own wording."""
     byline = Byline()
     matches = list(BYLINE_FIELD.finditer(line))
@@ -179,10 +194,18 @@ def _parse_byline(line: str) -> Byline:
         segment = fullwidth_punctuation(line[match.start() : end].strip())
         if match.group("year"):
             byline.date = segment
-            byline.iso_date = "{}-{:0>2}-{:0>2}".format(match.group("year"), match.group("month"), match.group("day"))
+            clock = (match.group("time") or "0:00").split(":")
+            hour, minute, second = (int(part) for part in [*clock, "0"][:3])
+            try:
+                when = datetime(
+                    int(match.group("year")), int(match.group("month")), int(match.group("day")), hour, minute, second
+                )
+            except ValueError:
+                written = match.group().strip()
+                raise PubflowError(f"the byline's date {written!r} is no real date or time", path, number) from None
+            byline.iso_date = when.date().isoformat()
             if match.group("time"):
-                hour, minute, *second = match.group("time").split(":")
-                byline.iso_time = f"{int(hour):02}:{minute}:{second[0] if second else '00'}"
+                byline.iso_time = when.time().isoformat()
         elif match.group("author") and byline.author is None:
             byline.author = segment
         elif match.group("source") and byline.source is None:
@@ -231,7 +254,7 @@ def render_rst(article: Article, origin: str) -> str:
     present = [(css, text) for css, text in byline_fields if text]
     if present:
         inner = "\n".join(_classed_paragraph(css, text, "   ") for css, text in present)
-        parts.append(f".. container:: pubflow-byline\n\n{inner}")
+        parts.append(f".. container:: {ARTICLE_MARK}\n\n{inner}")
     for block in article.blocks:
         if block.kind == "heading":
             parts.append(_heading(block.text, "-"))
@@ -280,14 +303,20 @@ def default_name(article: Article, raw_path: Path) -> str:
 def import_article(config: ProjectConfig, raw_path: Path, name: str | None = None, force: bool = False) -> ImportResult:
     """Import one raw article as ``docs/<name>.rst`` and list it in ``docs/index.rst``."""
     article = parse_article(read_text(raw_path), raw_path)
-    name = name or default_name(article, raw_path)
+    name = default_name(article, raw_path) if name is None else name
     if not NAME_PATTERN.match(name) or len(name) > MAX_NAME_LENGTH:
         raise PubflowError(
             f"document name {_shorten(name)!r} must be lower-case letters, digits and hyphens, "
             f"at most {MAX_NAME_LENGTH} characters, "
-            "for example 2017-09-25-international-law-enforcement-cooperation"
+            "for example 2017-09-25-international-law-enforcement-cooperation "
+            "(for an article in a sub-folder of docs/, import it, then move its .rst and its line in "
+            "docs/index.rst by hand)"
         )
     document = config.docs_dir / f"{name}.rst"
+    index = config.docs_dir / "index.rst"
+    if document == index or (document.exists() and ARTICLE_MARK not in read_text(document)):
+        # --force replaces an article, never the front page or a page of the editors' own (status).
+        raise PubflowError(f"is not an imported article; choose another --name than {name!r}", document)
     content = render_rst(article, raw_path.name)
     if document.exists() and not force and document.read_text(encoding="utf-8") != content:
         raise PubflowError(
@@ -295,14 +324,16 @@ def import_article(config: ProjectConfig, raw_path: Path, name: str | None = Non
             "(its catalogs keep their translations)",
             document,
         )
+    listed = _index_listing(index, name)  # before anything is written: a front page with no toctree stops here
     written = write_atomic(document, content)
-    _add_to_index(config.docs_dir / "index.rst", name)
+    if listed is not None:
+        write_atomic(index, listed)
     return ImportResult(document, name, article, written)
 
 
-def _add_to_index(index: Path, name: str) -> None:
-    """List the document in the master toctree, newest name first."""
-    text = index.read_text(encoding="utf-8") if index.exists() else INDEX_TEMPLATE
+def _index_listing(index: Path, name: str) -> str | None:
+    """The master toctree listing the document, newest name first; None when it already does."""
+    text = read_text(index) if index.exists() else INDEX_TEMPLATE
     head, marker, tail = text.partition(".. toctree::")
     if not marker:
         raise PubflowError("has no '.. toctree::'; add one so that articles can be listed", index)
@@ -314,7 +345,7 @@ def _add_to_index(index: Path, name: str) -> None:
         elif stripped:
             entries.append(stripped)
     if name in entries:
-        return
+        return None
     entries = sorted([*entries, name], reverse=True)
     body = "\n".join(options) + "\n\n" + "".join(f"   {entry}\n" for entry in entries)
-    write_atomic(index, f"{head}{marker}\n{body}")
+    return f"{head}{marker}\n{body}"

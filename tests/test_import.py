@@ -167,3 +167,49 @@ def test_existing_document_is_not_overwritten_without_force(project: Path, tmp_p
     assert (project / "docs" / f"{ARTICLE}.rst").read_bytes() == before
     assert run_pubflow("import", str(changed), "--name", ARTICLE, "--force", cwd=project).returncode == 0
     assert "以合作促进安全" in (project / "docs" / f"{ARTICLE}.rst").read_text(encoding="utf-8")
+
+
+def docs_bytes(project: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((project / "docs").iterdir())}
+
+
+@pytest.mark.parametrize("name", ["index", "status"])
+def test_force_never_replaces_a_page_that_is_no_article(project: Path, name: str) -> None:
+    """The front page and the status page are the editors' own: --force replaces articles only."""
+    before = docs_bytes(project)
+    result = run_pubflow(
+        "import", str(FIXTURES / "articles" / "no_subtitle.txt"), "--name", name, "--force", cwd=project
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert (
+        result.stderr.strip()
+        == f"pubflow: error: docs/{name}.rst: is not an imported article; choose another --name than {name!r}"
+    )
+    assert docs_bytes(project) == before
+
+
+@pytest.mark.parametrize(
+    ("byline", "error"),
+    [
+        ("2019年13月45日 08:30", "no_subtitle.txt:2: the byline's date '2019年13月45日 08:30' is no real date or time"),
+        ("2019年02月29日", "no_subtitle.txt:2: the byline's date '2019年02月29日' is no real date or time"),
+        ("2019年03月05日 25:30", "no_subtitle.txt:2: the byline's date '2019年03月05日 25:30' is no real date"),
+        ("05/03/2019", "no_subtitle.txt:2: the byline's date is not recognised"),
+    ],
+)
+def test_a_byline_date_that_is_no_date_is_refused_on_its_line(
+    project: Path, tmp_path: Path, byline: str, error: str
+) -> None:
+    raw = tmp_path / "no_subtitle.txt"
+    text = (FIXTURES / "articles" / "no_subtitle.txt").read_text(encoding="utf-8")
+    raw.write_text(text.replace("2019年03月05日 08:30", byline), encoding="utf-8")
+    before = docs_bytes(project)
+    result = run_pubflow("import", str(raw), "--name", "dated", cwd=project)
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert error in result.stderr
+    assert docs_bytes(project) == before
+
+
+def test_an_empty_name_is_refused(project: Path) -> None:
+    result = run_pubflow("import", str(FIXTURES / "articles" / "no_subtitle.txt"), "--name", "", cwd=project)
+    assert result.returncode == 2 and "document name '' must be" in result.stderr
