@@ -45,6 +45,10 @@ _BAD_STRING = re.compile(
 )
 
 
+# Any C0 control character but the tab, the line feed and a carriage return (a CRLF line end).
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def check_string_literals(text: str, path: Path) -> None:
     """Reject a string literal that does not close on its line.
 
@@ -58,6 +62,20 @@ def check_string_literals(text: str, path: Path) -> None:
         number = text.count("\n", 0, match.start()) + 1
         raise PubflowError(
             '.po syntax: string not closed with a " on this line; fix it in a text editor or Poedit', path, number
+        )
+
+
+def check_control_characters(text: str, path: Path) -> None:
+    """Reject a raw control character (a NUL from a bad paste), which the reader would keep and gettext would not."""
+    control = _CONTROL_CHARACTER.search(text)
+    if control:
+        # msgfmt accepts a NUL and msgmerge cuts the string there: the words after it would be lost at the next merge.
+        number = text.count("\n", 0, control.start()) + 1
+        raise PubflowError(
+            f".po syntax: a control character (U+{ord(control.group()):04X}) in the text, which gettext's tools "
+            "cut or misread; delete it (write \\t or \\n for a tab or a line break)",
+            path,
+            number,
         )
 
 
@@ -106,6 +124,8 @@ def _parse(path: Path | None, text: str) -> polib.POFile:
     # The fast reader (pubflow.poreader) builds the same objects as polib's parser for text in gettext's
     # own layout; anything else goes through polib, which gives its result or its syntax error.
     # The fast reader matches every string literal whole, so what it accepts has none left open.
+    if path is not None:
+        check_control_characters(text, path)
     catalog = read_entries(text)
     if catalog is None:
         if path is not None:
@@ -433,7 +453,7 @@ def _blocks(text: str) -> list[tuple[int, int, str]]:
     blocks: list[tuple[int, int, str]] = []
     current: list[str] = []
     start = 0
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # gettext's lines: U+2028 or a form feed ends none
         if line.strip():
             if not current:
                 start = number
@@ -444,6 +464,16 @@ def _blocks(text: str) -> list[tuple[int, int, str]]:
     if current:
         blocks.append((start, start + len(current) - 1, "\n".join(current)))
     return blocks
+
+
+def file_newline(path: Path) -> str:
+    """``\r\n`` when the file's first line ends so (as a Windows editor saves it), else ``\n``."""
+    try:
+        with path.open("rb") as handle:
+            first = handle.readline()
+    except FileNotFoundError:
+        return "\n"
+    return "\r\n" if first.endswith(b"\r\n") else "\n"
 
 
 class CatalogLayout:
@@ -457,8 +487,10 @@ class CatalogLayout:
     count CJK columns and where they break.
     """
 
-    def __init__(self, text: str, catalog: polib.POFile):
+    def __init__(self, text: str, catalog: polib.POFile, newline: str = "\n"):
         self.text = text
+        #: The file's own line end, which :meth:`splice` writes back (``text`` has ``\n`` throughout).
+        self.newline = newline
         self.order: list[tuple[object, ...]] = []
         self.blocks: dict[tuple[object, ...], str] = {}
         self.content: dict[tuple[object, ...], tuple[object, ...]] = {}
@@ -491,7 +523,14 @@ class CatalogLayout:
         return True
 
     def splice(self, catalog: polib.POFile, wrap_width: int = WRAP_WIDTH) -> str:
-        """``catalog`` as text: unchanged entries keep their lines, changed ones are rendered."""
+        """``catalog`` as text: unchanged entries keep their lines, changed ones are rendered.
+
+        In the file's own line ends: a catalog a Windows editor saved with CRLF keeps them.
+        """
+        text = self._splice(catalog, wrap_width)
+        return text if self.newline == "\n" else text.replace("\n", self.newline)
+
+    def _splice(self, catalog: polib.POFile, wrap_width: int) -> str:
         if not self.usable:
             return render_catalog(catalog, wrap_width)
         parts: list[str] = []

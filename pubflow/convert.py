@@ -34,7 +34,7 @@ from pathlib import Path
 import polib
 
 from pubflow import review
-from pubflow.catalog import CatalogLayout, MsgfmtJudge, read_catalog
+from pubflow.catalog import CatalogLayout, MsgfmtJudge, file_newline, read_catalog
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.conversion import ScriptConverter
 from pubflow.fileio import write_atomic, write_atomic_many
@@ -127,7 +127,7 @@ def _convert_batch(
     try:
         for path, key in batch:
             catalog, text = read_catalog(path, judge)
-            layout = CatalogLayout(text, catalog)
+            layout = CatalogLayout(text, catalog, file_newline(path))
             record = review.load_record(path)
             if not record.existed:
                 result.unrecorded.append(path)

@@ -37,7 +37,7 @@ import polib
 import rapidfuzz
 from rapidfuzz import fuzz, process
 
-from pubflow.catalog import CatalogLayout, load_catalog
+from pubflow.catalog import CatalogLayout, file_newline, load_catalog
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.exchange.tmx import Pair, read_tmx
 from pubflow.fileio import write_atomic
@@ -438,7 +438,8 @@ def _propose_in_locale(
         if document not in with_work:
             continue  # every message translated by a person: nothing to propose
         catalog = load_catalog(path)
-        layout = CatalogLayout(path.read_text(encoding="utf-8"), catalog)  # only changed messages re-laid
+        # Only changed messages are laid out anew.
+        layout = CatalogLayout(path.read_text(encoding="utf-8"), catalog, file_newline(path))
         opened.append((path, catalog, layout, load_record(path)))
     wanted = [e.msgid for _path, catalog, _layout, record in opened for e in catalog if wants_proposal(e, record)]
     proposals = memory.propose_many(wanted, threshold)

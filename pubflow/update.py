@@ -30,7 +30,7 @@ import polib
 from babel.messages.plurals import get_plural
 
 from pubflow import review
-from pubflow.catalog import CatalogLayout, load_catalog, parse_text, render_catalog, run_gettext_tool
+from pubflow.catalog import CatalogLayout, file_newline, load_catalog, parse_text, render_catalog, run_gettext_tool
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError
 from pubflow.extract import templates_out_of_date
@@ -104,7 +104,7 @@ def merge_catalog(po_path: Path, template: Path, wrap_width: int = 0) -> tuple[s
     however the last tool wrapped them.
     """
     old = load_catalog(po_path)  # a malformed catalog is reported with its line, before msgmerge
-    layout = CatalogLayout(po_path.read_text(encoding="utf-8"), old)
+    layout = CatalogLayout(po_path.read_text(encoding="utf-8"), old, file_newline(po_path))
     merged_text = run_gettext_tool(
         ["msgmerge", "--quiet", "--previous", "--no-wrap", "--output-file=-", str(po_path), str(template)],
         po_path,

@@ -154,3 +154,43 @@ def test_without_a_trustworthy_record_every_changed_catalog_is_merged(
     log.unlink()
     update(project, env)  # and recorded again: the next run merges nothing
     assert merged(log, project) == []
+
+
+@pytest.mark.parametrize("locale", ["en", "zh_TW"])
+def test_a_catalog_saved_with_crlf_is_not_rewritten(project: Path, locale: str) -> None:
+    """A Windows editor's CRLF line ends: no message changed, so the file stays as saved, byte for byte."""
+    path = project / "locale" / locale / "LC_MESSAGES" / f"{ARTICLE}.po"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    saved = path.read_bytes()
+    for verb in ("update", "convert"):
+        assert run_pubflow(verb, cwd=project).returncode == 0
+    assert path.read_bytes() == saved
+
+
+def test_a_line_separator_in_a_translation_is_no_line_end(project: Path) -> None:
+    """U+2028 or U+0085 inside a msgstr ends no line for gettext: the file is not re-laid out around it."""
+    path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    text = path.read_text(encoding="utf-8")
+    assert 'msgstr "By Cai Changchun"' in text
+    path.write_text(text.replace('msgstr "By Cai Changchun"', 'msgstr "By Cai\u2028Chang\x85chun"'), encoding="utf-8")
+    saved = path.read_bytes()
+    assert run_pubflow("update", cwd=project).returncode == 0
+    assert path.read_bytes() == saved
+
+
+def test_a_nul_in_a_translation_is_refused_and_the_catalog_kept(project: Path) -> None:
+    """msgmerge would cut the string at the NUL, losing the words after it; every verb refuses it instead."""
+    path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('msgstr "By Cai Changchun"', 'msgstr "By Cai\x00Changchun"'), encoding="utf-8")
+    saved = path.read_bytes()
+    line = saved[: saved.index(b"\x00")].count(b"\n") + 1
+    for verb in (["update"], ["check"], ["coverage"], ["build", "-l", "en"]):
+        result = run_pubflow("-q", *verb, cwd=project)
+        assert result.returncode != 0 and "Traceback" not in result.stderr, verb
+        where = f"locale/en/LC_MESSAGES/{ARTICLE}.po:{line}:"
+        assert (
+            f"{where}" in result.stdout + result.stderr
+            and "control character (U+0000)" in result.stdout + result.stderr
+        )
+    assert path.read_bytes() == saved

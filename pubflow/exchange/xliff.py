@@ -31,7 +31,7 @@ from pathlib import Path
 import polib
 
 from pubflow import __version__
-from pubflow.catalog import CatalogLayout, load_catalog
+from pubflow.catalog import CatalogLayout, file_newline, load_catalog
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError
 from pubflow.exchange.tmx import language_tag
@@ -232,7 +232,7 @@ def _read_file(file_element: ET.Element, catalogs: dict[str, tuple[LocaleConfig,
     if language and language.lower() != language_tag(locale.name).lower():
         raise PubflowError(f"<file original={original!r}> has target-language {language!r}, not {locale.name}", path)
     catalog = load_catalog(po_path)
-    layout = CatalogLayout(po_path.read_text(encoding="utf-8"), catalog)
+    layout = CatalogLayout(po_path.read_text(encoding="utf-8"), catalog, file_newline(po_path))
     found = CatalogChanges(po_path, catalog, layout, load_record(po_path))
     entries = {unit_id(e.msgctxt, e.msgid): e for e in _units(catalog)}
     renamed = {
