@@ -34,6 +34,7 @@ from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import display_path
 from pubflow.fileio import write_atomic
 from pubflow.progress import NO_METER, Meter, Portion
+from pubflow.shard import article_documents, pdf_path
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
 
@@ -201,23 +202,44 @@ def build_html(
         state = "ok" if not run.problems else f"{len(run.problems)} problem(s), not published"
         progress(f"[{done}/{total}] {edition.name}: {state}")
         portion.finish()
+    remove_pdfs_of_removed_articles(config)
     write_root_index(config)
     return result
+
+
+def remove_pdfs_of_removed_articles(config: ProjectConfig) -> None:
+    """An article taken out of docs/ takes its PDFs out of every edition, whichever editions and format are built.
+
+    An HTML build does it too: the root page it writes would otherwise still link them.
+    """
+    root = config.output_dir / "pdf"
+    if not root.is_dir():
+        return
+    articles = article_documents(config.docs_dir)
+    folders = [f for f in root.iterdir() if f.is_dir() and f.name != "bilingual"]
+    folders += [f for f in (root / "bilingual").iterdir() if f.is_dir()] if (root / "bilingual").is_dir() else []
+    for folder in folders:
+        edition = folder.relative_to(root).as_posix()
+        wanted = {pdf_path(document, edition) for document in articles}
+        for pdf in sorted(folder.rglob("*.pdf")):
+            if pdf.relative_to(folder).as_posix() not in wanted:
+                pdf.unlink()
+        for empty in sorted((d for d in folder.rglob("*") if d.is_dir()), reverse=True):
+            if not any(empty.iterdir()):
+                empty.rmdir()
 
 
 def pdf_links(config: ProjectConfig, edition: str) -> str:
     """Links from the root index to an edition's PDFs, when they have been built; folded when there are many."""
     folder = config.output_dir / "pdf" / edition
-    pdfs = sorted(folder.glob("*.pdf"), reverse=True) if folder.is_dir() else []
-    links = [
-        f'<li><a class="pubflow-pdf" href="../pdf/{edition}/{pdf.name}">{html.escape(pdf.stem)}</a></li>'
-        for pdf in pdfs
-    ]
+    pdfs = sorted((p.relative_to(folder).as_posix() for p in folder.rglob("*.pdf")), reverse=True)
+    names = {pdf: html.escape(pdf.removesuffix(".pdf")) for pdf in pdfs}
+    links = [f'<li><a class="pubflow-pdf" href="../pdf/{edition}/{pdf}">{names[pdf]}</a></li>' for pdf in pdfs]
     if not links:
         return ""
     if len(pdfs) == 1:
         only = pdfs[0]
-        return f'<a class="pubflow-pdf" href="../pdf/{edition}/{only.name}" title="{html.escape(only.stem)}">PDF</a>'
+        return f'<a class="pubflow-pdf" href="../pdf/{edition}/{only}" title="{names[only]}">PDF</a>'
     listing = f'<ul class="pubflow-pdfs">{"".join(links)}</ul>'
     return f"<details><summary>PDF ({len(links)})</summary>{listing}</details>"
 

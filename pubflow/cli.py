@@ -86,13 +86,25 @@ def cmd_update(args: argparse.Namespace, config: ProjectConfig, report: Reporter
         cmd_extract(args, config, report)
     with report.stage("update", "catalog") as meter:
         result = update_catalogs(config, locales, meter=meter)
+    carried = dict(result.carried)
     for path in result.created:
-        report(f"created {_rel(path)}")
+        if path in carried:
+            report(
+                f"created {_rel(path)} from {_rel(carried[path])}, whose document is gone (renamed?): its "
+                "translations, review record and notes carried over"
+            )
+        else:
+            report(f"created {_rel(path)}")
     for path in result.updated:
         report(f"updated {_rel(path)}")
     report(f"{len(result.unchanged)} catalog(s) unchanged")
+    from pubflow.notes import notes_folder_of
+
     for path in result.orphaned:
-        report(f"warning: {_rel(path)} has no source document; delete it or restore its .rst")
+        report(
+            f"warning: {_rel(path)} has no source document; restore its .rst, or delete it with its review record "
+            f"(git rm {_rel(path.with_suffix(''))}.*) and its notes in {_rel(notes_folder_of(path))}/, if any"
+        )
     _report_unrecorded(result.unrecorded, report)
     if getattr(args, "no_memory", False):
         return EXIT_OK

@@ -99,6 +99,12 @@ def notes_dir(config: ProjectConfig, locale: str) -> Path:
     return config.locale_dir / locale / NOTES_FOLDER
 
 
+def notes_folder_of(catalog: Path) -> Path:
+    """``locale/<lang>/notes/`` for a catalog anywhere under ``locale/<lang>/LC_MESSAGES/``."""
+    messages = next((folder for folder in catalog.parents if folder.name == "LC_MESSAGES"), catalog.parent)
+    return messages.parent / "notes"
+
+
 def notes_path(config: ProjectConfig, locale: str, document: str) -> Path:
     return notes_dir(config, locale) / f"{document}.toml"
 

@@ -34,6 +34,7 @@ from pubflow.build import (
     doctree_dir,
     end_run,
     remove_leftovers,
+    remove_pdfs_of_removed_articles,
     safe_editions,
     sphinx_options,
     write_root_index,
@@ -44,7 +45,7 @@ from pubflow.errors import PubflowError, display_path
 from pubflow.fileio import write_atomic
 from pubflow.lock import inherited_fds
 from pubflow.progress import NO_METER, Meter
-from pubflow.shard import Shard, article_documents
+from pubflow.shard import Shard, article_documents, pdf_path, tex_stem
 from pubflow.sphinxext.latex import cjk_region
 
 TEX_PROGRAMS = {"xelatex": "texlive-xetex"}
@@ -314,21 +315,18 @@ def typeset(
 
 def tex_name(edition: Edition, document: str) -> str:
     """The .tex file Sphinx writes for ``document`` in ``edition`` (see pubflow.sphinxext.latex and .bilingual)."""
-    stem = Path(document).name
+    stem = tex_stem(document)
     return f"{stem}.{'-'.join(edition.locales)}.tex" if edition.options else f"{stem}.tex"
 
 
-def pdf_name(edition: Edition, document: str) -> str:
-    tex = Path(tex_name(edition, document))
-    return f"{tex.stem if edition.options else f'{tex.stem}.{edition.name}'}.pdf"
-
-
-def remove_pdfs_of_removed_articles(folder: Path, edition: Edition, articles: list[str]) -> None:
-    """An article taken out of docs/ takes its PDF out of the edition (whatever share this run typeset)."""
-    wanted = {pdf_name(edition, document) for document in articles}
-    for pdf in folder.glob("*.pdf") if folder.is_dir() else []:
-        if pdf.name not in wanted:
-            pdf.unlink()
+def _distinct_tex_names(articles: list[str]) -> None:
+    by_stem: dict[str, str] = {}
+    for document in articles:
+        other = by_stem.setdefault(tex_stem(document), document)
+        if other != document:
+            raise PubflowError(
+                f"docs/{other}.rst and docs/{document}.rst would typeset to the same file; rename one of them"
+            )
 
 
 def build_pdf(
@@ -341,10 +339,13 @@ def build_pdf(
     result = PdfResult()
     shard = shard or Shard()
     articles = article_documents(config.docs_dir)
+    remove_pdfs_of_removed_articles(config)
     if not articles:
         # A new publication (pubflow init) has no article yet, and so no PDF to make.
         progress("no article in docs/ yet: no PDF to make")
+        write_root_index(config)
         return result
+    _distinct_tex_names(articles)
     check_tools([config.locale(name) for edition in editions for name in edition.locales])
     editions, result.refused = safe_editions(config, editions, progress)
     share = [doc for doc in articles if shard.holds(doc)]
@@ -396,10 +397,9 @@ def build_pdf(
             result.problems[edition.name].extend(done.problems)
             if done.pdf is None:
                 continue
-            target = target_dir / pdf_name(edition, document)
+            target = target_dir / pdf_path(document, edition.name)
             write_atomic(target, done.pdf.read_bytes())
             result.outputs[edition.name].append(target)
-        remove_pdfs_of_removed_articles(target_dir, edition, articles)
         result.overfull[edition.name] = overfull
         result.passes[edition.name] = [done.passes for done in typeset_all]
         progress(f"{edition.name}: {len(result.outputs[edition.name])} PDF(s) in {display_path(target_dir)}")

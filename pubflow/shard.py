@@ -52,3 +52,16 @@ def article_documents(docs_dir: Path) -> list[str]:
         for path in docs_dir.rglob("*.rst")
         if ARTICLE_MARK in path.read_text(encoding="utf-8")
     )
+
+
+def tex_stem(document: str) -> str:
+    """The file stem of an article's .tex: an article in a sub-folder keeps its folder in the name."""
+    return document.replace("/", "--")
+
+
+def pdf_path(document: str, edition: str) -> str:
+    """Where an article's PDF goes in ``_build/pdf/<edition>/``: the document's own path, and the edition.
+
+    ``docs/2018/x.rst`` in the bilingual edition ``bilingual/zh_CN-en`` gives ``2018/x.zh_CN-en.pdf``.
+    """
+    return f"{document}.{edition.rsplit('/', 1)[-1]}.pdf"

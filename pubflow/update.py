@@ -36,6 +36,7 @@ from pubflow.errors import PubflowError
 from pubflow.extract import templates_out_of_date
 from pubflow.fileio import write_atomic
 from pubflow.incremental import WorkRecord, file_digest
+from pubflow.notes import notes_path
 from pubflow.progress import NO_METER, Meter
 
 MSGMERGE_FLAGS = {"no-wrap", "wrap"}
@@ -49,6 +50,8 @@ class UpdateResult:
     unchanged: list[Path] = field(default_factory=list)
     orphaned: list[Path] = field(default_factory=list)
     unrecorded: list[Path] = field(default_factory=list)  # catalogs that had no review record
+    #: A new catalog started from an orphaned one (its document renamed): (new catalog, the orphan).
+    carried: list[tuple[Path, Path]] = field(default_factory=list)
 
 
 def catalog_path(config: ProjectConfig, locale: LocaleConfig, template: Path, pot_dir: Path) -> Path:
@@ -95,6 +98,35 @@ def new_catalog(template: Path, locale: LocaleConfig) -> polib.POFile:
     for entry in catalog:
         entry.msgstr = ""
     return catalog
+
+
+#: The share of a new document's messages an orphaned catalog must hold to be taken for its old name.
+RENAME_OVERLAP = 0.5
+
+
+def renamed_from(template: Path, orphans: list[Path]) -> Path | None:
+    """The orphaned catalog (its document gone) that holds most of this new template's messages, if one holds half.
+
+    A renamed or moved document gets a new template and so a new catalog; started empty, it would lose
+    the translations, the review state and the notes kept under the old name.
+    """
+    wanted = {(e.msgctxt, e.msgid) for e in load_catalog(template) if e.msgid}
+    best, best_share = None, 0.0
+    for orphan in orphans:
+        held = {(e.msgctxt, e.msgid) for e in load_catalog(orphan) if e.msgid and not e.obsolete}
+        share = len(wanted & held) / len(wanted) if wanted else 0.0
+        if share > best_share:
+            best, best_share = orphan, share
+    return best if best_share >= RENAME_OVERLAP else None
+
+
+def carry_notes(config: ProjectConfig, locale: LocaleConfig, orphan: Path, po_path: Path) -> None:
+    """The editor's notes of the old name go with its translations (each note finds its message by source)."""
+    folder = config.locale_dir / locale.name / "LC_MESSAGES"
+    old = notes_path(config, locale.name, orphan.relative_to(folder).with_suffix("").as_posix())
+    new = notes_path(config, locale.name, po_path.relative_to(folder).with_suffix("").as_posix())
+    if old.is_file() and not new.exists():
+        write_atomic(new, old.read_bytes())
 
 
 def merge_catalog(po_path: Path, template: Path, wrap_width: int = 0) -> tuple[str, polib.POFile]:
@@ -163,21 +195,32 @@ def update_catalogs(
     template_digests = {template: file_digest(template) for template in all_templates}
     try:
         for locale in locales:
-            expected: set[Path] = set()
+            expected = {catalog_path(config, locale, template, pot_dir) for template in all_templates}
+            locale_root = config.locale_dir / locale.name / "LC_MESSAGES"
+            orphans = (
+                [p for p in sorted(locale_root.rglob("*.po")) if p not in expected] if locale_root.is_dir() else []
+            )
             for template in all_templates:
                 po_path = catalog_path(config, locale, template, pot_dir)
-                expected.add(po_path)
                 unit = str(po_path.relative_to(config.root))
                 if not po_path.exists():
+                    orphan = renamed_from(template, orphans) if orphans else None
                     # Through msgmerge too, so that a new catalog is laid out as every later one.
                     with tempfile.TemporaryDirectory() as scratch:
                         seed = Path(scratch) / po_path.name
-                        seed.write_text(render_catalog(new_catalog(template, locale)), encoding="utf-8")
+                        if orphan is not None:
+                            seed.write_bytes(orphan.read_bytes())
+                        else:
+                            seed.write_text(render_catalog(new_catalog(template, locale)), encoding="utf-8")
                         text, merged = merge_catalog(seed, template, config.wrap_width)
-                    record = review.load_record(po_path)
+                    record = review.load_record(orphan if orphan is not None else po_path)
+                    record.path = review.record_path(po_path)
                     review.follow_catalog(record, merged)
                     write_atomic(po_path, text)
                     review.save_record(record)
+                    if orphan is not None:
+                        carry_notes(config, locale, orphan, po_path)
+                        result.carried.append((po_path, orphan))
                     result.created.append(po_path)
                     done.put(unit, merge_state(template_digests[template], po_path))
                     meter.advance()
@@ -198,9 +241,7 @@ def update_catalogs(
                 review.save_record(record)
                 done.put(unit, merge_state(template_digests[template], po_path))
                 meter.advance()
-            locale_root = config.locale_dir / locale.name / "LC_MESSAGES"
-            if locale_root.is_dir():
-                result.orphaned.extend(p for p in sorted(locale_root.rglob("*.po")) if p not in expected)
+            result.orphaned.extend(orphans)
     finally:  # what was merged before an error is recorded
         done.save()
     return result

@@ -458,9 +458,47 @@ def test_an_article_taken_down_leaves_every_edition(tmp_path: Path) -> None:
     index = project / "docs" / "index.rst"
     index.write_text("".join(ln for ln in index.read_text(encoding="utf-8").splitlines(True) if NEW not in ln))
     run_pubflow("extract", cwd=project, check=True)
-    run_pubflow("build", *editions, cwd=project, check=True)
+    # An HTML build alone takes the PDFs away too: the root page it writes would still link them.
+    run_pubflow("build", "--locale", "en", "--bilingual", "zh_CN:en", cwd=project, check=True)
     assert not [p for p in pages + pdfs if p.exists()]
+    assert NEW not in (built / "html" / "index.html").read_text(encoding="utf-8")
+    run_pubflow("build", *editions, cwd=project, check=True)
     for edition in ("en", "bilingual/zh_CN-en"):
         assert (built / "html" / edition / f"{ARTICLE}.html").is_file()
         assert [e["href"] for e in front_page(built / "html" / edition / "index.html").entries] == [f"{ARTICLE}.html"]
     assert (built / "pdf" / "en" / f"{ARTICLE}.en.pdf").is_file()
+
+
+def test_articles_in_sub_folders_keep_their_folder_in_the_pdf_path(tmp_path: Path) -> None:
+    """docs/2018/x.rst and docs/2019/x.rst: two PDFs, neither overwriting the other."""
+    project = copy_project(tmp_path / "project")
+    index = project / "docs" / "index.rst"
+    for folder, raw in [("2018", "no_subtitle.txt"), ("2019", "many_sections.txt")]:
+        run_pubflow(
+            "import", str(FIXTURES / "articles" / raw), "--name", "some-article", "--force", cwd=project, check=True
+        )
+        (project / "docs" / folder).mkdir()
+        (project / "docs" / "some-article.rst").rename(project / "docs" / folder / "some-article.rst")
+        index.write_text(index.read_text(encoding="utf-8").replace("   some-article\n", f"   {folder}/some-article\n"))
+    run_pubflow("extract", cwd=project, check=True)
+    result = run_pubflow("build", "--format", "all", "--locale", "zh_CN", cwd=project, check=True)
+    assert "zh_CN: 3 PDF(s)" in result.stderr
+    pdfs = project / "_build" / "pdf" / "zh_CN"
+    assert sorted(p.relative_to(pdfs).as_posix() for p in pdfs.rglob("*.pdf")) == [
+        "2017-09-25-international-law-enforcement-cooperation.zh_CN.pdf",
+        "2018/some-article.zh_CN.pdf",
+        "2019/some-article.zh_CN.pdf",
+    ]
+    texts = {
+        folder: subprocess.run(
+            ["pdftotext", str(pdfs / folder / "some-article.zh_CN.pdf"), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for folder in ("2018", "2019")
+    }
+    assert "新型跨境电信诈骗案件呈现三大特点" in texts["2018"] and "边境地区禁毒宣传走进校园" in texts["2019"]
+    root = (project / "_build" / "html" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../pdf/zh_CN/2018/some-article.zh_CN.pdf"' in root
+    assert 'href="../pdf/zh_CN/2019/some-article.zh_CN.pdf"' in root

@@ -194,3 +194,44 @@ def test_a_nul_in_a_translation_is_refused_and_the_catalog_kept(project: Path) -
             and "control character (U+0000)" in result.stdout + result.stderr
         )
     assert path.read_bytes() == saved
+
+
+def test_a_renamed_document_keeps_its_translations_review_state_and_notes(project: Path) -> None:
+    """git mv of the .rst alone: its new catalogs start from the old ones, so no reviewer's work is lost."""
+    old, new = ARTICLE, "2017-09-25-law-enforcement-review"
+    zh_tw = project / "locale" / "zh_TW" / "LC_MESSAGES"
+    catalog = polib.pofile(str(zh_tw / f"{old}.po"), wrapwidth=0)
+    entry = catalog.find("以合作促安全，以安全促发展。")
+    assert entry is not None and entry.msgstr == "以合作促安全，以安全促發展。"
+    entry.msgstr = "以合作促進安全，以安全促進發展。"  # a reviewer's correction, approved by deleting the note
+    entry.tcomment = ""
+    catalog.save()
+    for verb in ("update", "convert"):
+        run_pubflow(verb, cwd=project, check=True)
+    before = {
+        lang: {
+            e.msgid: (e.msgstr, e.fuzzy)
+            for e in polib.pofile(str(project / "locale" / lang / "LC_MESSAGES" / f"{old}.po"))
+        }
+        for lang in ("en", "zh_TW")
+    }
+    (project / "docs" / f"{old}.rst").rename(project / "docs" / f"{new}.rst")
+    index = project / "docs" / "index.rst"
+    index.write_text(index.read_text(encoding="utf-8").replace(f"   {old}\n", f"   {new}\n"), encoding="utf-8")
+    update = run_pubflow("update", cwd=project, check=True)
+    assert f"created locale/zh_TW/LC_MESSAGES/{new}.po from locale/zh_TW/LC_MESSAGES/{old}.po" in update.stderr
+    convert = run_pubflow("convert", cwd=project, check=True)
+    assert "0 converted, 0 re-converted" in convert.stderr
+    for lang in ("en", "zh_TW"):
+        renamed = polib.pofile(str(project / "locale" / lang / "LC_MESSAGES" / f"{new}.po"))
+        assert {e.msgid: (e.msgstr, e.fuzzy) for e in renamed if not e.obsolete} == before[lang], lang
+        assert not [e for e in renamed if "pubflow memory" in e.tcomment], "a person's translation became a proposal"
+        assert (project / "locale" / lang / "LC_MESSAGES" / f"{old}.po").is_file()  # left for a person to delete
+    assert (project / "locale" / "en" / "notes" / f"{new}.toml").read_bytes() == (
+        project / "locale" / "en" / "notes" / f"{old}.toml"
+    ).read_bytes()
+    check = run_pubflow("check", cwd=project)
+    assert f"git rm locale/zh_TW/LC_MESSAGES/{old}.*" in check.stdout and "delete this catalog" in check.stdout
+    run_pubflow("build", "-l", "en", cwd=project, check=True)
+    page = (project / "_build" / "html" / "en" / f"{new}.html").read_text(encoding="utf-8")
+    assert "pubflow-note" in page  # the editor's notes are published under the new name

@@ -11,9 +11,10 @@ import polib
 from pubflow.catalog import parse_catalog
 from pubflow.checks.model import Finding, excerpt
 from pubflow.config import LocaleConfig, ProjectConfig
-from pubflow.errors import PubflowError
+from pubflow.errors import PubflowError, display_path
 from pubflow.extract import extract_templates, templates_out_of_date
 from pubflow.fileio import scratch_directory
+from pubflow.notes import notes_folder_of
 
 HINT = "run pubflow extract && pubflow update"
 
@@ -84,5 +85,8 @@ def check_stale(
                     path,
                     None,
                     "stale",
-                    f"no source document docs/{relative.with_suffix('.rst')}; delete the catalog",
+                    f"no source document docs/{relative.with_suffix('.rst')}; restore it, or delete this catalog "
+                    f"with its review record (git rm {display_path(path.with_suffix(''))}.*) and its notes in "
+                    f"{display_path(notes_folder_of(path))}/, if any; "
+                    "a renamed document's catalogs start from this one at pubflow update",
                 )

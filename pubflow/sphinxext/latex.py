@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import glob
-from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -21,7 +20,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util.texescape import escape as tex_escape
 
-from pubflow.shard import Shard, parse_shard
+from pubflow.shard import Shard, parse_shard, tex_stem
 from pubflow.shard import article_documents as shard_articles
 from pubflow.sphinxext.editions import project_config
 
@@ -108,7 +107,7 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     config.latex_theme = "howto"
     config.latex_toplevel_sectioning = "section"
     mine = article_documents(app)
-    config.latex_documents = [(doc, f"{Path(doc).name}.tex", "", "", "howto", False) for doc in mine]
+    config.latex_documents = [(doc, f"{tex_stem(doc)}.tex", "", "", "howto", False) for doc in mine]
     if config.pubflow_shard:
         # A share's run reads only its own articles; the front page's toctree still names the others.
         theirs = sorted(set(shard_articles(project_config(app).docs_dir)) - set(mine))
