@@ -51,6 +51,7 @@ class ConvertResult:
     reconverted: int = 0
     reviewed_kept: int = 0
     adopted: int = 0  # machine output a person edited or approved since: now theirs
+    unverified: int = 0  # marked as machine output with no record of it: left for a person to review
     written: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     unrecorded: list[Path] = field(default_factory=list)  # catalogs that had no review record
@@ -85,9 +86,13 @@ def convert_catalog(
                 review.mark_machine(entry, record, entry.msgstr, ORIGIN, converter.signature)
                 continue
             message = record.get(entry)
-            if _wears_machine_mark(entry) or (message is not None and message.machine is not None):
+            if message is not None and message.machine is not None:  # recorded machine output, edited since
                 review.mark_person(entry, record)
                 result.adopted += 1
+            elif _wears_machine_mark(entry):
+                # Marked as machine output, but no record proves it (a record lost in a merge, a catalog from
+                # elsewhere): a person's edit or older output alike. Kept as it is, note and all, for a person.
+                result.unverified += 1
             result.reviewed_kept += 1
             continue
         if state is review.State.UNTRANSLATED:

@@ -301,16 +301,24 @@ def follow_catalog(record: ReviewRecord, catalog: polib.POFile) -> None:
 
     A message msgmerge matched to a previous msgid (``#| msgid``) inherits that
     msgid's record: its msgstr is unchanged, so machine output stays machine
-    output and a person's text stays a person's. Records of messages gone from
+    output and a person's text stays a person's. Without a previous msgid, a
+    message whose text is exactly the machine output recorded for a vanished
+    message inherits that record. Records of messages gone from
     the catalog (obsolete ones stay in it) are dropped.
     """
     old = dict(record.messages)
     current: dict[Key, MessageRecord] = {}
+    keys = {key_of(entry) for entry in catalog}
+    # Machine output whose message is gone under its old key, by the digest of what the machine wrote: a
+    # merge that kept the msgstr but dropped the previous msgid (sphinx-intl's, Babel's) still carries it.
+    gone = {m.machine.digest: m for k, m in old.items() if k not in keys and m.machine is not None}
     for entry in catalog:
         key = key_of(entry)
         found = old.get(key)
         if found is None and entry.previous_msgid is not None:
             found = old.get((entry.previous_msgctxt, entry.previous_msgid))
+        if found is None and gone and text_of(entry).strip("\x00"):
+            found = gone.get(digest(text_of(entry)))
         if found is not None and not found.empty():
             current[key] = MessageRecord(found.machine, set(found.skip))
     record.messages = current

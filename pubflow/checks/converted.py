@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from pubflow import review
-from pubflow.checks.model import EntryContext, Finding
+from pubflow.checks.model import EntryContext, Finding, Severity
 from pubflow.conversion import ScriptConverter
 
 
@@ -23,6 +23,15 @@ def make_check_converted(converter: ScriptConverter) -> Callable[[EntryContext],
         if ctx.record is None:
             return
         produced = review.machine_output(ctx.entry, ctx.record)
+        if produced is None and review.has_note(ctx.entry) and review.text_of(ctx.entry).strip("\x00"):
+            yield ctx.finding(
+                "converted",
+                "marked as machine output, but its review record has no entry for it, so pubflow cannot tell "
+                "it from a person's edit and leaves it as it is; review it and delete the note to approve it "
+                "(or empty the msgstr to have it converted again)",
+                Severity.WARNING,
+            )
+            return
         if produced is None or produced.origin != ORIGIN:
             return
         expected = converter.convert(ctx.entry.msgid)
