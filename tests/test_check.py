@@ -33,6 +33,8 @@ ENTRY_CASES = [
     ("en", "以合作促安全", "development.", "development \\input{secrets}", "security", "raw LaTeX"),
     ("en", "以合作促安全", "development.", "|development|", "security", "substitution"),
     ("en", "以合作促安全", "development.", "*development.", "markup", "not in the source"),
+    ("en", "以合作促安全", "development.", "development.\n\nAnd more.", "markup", "a blank line splits"),
+    ("en", "以合作促安全", "development.", "development.\n============", "markup", "makes a section title"),
     ("zh_TW", "以合作促安全", "促發展", "促发展", "script", "Simplified-only character 发"),
     ("zh_TW", "2011年10月5日，两艘", "13名", "十二名", "numbers", "13 is missing"),
     ("en", "2011年10月5日，两艘", "Thirteen Chinese", "Thirty Chinese", "numbers", "13名 has 13"),

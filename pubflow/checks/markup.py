@@ -28,6 +28,10 @@ TOKEN = re.compile(
     re.VERBOSE,
 )
 EMBEDDED_TARGET = re.compile(r"<([^<>]+)>\s*$")
+# A message is one paragraph or title: a blank line starts another block, and a line of one repeated
+# punctuation mark under a line is a section title; Sphinx would drop the one or re-shape the page.
+BLOCK_BREAK = re.compile(r"\n[ \t]*\n")
+ADORNMENT = re.compile(r"^([!-/:-@\[-`{-~])\1+[ \t]*$", re.MULTILINE)
 
 
 def markup_signature(text: str) -> Counter[str]:
@@ -62,7 +66,24 @@ def markup_signature(text: str) -> Counter[str]:
     return found
 
 
+def check_structure(ctx: EntryContext) -> Iterator[Finding]:
+    """A translation that would be more than its one block: part of it would vanish from the page, or re-shape it."""
+    source, translation = ctx.entry.msgid, ctx.entry.msgstr
+    if BLOCK_BREAK.search(translation) and not BLOCK_BREAK.search(source):
+        yield ctx.finding(
+            "markup", "a blank line splits the translation into two blocks, and Sphinx keeps only the first; remove it"
+        )
+    adornments = ADORNMENT.findall(translation)
+    if len(adornments) > len(ADORNMENT.findall(source)):
+        yield ctx.finding(
+            "markup",
+            f"a line of {adornments[0]!r} characters makes a section title of the line above it; "
+            "remove it or escape its first character with a backslash",
+        )
+
+
 def check_markup(ctx: EntryContext) -> Iterator[Finding]:
+    yield from check_structure(ctx)
     source = markup_signature(ctx.entry.msgid)
     translation = markup_signature(ctx.entry.msgstr)
     if source == translation:
