@@ -254,3 +254,24 @@ def test_a_skip_flag_silences_its_own_message_only(project: Path) -> None:
     assert other in numbers and flagged not in numbers
     untranslated = [f["message"] for f in findings if f["check"] == "untranslated"]
     assert untranslated == ["人民利益，至高无上。"]
+
+
+def test_a_hong_kong_locale_added_by_configuration_passes_check(project: Path) -> None:
+    """s2hk writes Hong Kong's standard forms (脱, 着, 温), which CC-CEDICT lists as Simplified: not findings."""
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8")
+        + '\n[tool.pubflow.locales.zh_HK]\nlabel = "繁體中文（香港）"\nproduced-by = "opencc"\n'
+        'opencc-config = "s2hk"\nquotes = { "“" = "「", "”" = "」", "‘" = "『", "’" = "』" }\nthreshold = 100\n',
+        encoding="utf-8",
+    )
+    for verb in ("update", "convert"):
+        run_pubflow(verb, "-l", "zh_HK", cwd=project, check=True)
+    catalog = polib.pofile(str(project / "locale" / "zh_HK" / CATALOG))
+    assert any("脱" in e.msgstr or "着" in e.msgstr for e in catalog)  # the forms CC-CEDICT calls Simplified
+    result = run_pubflow("check", "-l", "zh_HK", cwd=project)
+    assert result.returncode == 0, result.stdout
+    # A Simplified form that Hong Kong does not write is still found.
+    line = edit(project, "zh_HK", "以合作促安全", "發展", "发展")
+    status, findings = check(project, "-l", "zh_HK")
+    assert status == 1 and any(f["check"] == "script" and f["line"] == line and "发" in f["message"] for f in findings)

@@ -17,12 +17,36 @@ FULLWIDTH_PUNCTUATION = re.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uf
 TRADITIONAL_OPENCC = ("s2t", "s2tw", "s2twp", "s2hk", "t2tw", "t2hk", "tw2t", "hk2t")
 
 
+#: The OpenCC conversion whose standard a hand-translated Traditional locale follows.
+REGIONAL_STANDARD = {"zh_TW": "s2tw", "zh_HK": "s2hk", "zh_MO": "s2hk"}
+
+
+def variant_of(ctx: EntryContext) -> str:
+    """The locale's OpenCC conversion (its configured one, or its region's standard)."""
+    return (ctx.locale.opencc_config or "").removesuffix(".json") or REGIONAL_STANDARD.get(ctx.locale.name, "s2t")
+
+
 @cache
-def simplified_only() -> frozenset[str]:
-    """Characters CC-CEDICT lists as Simplified forms and never as Traditional ones (发, 为; not 干, 台)."""
+def simplified_only(variant: str = "s2t") -> frozenset[str]:
+    """Characters CC-CEDICT lists as Simplified forms and never as Traditional ones (发, 为; not 干, 台).
+
+    Less those the locale's own standard writes so: Hong Kong's (s2hk) keeps 脱 and 着, for one.
+    """
+    import opencc
     from zhon import cedict
 
-    return frozenset(cedict.simplified) - frozenset(cedict.traditional)
+    candidates = sorted(frozenset(cedict.simplified) - frozenset(cedict.traditional))
+    try:
+        converter = opencc.OpenCC(variant)
+    except Exception:
+        return frozenset(candidates)
+    # One conversion of them all, a line each: what the variant leaves unchanged is its own form.
+    converted = converter.convert("\n".join(candidates)).split("\n")
+    if len(converted) != len(candidates):
+        return frozenset(candidates)
+    return frozenset(char for char, after in zip(candidates, converted, strict=True) if char == after) ^ frozenset(
+        candidates
+    )
 
 
 def is_traditional_locale(ctx: EntryContext) -> bool:
@@ -44,7 +68,7 @@ def check_script(ctx: EntryContext) -> Iterator[Finding]:
         if punctuation:
             yield ctx.finding("script", f"full-width punctuation left in the translation: {' '.join(punctuation)}")
     elif is_traditional_locale(ctx):
-        table = simplified_only()
+        table = simplified_only(variant_of(ctx))
         for position, char in enumerate(text):
             if char in table:
                 yield ctx.finding(
