@@ -271,6 +271,9 @@ def test_a_hong_kong_locale_added_by_configuration_passes_check(project: Path) -
     assert any("脱" in e.msgstr or "着" in e.msgstr for e in catalog)  # the forms CC-CEDICT calls Simplified
     result = run_pubflow("check", "-l", "zh_HK", cwd=project)
     assert result.returncode == 0, result.stdout
+    run_pubflow("build", "-l", "zh_HK", cwd=project, check=True)
+    status = (project / "_build" / "html" / "zh_HK" / "status.html").read_text(encoding="utf-8")
+    assert "已翻譯" in status and "Translated" not in status  # pubflow's labels in Traditional Chinese
     # A Simplified form that Hong Kong does not write is still found.
     line = edit(project, "zh_HK", "以合作促安全", "發展", "发展")
     status, findings = check(project, "-l", "zh_HK")

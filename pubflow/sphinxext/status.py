@@ -161,17 +161,24 @@ def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> 
             node.parent.remove(node)
 
 
+#: Locales with no labels of their own that read another's (gettext would fall back to English).
+FALLBACK_LABELS = {"zh_HK": "zh_TW", "zh_MO": "zh_TW", "zh_SG": "zh_CN"}
+
+
 def compile_catalogs(app: Sphinx) -> None:
     """Compile the extension's .po files for this build and register them with Sphinx."""
     target = Path(app.doctreedir) / "pubflow-locale"
     for po_path in SOURCE_CATALOGS.glob("*/LC_MESSAGES/*.po"):
-        mo_path = target / po_path.relative_to(SOURCE_CATALOGS).with_suffix(".mo")
+        relative = po_path.relative_to(SOURCE_CATALOGS).with_suffix(".mo")
         # Compiled every time and written atomically: a .mo damaged by a killed run is never trusted.
         with po_path.open("rb") as source:
             catalog = read_po(source)
         compiled = io.BytesIO()
         write_mo(compiled, catalog)
-        write_atomic(mo_path, compiled.getvalue())
+        write_atomic(target / relative, compiled.getvalue())
+        for locale, labels in FALLBACK_LABELS.items():
+            if labels == relative.parts[0] and not (SOURCE_CATALOGS / locale).exists():
+                write_atomic(target / locale / Path(*relative.parts[1:]), compiled.getvalue())
     app.add_message_catalog(CATALOG, str(target))
 
 
