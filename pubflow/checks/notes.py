@@ -42,7 +42,8 @@ def check_note_text(note: Note, locale: LocaleConfig) -> Iterator[Finding]:
     if "\n\n" in note.text.replace("\r", ""):
         yield Finding(note.path, line, CHECK_NOTE, "a note is one paragraph; remove the blank line")
     if (locale.opencc_config or "").removesuffix(".json") in TRADITIONAL_OPENCC:
-        simplified = sorted({char for char in note.text if char in simplified_only()})
+        table = simplified_only(locale.opencc_config.removesuffix(".json") if locale.opencc_config else "s2t")
+        simplified = sorted({char for char in note.text if char in table})
         if simplified:
             yield Finding(
                 note.path, line, CHECK_NOTE, f"Simplified-only characters in a Traditional note: {''.join(simplified)}"

@@ -24,7 +24,7 @@ from pubflow.shard import Shard, parse_shard, tex_stem
 from pubflow.shard import article_documents as shard_articles
 from pubflow.sphinxext.editions import project_config
 
-CJK_REGION = {"zh_CN": "SC", "zh_SG": "SC", "zh_TW": "TC", "zh_HK": "HK", "zh_MO": "HK"}
+CJK_REGION = {"zh_CN": "SC", "zh_SG": "SC", "zh_TW": "TC", "zh_HK": "HK", "zh_MO": "HK", "ja": "JP", "ko": "KR"}
 META_CLASSES = ("pubflow-subtitle", "pubflow-author", "pubflow-source", "pubflow-date")
 
 
@@ -106,6 +106,8 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     config.latex_engine = "xelatex"
     config.latex_theme = "howto"
     config.latex_toplevel_sectioning = "section"
+    # Sphinx gives Japanese the platex classes (jreport), which xelatex cannot load; xeCJK sets Japanese too.
+    config.latex_docclass = {"howto": "article", "manual": "report"}
     mine = article_documents(app)
     config.latex_documents = [(doc, f"{tex_stem(doc)}.tex", "", "", "howto", False) for doc in mine]
     if config.pubflow_shard:
