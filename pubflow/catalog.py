@@ -45,8 +45,8 @@ _BAD_STRING = re.compile(
 )
 
 
-# Any C0 control character but the tab, the line feed and a carriage return (a CRLF line end).
-_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# A NUL: msgfmt -c accepts it, but msgmerge ends the string there (other control characters it keeps).
+_CONTROL_CHARACTER = re.compile(r"\x00")
 
 
 def check_string_literals(text: str, path: Path) -> None:
@@ -66,14 +66,17 @@ def check_string_literals(text: str, path: Path) -> None:
 
 
 def check_control_characters(text: str, path: Path) -> None:
-    """Reject a raw control character (a NUL from a bad paste), which the reader would keep and gettext would not."""
+    """Reject a raw NUL (a bad paste): the one character gettext's tools cut a string at, losing what follows.
+
+    Stricter than msgfmt -c, which accepts it, because the next merge would shorten the translation.
+    """
     control = _CONTROL_CHARACTER.search(text)
     if control:
         # msgfmt accepts a NUL and msgmerge cuts the string there: the words after it would be lost at the next merge.
         number = text.count("\n", 0, control.start()) + 1
         raise PubflowError(
-            f".po syntax: a control character (U+{ord(control.group()):04X}) in the text, which gettext's tools "
-            "cut or misread; delete it (write \\t or \\n for a tab or a line break)",
+            ".po syntax: a NUL character (U+0000) in the text, where msgmerge would cut the string and lose "
+            "the rest; delete it",
             path,
             number,
         )

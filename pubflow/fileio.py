@@ -58,10 +58,19 @@ def decode_utf8(data: bytes, path: Path, what: str = "not UTF-8") -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise PubflowError(
-            f"{what} (byte 0x{data[exc.start]:02x}); convert it first, for example: iconv -f GB18030 -t UTF-8",
+            f"{what} (byte 0x{data[exc.start]:02x}); convert it first, for example: "
+            f"iconv -f {_likely_encoding(data)} -t UTF-8",
             path,
             line,
         ) from None
+
+
+def _likely_encoding(data: bytes) -> str:
+    """A hint for iconv: GB18030 for bytes that read as Chinese, else Windows-1252 (a Western editor's Latin-1)."""
+    text = data.decode("gb18030", errors="replace")
+    wide = [char for char in text if ord(char) > 0x7F]
+    han = sum(1 for char in wide if "\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef")
+    return "GB18030" if wide and han >= 0.8 * len(wide) else "WINDOWS-1252"
 
 
 def read_text(path: Path) -> str:

@@ -116,7 +116,8 @@ def load_record(catalog_path: Path) -> ReviewRecord:
     if not record.existed:
         return record
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text)
     except UnicodeDecodeError:
         raise PubflowError("review record is not UTF-8; restore it from git", path) from None
     except json.JSONDecodeError as exc:
@@ -128,16 +129,32 @@ def load_record(catalog_path: Path) -> ReviewRecord:
     for item in data["messages"]:
         try:
             key: Key = (item.get("msgctxt"), item["msgid"])
+            skip = item.get("skip", [])
+            if not isinstance(skip, list) or not all(isinstance(name, str) for name in skip):
+                raise TypeError("skip is a list of check names")
+            if not isinstance(key[1], str) or not isinstance(key[0], str | None):
+                raise TypeError("msgid and msgctxt are strings")
             machine = item.get("machine")
             record.messages[key] = MessageRecord(
                 machine=MachineOutput(machine["origin"], machine["signature"], machine["msgstr-sha256"])
                 if machine
                 else None,
-                skip=set(item.get("skip", [])),
+                skip=set(skip),
             )
         except (KeyError, TypeError, AttributeError):
-            raise PubflowError(f"malformed message in the review record: {str(item)[:60]}", path) from None
+            raise PubflowError(
+                f"malformed message in the review record: {str(item)[:60]}; restore it from git",
+                path,
+                _line_of(text, item),
+            ) from None
     return record
+
+
+def _line_of(text: str, item: object) -> int | None:
+    """The line of a message's msgid in the record's text, for an error that points at it."""
+    msgid = item.get("msgid") if isinstance(item, dict) else None
+    at = text.find(f'"msgid": {json.dumps(msgid, ensure_ascii=False)}') if isinstance(msgid, str) else -1
+    return text.count("\n", 0, at) + 1 if at >= 0 else None
 
 
 def render_record(record: ReviewRecord) -> str:

@@ -329,3 +329,25 @@ def test_po_syntax_agrees_with_msgfmt_on_every_damage(damaged: Path) -> None:
         assert po_syntax == (msgfmt.returncode != 0), (damage.__name__, result.stdout)
         verdicts.append(po_syntax)
     assert verdicts.count(False) == len(ACCEPTED)
+
+
+def test_a_review_record_with_a_malformed_skip_names_its_line(project: Path) -> None:
+    """ "skip": "numbers" (a string, not a list) would have silenced nothing, silently."""
+    record = project / "locale" / "zh_TW" / "LC_MESSAGES" / f"{ARTICLE}.review.json"
+    text = record.read_text(encoding="utf-8")
+    first = text.index('"msgid": ')
+    broken = text[:first] + '"skip": "numbers",\n   ' + text[first:]
+    record.write_text(broken, encoding="utf-8")
+    line = broken[: broken.index('"msgid": ', first + 20)].count("\n") + 1
+    result = run_pubflow("check", cwd=project)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert f"locale/zh_TW/LC_MESSAGES/{ARTICLE}.review.json:{line}: review: malformed message in the review" in (
+        result.stdout + result.stderr
+    )
+
+
+def test_a_review_record_left_without_its_catalog_is_stale(project: Path) -> None:
+    (project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po").unlink()
+    result = run_pubflow("check", cwd=project)
+    record = f"locale/en/LC_MESSAGES/{ARTICLE}.review.json"
+    assert f"{record}: stale: a review record with no catalog beside it; delete it (git rm {record})" in result.stdout

@@ -116,6 +116,11 @@ def test_a_scratch_directory_is_locked_in_use_and_removed_after(tmp_path: Path) 
     ("data", "line", "words"),
     [
         (b"ok\nok\n\xb9\xfa\n", 3, "not UTF-8 (byte 0xb9); convert it first, for example: iconv -f GB18030 -t UTF-8"),
+        (
+            'msgid ""\nmsgstr "Café in the rue d’Été"\n'.encode("cp1252"),
+            2,
+            "not UTF-8 (byte 0xe9); convert it first, for example: iconv -f WINDOWS-1252 -t UTF-8",
+        ),
         (b"\xff\xfea\x00", 1, "not UTF-8: saved as UTF-16; save it as UTF-8"),
         (b"\xfe\xff\x00a", 1, "not UTF-8: saved as UTF-16; save it as UTF-8"),
     ],

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polib
 
+from pubflow import review
 from pubflow.catalog import parse_catalog
 from pubflow.checks.model import Finding, excerpt
 from pubflow.config import LocaleConfig, ProjectConfig
@@ -79,6 +80,15 @@ def check_stale(
                         present[relative], entry.linenum, "stale",
                         f"msgid {excerpt(entry.msgid)!r} is no longer in the sources; {HINT}",
                     )  # fmt: skip
+        records = sorted(folder.rglob(f"*{review.RECORD_SUFFIX}")) if folder.is_dir() else []
+        for record in records:
+            if not record.with_name(record.name.removesuffix(review.RECORD_SUFFIX) + ".po").exists():
+                yield Finding(
+                    record,
+                    None,
+                    "stale",
+                    f"a review record with no catalog beside it; delete it (git rm {display_path(record)})",
+                )
         for relative, path in sorted(present.items()):
             if relative not in templates:
                 yield Finding(
