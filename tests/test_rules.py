@@ -67,6 +67,46 @@ def test_security_names_what_a_translation_adds(msgstr: str, kind: str, item: st
     assert f"the translation adds {kind} {item!r} that its source does not have" in found, found
 
 
+@pytest.mark.parametrize(
+    ("msgstr", "kind", "item"),
+    [
+        ("a :download:`x`", "role", ":download:`"),
+        ("a `x`:file: b", "role", "`:file:"),
+        ("a\n.. _evil: https://a.example", "hyperlink target", ".. _evil:"),
+        ("a\n__ https://a.example", "hyperlink target", "__"),
+        # docutils drops whitespace and backslashes in a target: these are javascript: links all the same.
+        ("`x <java script:alert(1)>`_", "script link", "javascript:"),
+        ("`x <java\\script:alert(1)>`_", "script link", "javascript:"),
+        ("a\n.. _t: java script:alert(1)", "script link", "javascript:"),
+        ("`x <run:calc.exe>`_", "script link", "run:"),  # a PDF reader may launch it
+    ],
+)
+def test_security_names_markup_and_disguised_links_a_translation_adds(msgstr: str, kind: str, item: str) -> None:
+    found = security("以合作促安全。", msgstr)
+    assert f"the translation adds {kind} {item!r} that its source does not have" in found, found
+
+
+def test_security_allows_the_webs_own_links_in_a_target() -> None:
+    source = "见 http://a.example 、 ftp://b.example 与 mailto:c@d.example"
+    assert security(source, "see `a <http://a.example>`_, `b <ftp://b.example>`_, `c <mailto:c@d.example>`_") == []
+    assert security(source, "see `a <HTTPS://a.example>`_") == [
+        "the translation adds URL 'HTTPS://a.example' that its source does not have"
+    ]
+
+
+def test_a_skip_flag_does_not_silence_security() -> None:
+    entry = polib.POEntry(msgid="以合作促安全。", msgstr="`x <javascript:alert(1)>`_", flags=["pubflow-skip-security"])
+    context = EntryContext(Path("x.po"), entry, CONFIG.locale("en"), "zh_CN", Glossary(Path("g.csv"), "zh_CN", []))
+    findings = [(f.severity.value, f.message) for f in check_security(context)]
+    assert findings == [
+        (
+            "warning",
+            "the flag pubflow-skip-security is ignored: the security check cannot be silenced; delete the flag",
+        ),
+        ("error", "the translation adds script link 'javascript:' that its source does not have"),
+    ]
+
+
 def test_security_allows_what_the_source_has_and_counts_each_addition() -> None:
     source = "见 https://a.example 与 |name| 和 ``\\input{x}``"
     assert security(source, "see https://a.example and |name| and ``\\input{x}``") == []

@@ -190,8 +190,7 @@ def test_a_nul_in_a_translation_is_refused_and_the_catalog_kept(project: Path) -
         assert result.returncode != 0 and "Traceback" not in result.stderr, verb
         where = f"locale/en/LC_MESSAGES/{ARTICLE}.po:{line}:"
         assert (
-            f"{where}" in result.stdout + result.stderr
-            and "a NUL character (U+0000)" in result.stdout + result.stderr
+            f"{where}" in result.stdout + result.stderr and "a NUL character (U+0000)" in result.stdout + result.stderr
         )
     assert path.read_bytes() == saved
 
