@@ -153,3 +153,30 @@ def test_reading_a_folder_a_missing_file_or_a_loop_is_one_clear_error(tmp_path: 
         assert (raised.value.path, raised.value.line, raised.value.message) == (path, None, message)
     (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbfText")
     assert fileio.read_text(tmp_path / "bom.txt") == "Text"
+
+
+def test_write_atomic_many_writes_what_changed_keeps_modes_and_leaves_no_temporary(tmp_path: Path) -> None:
+    same, new, private = tmp_path / "same.po", tmp_path / "new" / "deep" / "new.po", tmp_path / "private.po"
+    same.write_text("unchanged\n", encoding="utf-8")
+    private.write_text("old\n", encoding="utf-8")
+    private.chmod(0o600)
+    before = same.stat().st_mtime_ns
+    assert fileio.write_atomic_many([(same, "unchanged\n"), (new, "新\n"), (private, b"changed\n")]) == [
+        False,
+        True,
+        True,
+    ]
+    assert same.stat().st_mtime_ns == before  # not even touched
+    assert new.read_text(encoding="utf-8") == "新\n" and private.read_bytes() == b"changed\n"
+    assert (new.stat().st_mode & 0o777, private.stat().st_mode & 0o777) == (0o644, 0o600)
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["new.po", "private.po", "same.po"]
+
+
+def test_write_atomic_many_beyond_one_batch(tmp_path: Path) -> None:
+    """More files than are opened at once: every one written, in order, each reported."""
+    count = fileio._BATCH_FILES * 2 + 3
+    writes = [(tmp_path / f"{number:04d}.po", f"{number}\n") for number in range(count)]
+    (tmp_path / "0200.po").write_text("200\n", encoding="utf-8")  # in the second batch, and unchanged
+    result = fileio.write_atomic_many(writes)
+    assert len(result) == count and result.count(False) == 1 and not result[200]
+    assert all((tmp_path / f"{number:04d}.po").read_text(encoding="utf-8") == f"{number}\n" for number in range(count))
