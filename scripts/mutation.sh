@@ -35,7 +35,7 @@ while IFS='|' read -r module tests; do
 done <<'EOF'
 pubflow/fileio.py|tests/test_fileio.py tests/test_faults.py -k "not killed and not git"
 pubflow/checks/security.py|tests/test_rules.py -k security
-pubflow/convert.py|tests/test_rules.py tests/test_faults.py -k "convert or rename"
+pubflow/convert.py|tests/test_rules.py tests/test_faults.py tests/test_convert.py tests/test_translator_tools.py -k "convert or rename or record or person or machine or crlf or review"
 pubflow/update.py|tests/test_rules.py tests/test_faults.py tests/test_catalogs.py -k "update or carry or merge or rename or rerunning"
 EOF
 echo "(survivors: $COPY/mutation-*.txt)"
