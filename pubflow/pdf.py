@@ -375,15 +375,15 @@ def build_pdf(
         result.outputs[edition.name] = []
         if run.problems:
             end_run(marker)
-            meter.advance(len(share))  # this edition's PDFs will not come: the stage's count still ends
-            continue
+            continue  # this edition's PDFs will not come, and the stage's count says so
         texs = [outdir / tex_name(edition, doc) for doc in share]
         support = Support.of(outdir)
         edition_coverage(tuple(edition.locales))
 
         def typeset_one(tex: Path, locales: list[str] = edition.locales, support: Support = support) -> Typeset:
             outcome = typeset(tex, locales, support, env)
-            meter.advance()
+            if outcome.pdf is not None:  # the stage's count is of PDFs made, not of xelatex runs
+                meter.advance()
             return outcome
 
         with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:

@@ -151,9 +151,10 @@ def test_a_missing_glyph_fails_the_build(project: Path) -> None:
     catalog = polib.pofile(str(path), wrapwidth=0)
     catalog.find("以合作促安全，以安全促发展。").msgstr = "Cooperation for security \U00020001."
     catalog.save()
-    result = run_pubflow("-q", "build", "--format", "pdf", "-l", "en", cwd=project)
+    result = run_pubflow("build", "--format", "pdf", "-l", "en", cwd=project, env={"CI": "true"})
     assert result.returncode == 2
     assert "missing glyphs" in result.stderr and "\U00020001" in result.stderr
+    assert "build pdf: done, 0 PDFs in" in result.stderr  # a failed xelatex run is not counted as a PDF
     assert not (project / "_build" / "pdf" / "en" / f"{ARTICLE}.en.pdf").exists()
 
 
