@@ -324,11 +324,40 @@ def import_article(config: ProjectConfig, raw_path: Path, name: str | None = Non
             "(its catalogs keep their translations)",
             document,
         )
+    if not force:
+        _refuse_a_second_copy(config, article, document, raw_path)
     listed = _index_listing(index, name)  # before anything is written: a front page with no toctree stops here
     written = write_atomic(document, content)
     if listed is not None:
         write_atomic(index, listed)
     return ImportResult(document, name, article, written)
+
+
+def _refuse_a_second_copy(config: ProjectConfig, article: Article, document: Path, raw_path: Path) -> None:
+    """An article already in docs/ under another name (same title and byline date) is not imported twice.
+
+    A second copy would stand twice on every front page and in every feed, and its catalogs would
+    ask the translators for the same work again.
+    """
+    if not article.byline.timestamp:
+        return  # without a date, a shared title (a recurring column's) says nothing
+    title = _heading(article.title, "=")
+    date = f":pubflow-date: {article.byline.timestamp}\n"
+    for existing in sorted(config.docs_dir.rglob("*.rst")):
+        if existing == document:
+            continue
+        text = read_text(existing)
+        if ARTICLE_MARK in text and text.startswith(date) and title in text:
+            name = existing.relative_to(config.docs_dir).with_suffix("").as_posix()
+            replace = (
+                f"to replace that one, run pubflow import {raw_path} --name {name} --force, or "
+                if existing.parent == config.docs_dir
+                else ""  # --name cannot reach a sub-folder
+            )
+            raise PubflowError(
+                f"is already in docs/ as {name!r} (same title and date); {replace}pass --force to import a second copy",
+                raw_path,
+            )
 
 
 def _index_listing(index: Path, name: str) -> str | None:

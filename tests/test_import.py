@@ -68,6 +68,7 @@ def test_shipped_document_is_exactly_what_import_produces(project: Path) -> None
 
 
 def test_import_reports_the_navigation_it_left_out(project: Path) -> None:
+    (project / "docs" / f"{ARTICLE}.rst").unlink()  # else the import is refused as a second copy
     result = run_pubflow("import", str(SEED), "--name", "seed-again", cwd=project)
     assert result.returncode == 0, result.stderr
     assert "left out 4 line(s)" in result.stderr
@@ -213,3 +214,29 @@ def test_a_byline_date_that_is_no_date_is_refused_on_its_line(
 def test_an_empty_name_is_refused(project: Path) -> None:
     result = run_pubflow("import", str(FIXTURES / "articles" / "no_subtitle.txt"), "--name", "", cwd=project)
     assert result.returncode == 2 and "document name '' must be" in result.stderr
+
+
+def test_an_article_already_imported_under_another_name_is_refused(project: Path, tmp_path: Path) -> None:
+    """The same article under a second name would stand twice on every front page and in every feed."""
+    renamed_raw = tmp_path / "same-article-saved-again.txt"
+    renamed_raw.write_bytes(SEED.read_bytes())
+    before = docs_bytes(project)
+    result = run_pubflow("import", str(renamed_raw), cwd=project)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        f"pubflow: error: {renamed_raw}: is already in docs/ as {ARTICLE!r} (same title and date); "
+        f"to replace that one, run pubflow import {renamed_raw} --name {ARTICLE} --force, "
+        "or pass --force to import a second copy"
+    )
+    assert docs_bytes(project) == before
+    # Moved into a sub-folder, it is still found there.
+    (project / "docs" / "2017").mkdir()
+    (project / "docs" / f"{ARTICLE}.rst").rename(project / "docs" / "2017" / f"{ARTICLE}.rst")
+    result = run_pubflow("import", str(renamed_raw), "--name", "again", cwd=project)
+    assert result.returncode == 2 and f"as '2017/{ARTICLE}'" in result.stderr and "--name 2017" not in result.stderr
+    # Another article with the same title on another day is no copy; --force imports a copy on purpose.
+    other_day = tmp_path / "other-day.txt"
+    other_day.write_text(SEED.read_text(encoding="utf-8").replace("2017-09-25", "2018-09-25"), encoding="utf-8")
+    assert run_pubflow("import", str(other_day), "--name", "other-day", cwd=project).returncode == 0
+    assert run_pubflow("import", str(renamed_raw), "--name", "again", "--force", cwd=project).returncode == 0
+    assert (project / "docs" / "again.rst").exists()
