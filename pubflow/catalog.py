@@ -65,6 +65,11 @@ def check_string_literals(text: str, path: Path) -> None:
         )
 
 
+def newline_ends_agree(msgid: str, msgstr: str) -> bool:
+    """msgfmt -c's rule: a translation begins and ends with a line break exactly when its source does."""
+    return msgid.startswith("\n") == msgstr.startswith("\n") and msgid.endswith("\n") == msgstr.endswith("\n")
+
+
 def check_control_characters(text: str, path: Path) -> None:
     """Reject a raw NUL (a bad paste): the one character gettext's tools cut a string at, losing what follows.
 

@@ -157,6 +157,13 @@ def cmd_xliff_import(args: argparse.Namespace, config: ProjectConfig, report: Re
     for path, count in result.changed.items():
         report(f"{count} message(s) changed in {_rel(path)}")
     report(f"{sum(result.changed.values())} message(s) changed, {result.unchanged} catalog(s) unchanged")
+    if result.approved:
+        report(f"{result.approved} of them approved in the CAT tool as they stood: now a person's")
+    if result.kept_newer:
+        report(
+            f"kept {result.kept_newer} message(s) changed in the catalogs since this file was exported "
+            "(the file still had the text of then)"
+        )
     return EXIT_OK
 
 

@@ -37,7 +37,7 @@ import polib
 import rapidfuzz
 from rapidfuzz import fuzz, process
 
-from pubflow.catalog import CatalogLayout, file_newline, load_catalog
+from pubflow.catalog import CatalogLayout, file_newline, load_catalog, newline_ends_agree
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.exchange.tmx import Pair, read_tmx
 from pubflow.fileio import write_atomic
@@ -373,6 +373,8 @@ def propose_in_catalog(
         proposal = proposals.get(entry.msgid)
         if proposal is None or _already_proposed(entry, proposal):
             continue
+        if not newline_ends_agree(entry.msgid, proposal.pair.target):
+            continue  # a TMX segment ending in a line break: msgfmt would reject the catalog
         apply_proposal(entry, record, proposal, threshold)
         if proposal.exact:
             result.exact += 1

@@ -231,6 +231,88 @@ def test_source_changed_since_export_is_named(omegat_run: dict[str, Path], tmp_p
     assert snapshot(project) == before
 
 
+def save_catalog_as_poedit_would(project: Path, msgid: str, msgstr: str) -> None:
+    po = catalog(project)
+    po.find(msgid).msgstr = msgstr
+    po.save()
+
+
+def test_an_old_export_never_undoes_later_work(omegat_run: dict[str, Path], tmp_path: Path) -> None:
+    """A file exported before a person's edit in the catalog keeps that edit: only the file's own changes come in."""
+    project, path = xliff_project(omegat_run, tmp_path)
+    store = xliff.xlifffile.parsefile(str(path))
+    units = {u.source: u for u in store.units if not u.isheader()}
+    edited, other = "作者：蔡长春", CHANGED_SOURCE
+    units[other].target = "Cooperation for security, security for development."
+    units[other].markfuzzy(False)
+    store.savefile(str(path))
+    save_catalog_as_poedit_would(project, edited, "By CAI Changchun")  # after the export
+    result = run_pubflow("xliff", "import", str(path), cwd=project, check=True)
+    after = catalog(project)
+    assert after.find(edited).msgstr == "By CAI Changchun"  # the later edit stands
+    assert after.find(other).msgstr == "Cooperation for security, security for development."  # the file's own
+    assert "kept 1 message(s) changed in the catalogs since this file was exported" in result.stderr
+    # Changed in both places: refused, naming the unit, nothing written.
+    units[edited].target = "By Cai Changchun (Legal Daily)"
+    store.savefile(str(path))
+    save_catalog_as_poedit_would(project, other, "Cooperation for security; security for development.")
+    before = snapshot(project)
+    result = run_pubflow("xliff", "import", str(path), cwd=project)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "changed in locale/en/LC_MESSAGES" in result.stderr and "since the export" in result.stderr
+    assert "'By CAI Changchun'" in result.stderr and "export again" in result.stderr
+    assert snapshot(project) == before
+
+
+def test_machine_output_approved_in_the_cat_tool_becomes_a_persons(omegat_run: dict[str, Path], tmp_path: Path) -> None:
+    project, path = xliff_project(omegat_run, tmp_path)
+    po_path = project / "locale" / "en" / "LC_MESSAGES" / f"{SECOND}.po"
+    byline = "作者：蔡长春"
+    assert state_of(catalog(project).find(byline), load_record(po_path)) is State.MACHINE  # a memory proposal
+    machine_before = [e.msgid for e in catalog(project) if state_of(e, load_record(po_path)) is State.MACHINE]
+    store = xliff.xlifffile.parsefile(str(path))
+    unit = next(u for u in store.units if u.source == byline)
+    unit.markfuzzy(False)  # approved as it stands, as Weblate or translate-toolkit marks it
+    store.savefile(str(path))
+    result = run_pubflow("xliff", "import", str(path), cwd=project, check=True)
+    assert "1 of them approved in the CAT tool" in result.stderr
+    record, after = load_record(po_path), catalog(project)
+    entry = after.find(byline)
+    assert entry.msgstr == "By Cai Changchun" and state_of(entry, record) is State.PERSON
+    assert "pubflow memory" not in (entry.tcomment or "")
+    # Every other machine message is still machine output: a unit left alone approves nothing.
+    assert [e.msgid for e in after if state_of(e, record) is State.MACHINE] == [
+        m for m in machine_before if m != byline
+    ]
+
+
+def test_a_target_with_a_line_break_msgfmt_would_reject_is_refused(omegat_run: dict[str, Path], tmp_path: Path) -> None:
+    project, path = xliff_project(omegat_run, tmp_path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(">By Cai Changchun<", ">By Cai Changchun\n<", 1), encoding="utf-8")
+    before = snapshot(project)
+    result = run_pubflow("xliff", "import", str(path), cwd=project)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "unit m" in result.stderr and "line break" in result.stderr and "msgfmt" in result.stderr
+    assert snapshot(project) == before
+
+
+def test_a_control_character_xml_cannot_carry_stops_the_export(omegat_run: dict[str, Path], tmp_path: Path) -> None:
+    """msgfmt accepts a form feed in a msgstr; XML 1.0 cannot hold one, and an unreadable file must not be written."""
+    project = copy_of(omegat_run, tmp_path)
+    po = catalog(project, ARTICLE)
+    po.find("作者：蔡长春").msgstr = "By Cai\fChangchun"
+    po.save()
+    line = next(e.linenum for e in catalog(project, ARTICLE) if e.msgid == "作者：蔡长春")
+    result = run_pubflow("xliff", "export", "-l", "en", "-o", "x.xlf", cwd=project)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"locale/en/LC_MESSAGES/{ARTICLE}.po:{line}: this message holds U+000C" in result.stderr
+    result = run_pubflow("tmx", "export", "-l", "en", "-o", "x.tmx", cwd=project)
+    assert result.returncode == 2 and "x.tmx: cannot be written: 'By Cai\\x0cChangchun' holds U+000C" in result.stderr
+    assert not (project / "x.xlf").exists() and not (project / "x.tmx").exists()
+
+
 def test_tmx_has_every_pair_of_every_locale(omegat_run: dict[str, Path], tmp_path: Path) -> None:
     path = tmp_path / "memory.tmx"
     run_pubflow("-q", "tmx", "export", "-o", str(path), cwd=omegat_run["project"], check=True)

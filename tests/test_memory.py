@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -175,6 +176,15 @@ def test_tmx_import_proposes_from_a_tmx_file(second: Path) -> None:
     assert f"en {shipped_pairs(second) + 1} pairs" in result.stderr
     title = catalog(second).find("全国公安机关国际执法安全合作述评（下）")
     assert title.msgstr == "Part Two, from the legacy memory" and "pubflow memory: 100% old.tmx" in title.tcomment
+
+
+def test_a_tmx_segment_ending_in_a_line_break_is_never_proposed(second: Path) -> None:
+    """msgfmt -c rejects a msgstr that ends in a line break where its msgid does not: the next build would fail."""
+    (second / "old.tmx").write_text(LEGACY_TMX.replace("legacy memory</seg>", "legacy memory\n</seg>"), "utf-8")
+    run_pubflow("tmx", "import", "old.tmx", "--locale", "en", cwd=second, check=True)
+    assert not catalog(second).find("全国公安机关国际执法安全合作述评（下）").msgstr
+    po = second / "locale" / "en" / "LC_MESSAGES" / f"{SECOND}.po"
+    subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(po)], check=True)
 
 
 def test_a_run_with_nothing_new_is_skipped_and_a_changed_tmx_file_is_read_again(second: Path) -> None:

@@ -1,8 +1,10 @@
 """XLIFF 1.2: a locale's catalogs as CAT tools read them, and their work back into the catalogs.
 
 Export writes one ``<file>`` per catalog (``original`` is the catalog's path in
-the project) and one ``<trans-unit>`` per message, its id a digest of msgctxt
-and msgid. Each unit carries:
+the project) and one ``<trans-unit>`` per message. Its id is a digest of msgctxt
+and msgid, then ``-t`` and a digest of the translation as exported: CAT tools
+keep ids, which are their key for the round trip, so import knows what the
+catalog said when the file was made. Each unit carries:
 
 - its state: ``new`` (untranslated), ``needs-review-translation`` (fuzzy, or
   machine or memory output no person has taken over, with the state-qualifier
@@ -18,12 +20,18 @@ name a catalog of the project and every unit a message of it, with the same
 source text. It then changes exactly the messages whose target changed, sets
 them fuzzy or not from the unit's state, records them as a person's, and writes
 each catalog (and its review record) atomically. An empty or missing target
-never clears a translation.
+never clears a translation. A message that changed in the catalog since the
+export keeps its newer text when the unit's target is still the exported one,
+and the file is refused when both changed: an old file never undoes later work.
+Machine output or a fuzzy message approved in the CAT tool (``approved="yes"``,
+or the state ``translated``, ``final`` or ``signed-off``) with its text left as
+it was becomes a person's, as an edit would.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,11 +39,11 @@ from pathlib import Path
 import polib
 
 from pubflow import __version__
-from pubflow.catalog import CatalogLayout, file_newline, load_catalog
+from pubflow.catalog import CatalogLayout, file_newline, load_catalog, newline_ends_agree
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError
 from pubflow.exchange.tmx import language_tag
-from pubflow.exchange.xmlfiles import XML_SPACE, child, children, local_name, parse_untrusted, write_xml
+from pubflow.exchange.xmlfiles import XML_SPACE, child, children, local_name, parse_untrusted, write_xml, xml_illegal
 from pubflow.fileio import write_atomic
 from pubflow.glossary import Glossary, load_glossary
 from pubflow.memory import EXACT_ORIGIN, FUZZY_ORIGIN, catalog_documents, is_unreviewed, set_memory_comment
@@ -47,12 +55,20 @@ NEEDS_WORK = {"needs-review-translation", "needs-review-adaptation", "needs-revi
               "needs-l10n", "needs-translation"}  # fmt: skip
 #: States of a target that is a translation; OmegaT never changes a state, so ``new`` with text counts too.
 DONE = {"translated", "final", "signed-off", "new", ""}
+#: States a person sets to approve a target; a missing state or ``new`` approves nothing.
+APPROVING = {"translated", "final", "signed-off"}
+#: ``m`` + digest of msgctxt and msgid, then ``-t`` + digest of the exported translation (absent in older files).
+UNIT_ID = re.compile(r"(?P<message>m[0-9a-f]{16})(?:-t(?P<exported>[0-9a-f]{8}))?")
 
 
 def unit_id(msgctxt: str | None, msgid: str) -> str:
     """A unit's id: stable while its msgctxt and msgid are, unique in a catalog."""
     key = f"{msgctxt}\x04{msgid}" if msgctxt is not None else msgid
     return "m" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def exported_digest(msgstr: str) -> str:
+    return hashlib.sha256(msgstr.encode("utf-8")).hexdigest()[:8]
 
 
 def _units(catalog: polib.POFile) -> list[polib.POEntry]:
@@ -96,9 +112,25 @@ def _glossary_notes(unit: ET.Element, msgid: str, glossary: Glossary, locale: st
 
 
 def _add_unit(
-    body: ET.Element, entry: polib.POEntry, record: ReviewRecord, glossary: Glossary, locale: str, copy_source: bool
+    body: ET.Element,
+    entry: polib.POEntry,
+    record: ReviewRecord,
+    glossary: Glossary,
+    locale: str,
+    copy_source: bool,
+    po_path: Path,
 ) -> str:
-    unit = ET.SubElement(body, "trans-unit", {"id": unit_id(entry.msgctxt, entry.msgid), XML_SPACE: "preserve"})
+    for text in (entry.msgid, entry.msgstr, entry.tcomment, entry.comment, entry.msgctxt):
+        character = xml_illegal(text)
+        if character:
+            raise PubflowError(
+                f"this message holds {character}, a control character XML cannot carry, so no XLIFF file can hold "
+                "it; delete it from the catalog and export again",
+                po_path,
+                entry.linenum,
+            )
+    uid = f"{unit_id(entry.msgctxt, entry.msgid)}-t{exported_digest(entry.msgstr)}"
+    unit = ET.SubElement(body, "trans-unit", {"id": uid, XML_SPACE: "preserve"})
     ET.SubElement(unit, "source").text = entry.msgid
     state, qualifier = unit_state(entry, record)
     attributes = {"state": state}
@@ -165,7 +197,7 @@ def export_xliff(
         ET.SubElement(header, "tool", {"tool-id": "pubflow", "tool-name": "pubflow", "tool-version": __version__})
         body = ET.SubElement(file_element, "body")
         for entry in _units(catalog):
-            state = _add_unit(body, entry, record, glossary, locale.name, copy_source)
+            state = _add_unit(body, entry, record, glossary, locale.name, copy_source, po_path)
             result.states[state] = result.states.get(state, 0) + 1
             result.units += 1
         result.files += 1
@@ -181,6 +213,7 @@ class Change:
     entry: polib.POEntry
     text: str
     fuzzy: bool
+    approval: bool = False  # the same text, approved in the CAT tool
 
 
 @dataclass
@@ -190,6 +223,7 @@ class CatalogChanges:
     layout: CatalogLayout
     record: ReviewRecord
     changes: list[Change] = field(default_factory=list)
+    kept_newer: int = 0  # changed in the catalog since the export, untouched in the file
 
 
 @dataclass
@@ -197,6 +231,8 @@ class ImportResult:
     changed: dict[Path, int] = field(default_factory=dict)
     unchanged: int = 0
     written: list[Path] = field(default_factory=list)
+    approved: int = 0
+    kept_newer: int = 0
 
 
 def _short(text: str, length: int = 30) -> str:
@@ -243,15 +279,17 @@ def _read_file(file_element: ET.Element, catalogs: dict[str, tuple[LocaleConfig,
     units = [u for u in (body.iter() if body is not None else []) if local_name(u) == "trans-unit"]
     for unit in units:
         uid = unit.get("id", "")
-        if uid in seen:
+        parsed = UNIT_ID.fullmatch(uid)
+        key = parsed["message"] if parsed else uid
+        if key in seen:
             raise PubflowError(f"unit {uid} appears twice in {original}", path)
-        seen.add(uid)
-        entry = entries.get(uid)
+        seen.add(key)
+        entry = entries.get(key)
         if entry is None:
-            if uid in renamed:
+            if key in renamed:
                 raise PubflowError(
                     f"unit {uid}: its source changed in {original} since the export (now "
-                    f"{_short(renamed[uid].msgid)}); export again and redo this unit",
+                    f"{_short(renamed[key].msgid)}); export again and redo this unit",
                     path,
                 )
             raise PubflowError(f"unit {uid}: unknown unit, no such message in {original}; export again", path)
@@ -272,10 +310,41 @@ def _read_file(file_element: ET.Element, catalogs: dict[str, tuple[LocaleConfig,
             state = "translated"
         if not entry.msgstr and text == entry.msgid and state in ("new", "needs-translation"):
             text = ""  # the source copied into an untranslated target (--copy-source), not a translation
+        if text and not newline_ends_agree(entry.msgid, text):
+            raise PubflowError(
+                f"unit {uid}: the target {_short(text)} begins or ends with a line break where the source "
+                "does not, or the other way round (msgfmt would reject the catalog); fix it in the CAT tool",
+                path,
+            )
+        exported = parsed["exported"] if parsed else None
+        if exported is not None and exported != exported_digest(entry.msgstr) and text != entry.msgstr:
+            # The catalog moved on since the export (a person's edit, a new conversion).
+            if not text or exported_digest(text) == exported:
+                found.kept_newer += 1
+                continue
+            raise PubflowError(
+                f"unit {uid}: changed in {original} since the export (now {_short(entry.msgstr)}) and in this "
+                f"file ({_short(text)}); export again, redo this unit and import that file",
+                path,
+            )
+        if text == entry.msgstr and text and _approves(unit, target, state) and _awaits_approval(entry, found.record):
+            found.changes.append(Change(entry, text, fuzzy=False, approval=True))
+            continue
         if not text or text == entry.msgstr:
             continue
         found.changes.append(Change(entry, text, fuzzy=state in NEEDS_WORK))
     return found
+
+
+def _approves(unit: ET.Element, target: ET.Element | None, state: str) -> bool:
+    """Whether the CAT tool says a person approved the target (not merely that it has one)."""
+    explicit = (target.get("state", "") if target is not None else "").strip()
+    return state not in NEEDS_WORK and (unit.get("approved") == "yes" or explicit in APPROVING)
+
+
+def _awaits_approval(entry: polib.POEntry, record: ReviewRecord) -> bool:
+    """Machine output no person has taken over, or a fuzzy message: what an approval changes."""
+    return entry.fuzzy or LEGACY_MACHINE_FLAG in entry.flags or is_unreviewed(entry, record)
 
 
 def import_xliff(config: ProjectConfig, path: Path) -> ImportResult:
@@ -292,6 +361,8 @@ def import_xliff(config: ProjectConfig, path: Path) -> ImportResult:
         planned[changes.path] = changes
     result = ImportResult()
     for changes in planned.values():
+        result.kept_newer += changes.kept_newer
+        result.approved += sum(change.approval for change in changes.changes)
         if not changes.changes:
             result.unchanged += 1
             continue

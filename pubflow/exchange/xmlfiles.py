@@ -8,6 +8,7 @@ line, which many tools write, is allowed; it is never fetched.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -63,9 +64,36 @@ def language_of(element: ET.Element) -> str:
     return element.get(XML_LANG) or element.get("lang") or ""
 
 
+#: What XML 1.0 cannot carry at all, escaped or not: C0 controls but tab and line ends, surrogates, U+FFFE/U+FFFF.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_illegal(text: str | None) -> str | None:
+    """A character of the text that no XML file can hold, as ``U+000C``; None when there is none."""
+    found = XML_ILLEGAL.search(text or "")
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
 def write_xml(path: Path, root: ET.Element, doctype: str | None = None) -> bool:
-    """Indented, UTF-8, written atomically; False when the file already says exactly this."""
+    """Indented, UTF-8, written atomically; False when the file already says exactly this.
+
+    A text no XML file can hold is refused before anything is written: ElementTree would write it,
+    and no reader, pubflow's own import included, would take the file back.
+    """
+    for element in root.iter():
+        for text in (element.text, *element.attrib.values()):
+            character = xml_illegal(text)
+            if character:
+                raise PubflowError(
+                    f"cannot be written: {_excerpt(text or '')} holds {character}, a control character XML cannot "
+                    "carry; delete it where it came from (a catalog or glossary.csv)",
+                    path,
+                )
     ET.indent(root, space=" ")
     body = ET.tostring(root, encoding="unicode")
     head = '<?xml version="1.0" encoding="UTF-8"?>\n' + (f"{doctype}\n" if doctype else "")
     return write_atomic(path, head + body + "\n")
+
+
+def _excerpt(text: str, length: int = 30) -> str:
+    return repr(text if len(text) <= length else text[:length] + "…")
