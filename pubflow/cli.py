@@ -125,6 +125,15 @@ def cmd_memory(args: argparse.Namespace, config: ProjectConfig, report: Reporter
         f"translation memory ({sizes or 'no translated locale'}): {result.exact} exact, {result.fuzzy} fuzzy "
         f"(>= {config.memory_threshold:g}%) proposal(s); {result.approved} approved fuzzy proposal(s) now a person's"
     )
+    if result.tmx_without_pairs:
+        from pubflow.exchange.tmx import language_tag, tmx_languages
+
+        for path, locale in result.tmx_without_pairs:
+            found = ", ".join(tmx_languages(path)) or "none"
+            report(
+                f"warning: {_rel(path)}: no translation unit has both {language_tag(config.source_language)} and "
+                f"{language_tag(locale)}, so it adds nothing to the {locale} memory (its languages: {found})"
+            )
     return EXIT_OK
 
 

@@ -290,6 +290,7 @@ def load_memory(
     locale: LocaleConfig,
     extra_files: list[Path] | None = None,
     with_work: set[str] | None = None,
+    unmatched: list[tuple[Path, str]] | None = None,
 ) -> TranslationMemory:
     """The locale's memory: its catalogs' translations by people, then the TMX files."""
     memory = TranslationMemory()
@@ -297,8 +298,11 @@ def load_memory(
         if not pair.machine:
             memory.add(pair)
     for tmx_path in [*config.memory_files, *(extra_files or [])]:
-        for pair in read_tmx(tmx_path, config.source_language, locale.name):
+        pairs = read_tmx(tmx_path, config.source_language, locale.name)
+        for pair in pairs:
             memory.add(pair)
+        if not pairs and unmatched is not None:
+            unmatched.append((tmx_path, locale.name))
     return memory
 
 
@@ -310,6 +314,7 @@ class MemoryResult:
     memory_sizes: dict[str, int] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
     locales_skipped: list[str] = field(default_factory=list)  # produced by OpenCC
+    tmx_without_pairs: list[tuple[Path, str]] = field(default_factory=list)  # (file, locale) it gave nothing for
 
 
 def signature(threshold: float) -> str:
@@ -433,7 +438,7 @@ def _propose_in_locale(
 ) -> None:
     threshold = config.memory_threshold
     with_work: set[str] = set()
-    memory = load_memory(config, locale, extra_files, with_work)
+    memory = load_memory(config, locale, extra_files, with_work, result.tmx_without_pairs)
     result.memory_sizes[locale.name] = len(memory)
     opened = []
     for document, path in catalog_documents(config, locale):

@@ -187,6 +187,34 @@ def test_a_tmx_segment_ending_in_a_line_break_is_never_proposed(second: Path) ->
     subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(po)], check=True)
 
 
+@pytest.mark.parametrize(
+    ("tag", "locale", "same"),
+    [
+        ("zh-CN", "zh_CN", True), ("ZH_cn", "zh_CN", True), ("zh-Hans", "zh_CN", True), ("zh-Hans-CN", "zh_CN", True),
+        ("zh-Hant", "zh_CN", False), ("zh-TW", "zh_CN", False), ("zh", "zh_CN", False), ("zh-Hant", "zh_TW", True),
+        ("zh-Hant-TW", "zh_TW", True), ("zh-Hans", "zh_TW", False), ("zh-HK", "zh_TW", False), ("en-GB", "en", True),
+        ("en", "en", True), ("eng", "en", False), ("en-US", "en_GB", False), ("zh-Hant-HK", "zh_HK", True),
+    ],
+)  # fmt: skip
+def test_language_tags_other_tools_write(tag: str, locale: str, same: bool) -> None:
+    from pubflow.exchange.tmx import same_language
+
+    assert same_language(tag, locale) is same
+
+
+def test_a_tmx_file_in_script_tags_is_read_and_one_with_no_pair_is_named(second: Path) -> None:
+    (second / "hans.tmx").write_text(LEGACY_TMX.replace('"zh-CN"', '"zh-Hans"'), encoding="utf-8")
+    result = run_pubflow("tmx", "import", "hans.tmx", "--locale", "en", cwd=second, check=True)
+    assert catalog(second).find("全国公安机关国际执法安全合作述评（下）").msgstr == "Part Two, from the legacy memory"
+    assert "warning" not in result.stderr
+    (second / "bare.tmx").write_text(LEGACY_TMX.replace('"zh-CN"', '"zh"'), encoding="utf-8")
+    result = run_pubflow("tmx", "import", "bare.tmx", "--locale", "en", cwd=second, check=True)
+    assert (
+        "warning: bare.tmx: no translation unit has both zh-CN and en, so it adds nothing to the en memory "
+        "(its languages: en-GB, zh)" in result.stderr
+    )
+
+
 def test_a_run_with_nothing_new_is_skipped_and_a_changed_tmx_file_is_read_again(second: Path) -> None:
     memory = second / "tm" / "legacy.tmx"
     memory.parent.mkdir()

@@ -36,11 +36,36 @@ def language_tag(locale: str) -> str:
     return locale.replace("_", "-")
 
 
+#: The script a Chinese region writes (BCP 47 likely subtags): zh-Hans is zh_CN's, zh-Hant zh_TW's.
+SCRIPT_OF_REGION = {"cn": "hans", "sg": "hans", "my": "hans", "tw": "hant", "hk": "hant", "mo": "hant"}
+
+
 def same_language(tag: str, locale: str) -> bool:
-    """Whether a TMX language tag names the locale: equal tags, or en-US for a locale without a region."""
-    wanted = language_tag(locale).lower()
-    tag = tag.replace("_", "-").lower()
-    return tag == wanted or ("-" not in wanted and tag.split("-")[0] == wanted)
+    """Whether a TMX language tag names the locale.
+
+    Equal tags; en-US for a locale without a region; a script for a region that writes it
+    (zh-Hans or zh-Hans-CN for zh_CN, zh-Hant for zh_TW); case and ``_`` for ``-`` as tools write them.
+    """
+    wanted_language, _, wanted_region = language_tag(locale).lower().partition("-")
+    language, *subtags = tag.replace("_", "-").lower().split("-")
+    if language != wanted_language:
+        return False
+    if not wanted_region:
+        return True
+    scripts = [t for t in subtags if len(t) == 4 and t.isalpha()]
+    regions = [t for t in subtags if (len(t) == 2 and t.isalpha()) or (len(t) == 3 and t.isdigit())]
+    if regions:
+        return regions[0] == wanted_region
+    return bool(scripts) and SCRIPT_OF_REGION.get(wanted_region) == scripts[0]
+
+
+def tmx_languages(path: Path) -> list[str]:
+    """Every language tag the file's translation units use, for saying why none matched."""
+    body = child(parse_untrusted(path, "TMX"), "body")
+    tags = (
+        {language_of(v) or language_of(u) for u in children(body, "tu") for v in children(u, "tuv")} if body else set()
+    )
+    return sorted(tag for tag in tags if tag)
 
 
 def write_tmx(path: Path, source_language: str, memories: Iterable[tuple[str, Iterable[Pair]]]) -> int:
