@@ -40,7 +40,7 @@ CHECK_DESCRIPTIONS = {
     "spelling": "A word is in neither the dictionary, the glossary nor the project word list.",
     "converted": "A machine-converted message is out of date; run pubflow convert.",
     "untranslated": "A message is not translated.",
-    "fuzzy": "The source changed; the translation is outdated.",
+    "fuzzy": "Marked fuzzy: the source changed, a close match from memory, or marked for review.",
     "stale": "The catalogs are out of step with the sources; run pubflow extract && pubflow update.",
     "engine": "The catalog was converted with another OpenCC version or other rules.",
 }

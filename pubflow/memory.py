@@ -45,6 +45,8 @@ from pubflow.incremental import WorkRecord, file_digest
 from pubflow.progress import NO_METER, Meter
 from pubflow.review import (
     LEGACY_MACHINE_FLAG,
+    MEMORY_EXACT_ORIGIN,
+    MEMORY_FUZZY_ORIGIN,
     ReviewRecord,
     State,
     load_record,
@@ -55,8 +57,8 @@ from pubflow.review import (
     state_of,
 )
 
-EXACT_ORIGIN = "memory"
-FUZZY_ORIGIN = "memory, fuzzy"
+EXACT_ORIGIN = MEMORY_EXACT_ORIGIN
+FUZZY_ORIGIN = MEMORY_FUZZY_ORIGIN
 #: The translator comment line naming a proposal's similarity and document.
 COMMENT_PREFIX = "pubflow memory:"
 

@@ -45,6 +45,9 @@ SKIP_FLAG_PREFIX = "pubflow-skip-"
 NOTE_PREFIX = "pubflow: machine output"
 #: The flag pubflow wrote before the record existed; read once, to migrate.
 LEGACY_MACHINE_FLAG = "machine-converted"
+#: The origins the memory stage records; a fuzzy one stays machine output only while the message is fuzzy.
+MEMORY_EXACT_ORIGIN = "memory"
+MEMORY_FUZZY_ORIGIN = "memory, fuzzy"
 
 Key = tuple[str | None, str]
 

@@ -218,6 +218,23 @@ def test_duplicate_and_completeness_findings_can_be_silenced(project: Path) -> N
     assert not [f for f in findings if f["check"] in ("untranslated", "fuzzy", "duplicate")]
 
 
+def test_a_fuzzy_message_is_told_by_why_it_is_fuzzy(project: Path) -> None:
+    """Only a message with a previous source had its source changed; a CAT tool's "needs review" did not."""
+    path = project / "locale" / "en" / CATALOG
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    changed, marked = catalog.find("以合作促安全，以安全促发展。"), catalog.find("人民利益，至高无上。")
+    changed.flags.append("fuzzy")
+    changed.previous_msgid = "以合作促安全。"
+    marked.flags.append("fuzzy")
+    catalog.save()
+    _, findings = check(project, "-l", "en")
+    messages = {f["message"] for f in findings if f["check"] == "fuzzy"}
+    assert messages == {
+        "source changed, translation outdated: 以合作促安全，以安全促发展。",
+        "marked fuzzy (needs review): 人民利益，至高无上。",
+    }
+
+
 def test_a_glossary_change_fails_until_convert_runs(project: Path) -> None:
     glossary = project / "glossary.csv"
     glossary.write_text(

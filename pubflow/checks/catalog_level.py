@@ -54,12 +54,19 @@ def check_completeness(
             continue
         skips = review.skipped_checks(entry, record)
         if entry.fuzzy and "fuzzy" not in skips:
-            yield Finding(
-                path, entry.linenum, "fuzzy", f"source changed, translation outdated: {excerpt(entry.msgid)}",
-                Severity.WARNING,
-            )  # fmt: skip
+            yield Finding(path, entry.linenum, "fuzzy", f"{_why_fuzzy(entry, record)}: {excerpt(entry.msgid)}",
+                          Severity.WARNING)  # fmt: skip
         elif not entry.fuzzy and not entry.translated() and "untranslated" not in skips:
             yield Finding(path, entry.linenum, "untranslated", excerpt(entry.msgid), Severity.WARNING)
+
+
+def _why_fuzzy(entry: polib.POEntry, record: review.ReviewRecord | None) -> str:
+    message = record.get(entry) if record is not None else None
+    if message and message.machine and message.machine.origin == review.MEMORY_FUZZY_ORIGIN:
+        return "a close match from the translation memory, to review"
+    if entry.previous_msgid:
+        return "source changed, translation outdated"
+    return "marked fuzzy (needs review)"  # by a translator or a CAT tool's state, with no source change
 
 
 def check_engine(
