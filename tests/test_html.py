@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polib
 
-from tests.conftest import ARTICLE, REPO, run_pubflow
+from tests.conftest import ARTICLE, FIXTURES, REPO, run_pubflow
 
 EDITIONS = {"zh_CN": "zh-CN", "en": "en", "zh_TW": "zh-TW"}
 
@@ -152,6 +152,33 @@ def test_status_page_shows_the_numbers_of_pubflow_coverage(built_site: Path) -> 
                 assert any(cells[i : i + len(row)] == row for i in range(len(cells))), (edition, row)
     assert "翻譯狀態" in (built_site / "zh_TW" / "status.html").read_text(encoding="utf-8")
     assert ">Translated<" in (built_site / "en" / "status.html").read_text(encoding="utf-8")
+
+
+def status_row(project: Path, edition: str, locale: str, document: str) -> list[str]:
+    page = (project / "_build" / "html" / edition / "status.html").read_text(encoding="utf-8")
+    cells = re.findall(r"<td><p>([^<]*)</p></td>", page)
+    starts = [i for i in range(len(cells) - 1) if cells[i : i + 2] == [locale, document]]
+    return cells[starts[0] + 2 : starts[0] + 5] if starts else []  # messages, translated, fuzzy
+
+
+def test_the_status_page_follows_new_articles_and_translators_work(project: Path) -> None:
+    """Sphinx writes only pages it read again: the status page must be read again when a catalog changes."""
+    new = "2019-03-05-new-article"
+    run_pubflow("build", "-l", "en", cwd=project, check=True)
+    assert status_row(project, "en", "en", new) == []
+    run_pubflow("import", str(FIXTURES / "articles" / "no_subtitle.txt"), "--name", new, cwd=project, check=True)
+    for verb in ("extract", "update"):
+        run_pubflow(verb, cwd=project, check=True)
+    run_pubflow("build", "-l", "en", cwd=project, check=True)
+    messages, translated, _fuzzy = status_row(project, "en", "en", new)
+    assert int(messages) > 5 and translated == "0"
+    # A translator's work alone, no document changed.
+    path = project / "locale" / "en" / "LC_MESSAGES" / f"{new}.po"
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    catalog.find("来源：人民日报").msgstr = "Source: People's Daily"
+    catalog.save()
+    run_pubflow("build", "-l", "en", cwd=project, check=True)
+    assert status_row(project, "en", "en", new)[1] == "1"
 
 
 def test_untranslated_and_fuzzy_paragraphs_are_marked(project: Path) -> None:

@@ -14,7 +14,9 @@ Sphinx's own labels come from ``sphinx``.
 
 from __future__ import annotations
 
+import hashlib
 import io
+from collections.abc import Set as AbstractSet
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -24,12 +26,15 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.locale import get_translation
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import extract_messages
 
+from pubflow.config import ProjectConfig
 from pubflow.coverage import project_coverage
 from pubflow.errors import PubflowError
 from pubflow.fileio import write_atomic
@@ -149,6 +154,56 @@ def build_table(app: Sphinx) -> nodes.table:
     return table
 
 
+def status_pages(env: BuildEnvironment) -> set[str]:
+    if not hasattr(env, "pubflow_status_pages"):
+        env.pubflow_status_pages = set()  # type: ignore[attr-defined]
+    return env.pubflow_status_pages  # type: ignore[attr-defined]
+
+
+class StatusCollector(EnvironmentCollector):
+    """Which documents hold a status table: they are read again whenever a catalog or notes file changes."""
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        status_pages(env).discard(docname)
+
+    def merge_other(
+        self, app: Sphinx, env: BuildEnvironment, docnames: AbstractSet[str], other: BuildEnvironment
+    ) -> None:
+        status_pages(env).update(status_pages(other) & set(docnames))
+
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        if any(True for _node in doctree.findall(status_table)):
+            status_pages(app.env).add(app.env.docname)
+
+
+def status_inputs(project: ProjectConfig) -> str:
+    """A digest of what the table is made of: the locales, and each catalog's and notes file's size and time."""
+    lines = [repr([(loc.name, loc.threshold) for loc in project.locales.values()])]
+    for name in sorted(project.locales):
+        folder = project.locale_dir / name
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.suffix in (".po", ".toml") and path.is_file():
+                    stat = path.stat()
+                    lines.append(f"{path.relative_to(folder)}\t{stat.st_mtime_ns}\t{stat.st_size}")
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def _reread_status_on_change(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """The table is made when a page is written, and Sphinx writes only pages it read again.
+
+    Without this, a new article's catalogs or a translator's work left the status page as it
+    was at the last read, while the page says it shows pubflow coverage's numbers.
+    """
+    inputs = status_inputs(project_config(app))
+    if getattr(env, "pubflow_status_inputs", None) == inputs and not (added or removed):
+        return []
+    env.pubflow_status_inputs = inputs  # type: ignore[attr-defined]
+    return sorted(status_pages(env) & env.found_docs)
+
+
 def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for node in list(doctree.findall(status_table)):
         if app.builder.name == "gettext":
@@ -187,4 +242,6 @@ def setup(app: Sphinx) -> None:
     app.add_transform(MarkUntranslated)
     app.add_node(status_table)
     app.add_directive("pubflow-translation-status", TranslationStatusDirective)
+    app.add_env_collector(StatusCollector)
+    app.connect("env-get-outdated", _reread_status_on_change)
     app.connect("doctree-resolved", _on_doctree_resolved)
