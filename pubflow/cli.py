@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import io
+import math
 import os
 import select
 import sys
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pubflow import __version__
-from pubflow.config import ProjectConfig, load_config
+from pubflow.config import MAX_WRAP_WIDTH, ProjectConfig, load_config
 from pubflow.errors import PubflowError, display_path
 from pubflow.fileio import describe_os_error, remove_stale_temporaries
 from pubflow.progress import Reporter
@@ -31,6 +32,9 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 WRITING_VERBS = frozenset(
     {"import", "extract", "update", "convert", "memory", "format", "xliff", "tmx", "tbx", "build", "publish"}
 )
+
+#: Verbs that only read; they hold the lock shared, so that none reads a writer's work half done.
+READING_VERBS = frozenset({"check", "coverage"})
 
 
 def _rel(path: Path) -> str:
@@ -289,10 +293,11 @@ def cmd_build(args: argparse.Namespace, config: ProjectConfig, report: Reporter)
     from pubflow.build import build_html, editions_for
     from pubflow.config import parse_bilingual
 
-    pairs = [parse_bilingual(value, config.locales) for value in args.bilingual or []]
+    # A locale or pair named twice is one edition: two Sphinx runs on one folder would trip over each other.
+    pairs = list(dict.fromkeys(parse_bilingual(value, config.locales) for value in args.bilingual or []))
     if args.all_bilingual:
         pairs = [*pairs, *(p for p in config.bilingual if p not in pairs)]
-    names = args.locale or ([] if pairs else list(config.locales))
+    names = list(dict.fromkeys(args.locale or ([] if pairs else list(config.locales))))
     editions = editions_for(config, [config.locale(name) for name in names], pairs)
     formats = ["html", "pdf"] if args.format == "all" else [args.format]
     shard = None
@@ -576,7 +581,7 @@ def build_parser() -> argparse.ArgumentParser:
         "pubflow format --locale en;  pubflow format --check",
     )
     add_locale_option(p)
-    p.add_argument("--wrap-width", type=int, metavar="N", help="columns (default: wrap-width in [tool.pubflow])")
+    p.add_argument("--wrap-width", type=columns, metavar="N", help="columns (default: wrap-width in [tool.pubflow])")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 when a catalog is off format")
 
     p = add_verb(
@@ -638,7 +643,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH", help=".po files or folders (default: the project)")
     add_locale_option(p, no_stale=True)
     p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
-    p.add_argument("--threshold", type=float, help="required percentage of translated messages")
+    p.add_argument("--threshold", type=percentage, help="required percentage of translated messages")
     p.set_defaults(project_optional=True)
 
     p = add_verb(
@@ -714,7 +719,7 @@ def add_site_verbs(verbs: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--bilingual", action="append", metavar="A:B", help="a parallel edition publish builds, e.g. zh_CN:en"
     )
-    p.add_argument("--threshold", type=float, default=100.0, help="coverage each target must reach (default: 100)")
+    p.add_argument("--threshold", type=percentage, default=100.0, help="coverage each target must reach (default: 100)")
     p.add_argument("--copyright", help="the copyright line of every page")
     p.add_argument(
         "--pubflow-spec",
@@ -737,7 +742,7 @@ def add_site_verbs(verbs: argparse._SubParsersAction) -> None:
     p.add_argument("-l", "--locale", help="the edition to preview (default: the source language)")
     p.add_argument("--bilingual", metavar="A:B", help="preview a parallel edition instead, e.g. zh_CN:en")
     p.add_argument("--host", default="127.0.0.1", help="address to serve on (default: 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    p.add_argument("--port", type=port, default=8000, help="port (default: 8000; 0 picks a free one)")
 
 
 EXIT_READER_GONE = 141  # what a shell reports for a writer killed by SIGPIPE, as in `pubflow coverage | head`
@@ -784,6 +789,31 @@ def _escape_what_the_console_cannot_show() -> None:
             stream.reconfigure(errors="pubflow-json-escapes")
 
 
+def percentage(text: str) -> float:
+    """An argument that is a percentage: JSON has no NaN or infinity, and 150% is no threshold."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 100:  # NaN fails too
+        raise argparse.ArgumentTypeError(f"expected a percentage from 0 to 100, not {text!r}")
+    return value
+
+
+def port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, not {text!r}")
+    return int(text)
+
+
+def columns(text: str) -> int:
+    if not text.isdigit() or int(text) > MAX_WRAP_WIDTH:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of columns from 0 (do not wrap) to {MAX_WRAP_WIDTH}, not {text!r}"
+        )
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     _escape_what_the_console_cannot_show()
     parser = build_parser()
@@ -797,11 +827,13 @@ def main(argv: list[str] | None = None) -> int:
 
         # msgfmt's acceptances are kept in the project's _build (outside a project, the user's cache).
         use_verdict_cache(config.output_dir / "cache" / "msgfmt-verdicts" if config else default_verdict_folder())
-        if config is not None and args.verb in WRITING_VERBS:
+        if config is not None and args.verb in WRITING_VERBS | READING_VERBS:
             from pubflow.lock import project_lock
 
-            with project_lock(config.output_dir, args.verb, wait=not args.no_wait, progress=report):
-                remove_stale_temporaries(config.work_folders, before=time.time())
+            shared = args.verb in READING_VERBS
+            with project_lock(config.output_dir, args.verb, wait=not args.no_wait, progress=report, shared=shared):
+                # Another reader may be writing its own temporary files now: only a writer's time is all clear.
+                remove_stale_temporaries(config.work_folders, before=None if shared else time.time())
                 return _flushed(args.run(args, config, report))
         if config is not None:
             remove_stale_temporaries(config.work_folders)

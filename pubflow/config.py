@@ -16,10 +16,12 @@ it in :func:`load_config`.
 from __future__ import annotations
 
 import difflib
+import importlib.util
 import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
@@ -109,7 +111,7 @@ class ProjectConfig:
         """The named target locales, or all of them when none is named."""
         if not names:
             return self.targets
-        chosen = [self.locale(n) for n in names]
+        chosen = [self.locale(n) for n in dict.fromkeys(names)]  # named twice: once
         for loc in chosen:
             if loc.method == "source":
                 raise PubflowError(
@@ -379,6 +381,26 @@ def load_config(root: Path | None = None) -> ProjectConfig:
         bilingual = [_bilingual_pair(value, locales, path) for value in table.get("bilingual", [])]
     except PubflowError as error:
         raise PubflowError(error.message, path, _line_of(text, "tool.pubflow", "bilingual")) from None
+    bilingual = list(dict.fromkeys(bilingual))  # a pair listed twice is one edition, built once
+    try:
+        config = _project_config(root, path, table, source_language, locales, bilingual)
+        _check_folders(config, table)
+    except PubflowError as error:
+        if error.line is not None or error.path != path:
+            raise
+        key = re.match(r"\[tool\.pubflow\] ([A-Za-z-]+)", error.message)
+        raise PubflowError(error.message, path, _line_of(text, "tool.pubflow", key[1]) if key else None) from None
+    return config
+
+
+def _project_config(
+    root: Path,
+    path: Path,
+    table: dict[str, Any],
+    source_language: str,
+    locales: dict[str, LocaleConfig],
+    bilingual: list[tuple[str, str]],
+) -> ProjectConfig:
     return ProjectConfig(
         root=root,
         bilingual=bilingual,
@@ -400,10 +422,42 @@ def load_config(root: Path | None = None) -> ProjectConfig:
     )
 
 
-def _wrap_width(value: object, path: Path) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+def _check_folders(config: ProjectConfig, table: dict[str, Any]) -> None:
+    """Paths the configuration names that cannot work: each a one-line error on its key's line."""
+    where = config.root / "pyproject.toml"
+    if not config.docs_dir.is_dir():
         raise PubflowError(
-            f"[tool.pubflow] wrap-width = {value!r}; expected a whole number of columns (0: do not wrap; 79 as powrap)",
+            f"[tool.pubflow] docs = {table.get('docs', 'docs')!r}: no such folder; create it "
+            "(pubflow import puts articles there) or name the folder of the documents",
+            where,
+        )
+    output = config.output_dir.resolve()
+    sources = {"the project folder": config.root, "docs": config.docs_dir, "locale": config.locale_dir}
+    for what, folder in sources.items():
+        folder = folder.resolve()
+        overlaps = output == folder or (folder != config.root.resolve() and folder in output.parents)
+        if overlaps or (folder != config.root.resolve() and output in folder.parents):
+            raise PubflowError(
+                f"[tool.pubflow] output = {table.get('output')!r}: the output would mix with {what} "
+                "(builds write and delete there); name a folder of its own, such as _build",
+                where,
+            )
+    for key, file in (("glossary", config.glossary_path), ("spelling-words", config.spelling_words_path)):
+        if key in table and (file is None or not file.is_file()):
+            raise PubflowError(
+                f"[tool.pubflow] {key} = {table[key]!r}: no such file; create it or remove the setting", where
+            )
+
+
+#: Wider than any editor's window: beyond it a width is a typo (and gettext's tools misbehave on huge ones).
+MAX_WRAP_WIDTH = 1000
+
+
+def _wrap_width(value: object, path: Path) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_WRAP_WIDTH:
+        raise PubflowError(
+            f"[tool.pubflow] wrap-width = {value!r}; expected a whole number of columns up to {MAX_WRAP_WIDTH} "
+            "(0: do not wrap; 79 as powrap)",
             path,
         )
     return value
@@ -452,6 +506,16 @@ def _utc_offset(value: str, path: Path) -> str:
     return value
 
 
+@cache
+def opencc_configurations() -> frozenset[str]:
+    """The configurations the installed OpenCC ships (s2twp, s2hk …), read without loading it; empty when unknown."""
+    spec = importlib.util.find_spec("opencc")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    return frozenset(
+        path.stem for folder in folders for path in Path(folder).glob("clib/share/opencc/*.json") if path.is_file()
+    )
+
+
 def _locale_from_table(name: str, spec: dict, source_language: str, path: Path) -> LocaleConfig:
     from babel import Locale, UnknownLocaleError  # here: babel costs a tenth of a second to import
 
@@ -470,6 +534,18 @@ def _locale_from_table(name: str, spec: dict, source_language: str, path: Path) 
         raise PubflowError(
             f"[tool.pubflow.locales.{name}] is produced by opencc but names no opencc-config "
             f"(for example s2twp or s2hk)",
+            path,
+        )
+    known = opencc_configurations()
+    if (
+        method == "opencc"
+        and known
+        and opencc_config not in known
+        and f"{opencc_config}".removesuffix(".json") not in known
+    ):
+        raise PubflowError(
+            f"[tool.pubflow.locales.{name}] opencc-config = {opencc_config!r}: OpenCC has no such configuration; "
+            f"it has {', '.join(sorted(known))}",
             path,
         )
     return LocaleConfig(

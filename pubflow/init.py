@@ -26,7 +26,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from docutils.utils import column_width
 
-from pubflow.config import METHODS, Method
+from pubflow.config import METHODS, Method, opencc_configurations
 from pubflow.errors import PubflowError
 from pubflow.fileio import write_atomic
 from pubflow.glossary import FORBIDDEN_COLUMN, NOTE_COLUMN
@@ -71,6 +71,11 @@ class LocaleSpec:
             raise PubflowError(f"--locale {value!r}: name the OpenCC configuration, as in zh_TW:opencc:s2twp")
         if method != "opencc" and opencc_config:
             raise PubflowError(f"--locale {value!r}: only an opencc locale takes an OpenCC configuration")
+        known = opencc_configurations()
+        if opencc_config and known and opencc_config.removesuffix(".json") not in known:
+            raise PubflowError(
+                f"--locale {value!r}: OpenCC has no configuration {opencc_config!r}; it has {', '.join(sorted(known))}"
+            )
         _check_locale(name, f"--locale {value!r}")
         return cls(name, method, opencc_config or None)  # type: ignore[arg-type]
 

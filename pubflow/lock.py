@@ -7,8 +7,10 @@ run. The kernel releases the lock when its holder exits, however it exits
 (even SIGKILL), so a lock is never left stale. The holder's pid, command and
 start time are written into the file for the message a second command shows.
 A second command waits for the lock, saying who holds it; with ``--no-wait``
-it exits at once with status 2 instead. Read-only verbs (check, coverage)
-take no lock.
+it exits at once with status 2 instead. The verbs that only read (check,
+coverage) hold the lock shared: any number of them run together, and none
+runs while a writer does. Without it, a check run while update was
+rewriting the templates found nothing stale and passed.
 
 The programs a command starts (sphinx-build, msgmerge, xelatex) share the lock: when
 the command is killed, a program it started may run on, and the next
@@ -50,9 +52,17 @@ def describe_holder(path: Path) -> str:
 
 @contextmanager
 def project_lock(
-    output_dir: Path, command: str, wait: bool = True, progress: Callable[[str], None] = lambda _: None
+    output_dir: Path,
+    command: str,
+    wait: bool = True,
+    progress: Callable[[str], None] = lambda _: None,
+    shared: bool = False,
 ) -> Iterator[None]:
-    """Hold the project lock for the body; wait for it, or fail at once when ``wait`` is False."""
+    """Hold the project lock for the body; wait for it, or fail at once when ``wait`` is False.
+
+    ``shared``: a reader's hold, which other readers share and a writer waits for.
+    """
+    mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
     path = lock_path(output_dir)
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
@@ -62,7 +72,7 @@ def project_lock(
         raise PubflowError(f"cannot open the project lock: {exc.strerror}", path) from None
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = describe_holder(path)
             if holder == UNKNOWN_HOLDER:  # the holder got the lock a moment ago and is writing its name
@@ -75,16 +85,18 @@ def project_lock(
                     path,
                 ) from None
             progress(f"waiting for {holder} to finish (the project lock {path.name} is held)")
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime())
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"`pubflow {command}` (pid {os.getpid()}, started {started})\n".encode(), 0)
+            fcntl.flock(fd, mode)
+        if not shared:  # readers leave the last writer's line alone: they are many, and change nothing
+            started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime())
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"`pubflow {command}` (pid {os.getpid()}, started {started})\n".encode(), 0)
         _held.append(fd)
         try:
             yield
         finally:
             _held.remove(fd)
-            os.ftruncate(fd, 0)
+            if not shared:
+                os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)

@@ -12,6 +12,7 @@ the OpenCC editions first, since that is where it shows.
 from __future__ import annotations
 
 import contextlib
+import socket
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -103,6 +104,18 @@ def make_app(config: ProjectConfig, edition: Edition, url_host: str) -> Starlett
     )
 
 
+def _require_free(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise PubflowError(
+                f"cannot serve on {host}:{port}: {error.strerror.lower() if error.strerror else error} "
+                "(another server?); pass --port N, or --port 0 for a free one"
+            ) from None
+
+
 def serve_edition(
     config: ProjectConfig,
     locale: str | None,
@@ -114,6 +127,7 @@ def serve_edition(
     """Build the edition, then serve it until interrupted, rebuilding on every change."""
     edition = edition_to_serve(config, locale, bilingual)
     port = port or find_free_port()
+    _require_free(host, port)  # before the build: uvicorn would say it only after, on a line of its own
     url_host = f"{host}:{port}"
     progress(f"building {edition.name}")
     Rebuild(config.root, edition)(changed_paths=())

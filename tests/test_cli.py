@@ -50,6 +50,48 @@ def test_unknown_locale(project: Path) -> None:
     assert "unknown locale 'xx_YY'" in line and "zh_CN, en, zh_TW" in line
 
 
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["coverage", "--threshold", "nan"], "argument --threshold: expected a percentage from 0 to 100, not 'nan'"),
+        (["coverage", "--threshold", "101"], "argument --threshold: expected a percentage from 0 to 100, not '101'"),
+        (["coverage", "--threshold", "-1"], "argument --threshold: expected a percentage"),
+        (["serve", "--port", "99999"], "argument --port: expected a port number from 0 to 65535, not '99999'"),
+        (["format", "--wrap-width", "99999999"], "argument --wrap-width: expected a number of columns from 0"),
+        (["init", "x", "--threshold", "150"], "argument --threshold: expected a percentage"),
+    ],
+)
+def test_an_argument_out_of_range_is_refused_before_anything_runs(args: list[str], expected: str) -> None:
+    """--threshold nan printed "threshold": NaN, which no JSON reader takes; --port 99999 ended in a traceback."""
+    result = run_pubflow(*args, cwd=REPO)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].endswith(f"error: {expected}") or expected in result.stderr
+
+
+def test_init_refuses_an_opencc_configuration_opencc_does_not_have(tmp_path: Path) -> None:
+    line = one_line_error(run_pubflow("init", str(tmp_path / "p"), "--locale", "zh_HK:opencc:s2xx", cwd=tmp_path))
+    assert "OpenCC has no configuration 's2xx'; it has " in line and "s2hk" in line
+    assert not (tmp_path / "p").exists()
+
+
+def test_a_locale_named_twice_is_built_once(project: Path) -> None:
+    result = run_pubflow("build", "-l", "en", "-l", "en", cwd=project, env={"CI": "true"})
+    assert result.returncode == 0, result.stderr
+    assert "[1/1] en" in result.stderr and "interrupted" not in result.stderr
+
+
+def test_serve_on_a_port_in_use_is_one_line_before_any_build(project: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        line = one_line_error(run_pubflow("-q", "serve", "-l", "en", "--port", str(port), cwd=project))
+    assert line.startswith(f"pubflow: error: cannot serve on 127.0.0.1:{port}: address already in use")
+    assert not (project / "_build" / "html" / "en").exists()
+
+
 def test_malformed_po_names_file_and_line(project: Path) -> None:
     path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
     lines = path.read_text(encoding="utf-8").splitlines()

@@ -45,8 +45,9 @@ def test_update_and_convert_started_together_lose_nothing(project: Path, tmp_pat
         assert refused.returncode == 2
         assert refused.stderr.startswith("pubflow: error: _build/.pubflow.lock: the project is locked by ")
         assert "`pubflow test-holder` (pid " in refused.stderr and len(refused.stderr.splitlines()) == 1
-        # Read-only verbs take no lock.
-        assert run_pubflow("-q", "coverage", "--no-stale", cwd=project).returncode in (0, 1)
+        # The verbs that only read wait for a writer too: what they would read is half done.
+        reader = run_pubflow("--no-wait", "coverage", "--no-stale", cwd=project)
+        assert reader.returncode == 2 and "the project is locked by `pubflow test-holder`" in reader.stderr
     for verb, process in processes.items():
         assert process.wait(timeout=120) == 0, logs[verb].read_text(encoding="utf-8")
     for locale in ("en", "zh_TW"):
@@ -91,3 +92,24 @@ def test_tbx_export_and_a_preview_rebuild_take_turns_with_other_writers(project:
     assert not rebuild.is_alive() and page.is_file()
     assert run_pubflow("--no-wait", "tbx", "export", "--locale", "en", cwd=project).returncode == 0
     assert (project / "_build" / "glossary.tbx").is_file()
+
+
+def test_readers_share_the_lock_and_a_writer_waits_for_them(project: Path) -> None:
+    """A check run while update rewrote the templates found nothing stale and passed: now it waits, and CI fails."""
+    with project_lock(project / "_build", "test-reader", shared=True):
+        for verb in (["check", "--no-stale"], ["coverage", "--no-stale"]):
+            result = run_pubflow("-q", "--no-wait", *verb, cwd=project)
+            assert result.returncode in (0, 1) and "locked" not in result.stderr, result.stderr
+        writer = run_pubflow("--no-wait", "update", cwd=project)
+        assert writer.returncode == 2 and "the project is locked by another pubflow command" in writer.stderr
+    doc = project / "docs" / f"{ARTICLE}.rst"
+    doc.write_text(doc.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
+    with project_lock(project / "_build", "test-writer"):
+        check = subprocess.Popen(
+            [sys.executable, "-m", "pubflow", "check", "-l", "en"], cwd=project, stdout=subprocess.PIPE, text=True,
+            stderr=subprocess.PIPE,
+        )  # fmt: skip
+        time.sleep(2)
+        assert check.poll() is None  # waiting, not reading a half-written project
+    out, err = check.communicate(timeout=300)
+    assert check.returncode == 1 and "stale" in out, out + err
