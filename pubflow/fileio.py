@@ -100,8 +100,11 @@ def write_atomic(path: Path, content: str | bytes) -> bool:
             return False
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise naming(exc, path) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             # Held until the rename: a locked temporary file belongs to a live writer.
@@ -114,10 +117,19 @@ def write_atomic(path: Path, content: str | bytes) -> bool:
             else:
                 os.chmod(tmp_name, 0o644)
             os.replace(tmp_name, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp_name).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise naming(exc, path) from None
         raise
     return True
+
+
+def naming(exc: OSError, path: Path) -> OSError:
+    """The error about the file being written, not its temporary one: a full disk names no file at all."""
+    if exc.filename and not Path(exc.filename).name.endswith(".tmp"):
+        return exc
+    return type(exc)(exc.errno, exc.strerror or str(exc), str(path))
 
 
 def usable_cores() -> int:
@@ -149,8 +161,10 @@ def write_atomic_many(writes: Sequence[tuple[Path, str | bytes]]) -> list[bool]:
 def _write_batch(writes: Sequence[tuple[Path, str | bytes]]) -> list[bool]:
     pending: list[tuple[Path, str, BinaryIO]] = []
     written: list[bool] = []
+    current: Path | None = None
     try:
         for path, content in writes:
+            current = path
             data = content.encode("utf-8") if isinstance(content, str) else content
             try:
                 if path.read_bytes() == data:
@@ -171,18 +185,28 @@ def _write_batch(writes: Sequence[tuple[Path, str | bytes]]) -> list[bool]:
             from concurrent.futures import ThreadPoolExecutor  # here: it imports logging, which readers never need
 
             with ThreadPoolExecutor(max_workers=min(32, len(pending))) as pool:
-                list(pool.map(lambda item: os.fsync(item[2].fileno()), pending))
+                list(pool.map(_fsync, pending))
         for path, tmp_name, _ in pending:
+            current = path
             os.chmod(tmp_name, path.stat().st_mode & 0o777 if path.exists() else 0o644)
             os.replace(tmp_name, path)
-    except BaseException:
+    except BaseException as exc:
         for _, tmp_name, _ in pending:
             Path(tmp_name).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and current is not None:
+            raise naming(exc, current) from None
         raise
     finally:
         for _, _, temporary in pending:
             temporary.close()
     return written
+
+
+def _fsync(item: tuple[Path, str, BinaryIO]) -> None:
+    try:
+        os.fsync(item[2].fileno())
+    except OSError as exc:
+        raise naming(exc, item[0]) from None
 
 
 def _unlocked(path: Path) -> bool:

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -363,3 +364,27 @@ def test_a_review_record_left_without_its_catalog_is_stale(project: Path) -> Non
     result = run_pubflow("check", cwd=project)
     record = f"locale/en/LC_MESSAGES/{ARTICLE}.review.json"
     assert f"{record}: stale: a review record with no catalog beside it; delete it (git rm {record})" in result.stdout
+
+
+def _full_disk() -> None:
+    """In the child: writes past 4 kB fail as on a full disk (EFBIG instead of ENOSPC, and no file named)."""
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4000, 4000))
+
+
+def test_a_write_the_disk_refuses_names_the_file_and_loses_nothing(project: Path) -> None:
+    """The file system's error names no file (or only the temporary one): pubflow names the catalog it was writing."""
+    catalogs = sorted((project / "locale" / "en" / "LC_MESSAGES").glob("*.po"))
+    before = {path: path.read_bytes() for path in catalogs}
+    result = subprocess.run(
+        [sys.executable, "-m", "pubflow", "-q", "format", "--wrap-width", "79", "-l", "en"],
+        cwd=project, capture_output=True, text=True, preexec_fn=_full_disk, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    line = result.stderr.strip()
+    assert line == f"pubflow: error: locale/en/LC_MESSAGES/{ARTICLE}.po: file too large", line
+    assert {path: path.read_bytes() for path in catalogs} == before
+    assert not [p for p in (project / "locale").rglob("*.tmp")]
