@@ -203,8 +203,40 @@ def build_html(
         progress(f"[{done}/{total}] {edition.name}: {state}")
         portion.finish()
     remove_pdfs_of_removed_articles(config)
+    remove_editions_of_removed_locales(config)
     write_root_index(config)
     return result
+
+
+def remove_editions_of_removed_locales(config: ProjectConfig) -> None:
+    """A locale taken out of [tool.pubflow.locales] takes its editions (HTML, PDF, bilingual) out of _build.
+
+    Its catalogs stay in locale/: a person's work, for a locale that may come back.
+    """
+    for kind in ("html", "pdf"):
+        root = config.output_dir / kind
+        if not root.is_dir():
+            continue
+        gone = [f for f in root.iterdir() if f.is_dir() and _is_locale_name(f.name) and f.name not in config.locales]
+        pairs = root / "bilingual"
+        if pairs.is_dir():
+            gone += [
+                f
+                for f in pairs.iterdir()
+                if f.is_dir() and any(_is_locale_name(n) and n not in config.locales for n in f.name.split("-", 1))
+            ]
+        for folder in gone:
+            shutil.rmtree(folder)
+
+
+def _is_locale_name(name: str) -> bool:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(name)
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
 
 
 def remove_pdfs_of_removed_articles(config: ProjectConfig) -> None:

@@ -33,6 +33,7 @@ from pubflow.build import (
     begin_run,
     doctree_dir,
     end_run,
+    remove_editions_of_removed_locales,
     remove_leftovers,
     remove_pdfs_of_removed_articles,
     safe_editions,
@@ -340,6 +341,7 @@ def build_pdf(
     shard = shard or Shard()
     articles = article_documents(config.docs_dir)
     remove_pdfs_of_removed_articles(config)
+    remove_editions_of_removed_locales(config)
     if not articles:
         # A new publication (pubflow init) has no article yet, and so no PDF to make.
         progress("no article in docs/ yet: no PDF to make")

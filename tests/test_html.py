@@ -181,6 +181,23 @@ def test_the_status_page_follows_new_articles_and_translators_work(project: Path
     assert status_row(project, "en", "en", new)[1] == "1"
 
 
+def test_a_locale_taken_out_of_the_configuration_leaves_every_edition(project: Path) -> None:
+    """Its pages go, and no other edition links it; its catalogs stay (a person's work)."""
+    pyproject = project / "pyproject.toml"
+    shipped = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(shipped + '\n[tool.pubflow.locales.fr]\nlabel = "Français"\n', encoding="utf-8")
+    run_pubflow("update", cwd=project, check=True)
+    run_pubflow("build", "-l", "en", "-l", "fr", cwd=project, check=True)
+    page = project / "_build" / "html" / "en" / f"{ARTICLE}.html"
+    assert 'hreflang="fr"' in page.read_text(encoding="utf-8")
+    pyproject.write_text(shipped, encoding="utf-8")
+    run_pubflow("build", "-l", "en", cwd=project, check=True)
+    assert 'hreflang="fr"' not in page.read_text(encoding="utf-8") and "Français" not in page.read_text("utf-8")
+    assert not (project / "_build" / "html" / "fr").exists()
+    assert 'href="fr/' not in (project / "_build" / "html" / "index.html").read_text(encoding="utf-8")
+    assert (project / "locale" / "fr" / "LC_MESSAGES" / f"{ARTICLE}.po").is_file()
+
+
 def test_untranslated_and_fuzzy_paragraphs_are_marked(project: Path) -> None:
     path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
     catalog = polib.pofile(str(path), wrapwidth=0)

@@ -24,7 +24,12 @@ def project_config(app: Sphinx) -> ProjectConfig:
 
 
 def _on_config_inited(app: Sphinx, config: Config) -> None:
-    project_config(app)
+    project = project_config(app)
+    # Every page links every edition: when one is added, renamed or taken away, every page is written again
+    # (an html-rebuild value: Sphinx compares it with the last build's, as it does its own settings).
+    config.pubflow_editions = "|".join(
+        [*(f"{loc.name}={loc.label}" for loc in project.locales.values()), *(f"{a}:{b}" for a, b in project.bilingual)]
+    )
 
 
 def edition_root(app: Sphinx, pagename: str) -> str:
@@ -75,5 +80,6 @@ def _on_html_page_context(app: Sphinx, pagename: str, templatename: str, context
 
 
 def setup(app: Sphinx) -> None:
+    app.add_config_value("pubflow_editions", "", "html", types=[str])
     app.connect("config-inited", _on_config_inited)
     app.connect("html-page-context", _on_html_page_context)
