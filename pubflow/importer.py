@@ -318,7 +318,14 @@ def import_article(config: ProjectConfig, raw_path: Path, name: str | None = Non
         # --force replaces an article, never the front page or a page of the editors' own (status).
         raise PubflowError(f"is not an imported article; choose another --name than {name!r}", document)
     content = render_rst(article, raw_path.name)
-    if document.exists() and not force and document.read_text(encoding="utf-8") != content:
+    if document.exists() and not force and (existing := read_text(document)) != content:
+        if _heading(article.title, "=") not in existing:
+            # Another article under the same name (raw files named in Chinese all derive <date>-article).
+            raise PubflowError(
+                f"already holds another article; name this one with --name, as in pubflow import {raw_path} "
+                f"--name {name}-2 (--force would replace the other article)",
+                document,
+            )
         raise PubflowError(
             "already exists and differs from this import; pass --force to replace it "
             "(its catalogs keep their translations)",

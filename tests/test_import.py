@@ -240,3 +240,16 @@ def test_an_article_already_imported_under_another_name_is_refused(project: Path
     assert run_pubflow("import", str(other_day), "--name", "other-day", cwd=project).returncode == 0
     assert run_pubflow("import", str(renamed_raw), "--name", "again", "--force", cwd=project).returncode == 0
     assert (project / "docs" / "again.rst").exists()
+
+
+def test_a_name_taken_by_another_article_asks_for_another_name_not_force(project: Path) -> None:
+    """Raw files named in Chinese all derive <date>-article: --force would have replaced an unrelated article."""
+    before = docs_bytes(project)
+    raw = FIXTURES / "articles" / "no_subtitle.txt"
+    result = run_pubflow("import", str(raw), "--name", ARTICLE, cwd=project)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        f"pubflow: error: docs/{ARTICLE}.rst: already holds another article; name this one with --name, "
+        f"as in pubflow import {raw} --name {ARTICLE}-2 (--force would replace the other article)"
+    )
+    assert docs_bytes(project) == before
