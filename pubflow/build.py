@@ -276,17 +276,22 @@ def pdf_links(config: ProjectConfig, edition: str) -> str:
     return f"<details><summary>PDF ({len(links)})</summary>{listing}</details>"
 
 
-def publication_name(config: ProjectConfig, locale: LocaleConfig) -> str:
-    """The publication's name in ``locale``: the front page's title as its catalog translates it."""
+def publication_name(config: ProjectConfig, locale: LocaleConfig) -> tuple[str, str]:
+    """The publication's name in ``locale`` (the front page's title as its catalog translates it), and its language.
+
+    Untranslated, it is the source's name, in the source's language: a reader (or a screen
+    reader) must not take 法治文选 for English.
+    """
+    untranslated = (config.name, config.source.html_lang)
     if locale.method == "source":
-        return config.name
+        return untranslated
     po_path = config.locale_dir / locale.name / "LC_MESSAGES" / "index.po"
     if not po_path.exists():
-        return config.name
+        return untranslated
     entry = load_catalog(po_path).find(config.name)
     if entry is None or entry.fuzzy or entry.obsolete or not entry.msgstr:
-        return config.name
-    return entry.msgstr
+        return untranslated
+    return entry.msgstr, locale.html_lang
 
 
 def _edition_item(config: ProjectConfig, folder: str, locales: list[LocaleConfig]) -> str:
@@ -295,7 +300,8 @@ def _edition_item(config: ProjectConfig, folder: str, locales: list[LocaleConfig
         f'<span lang="{lang}">{html.escape(loc.label)}</span>' for lang, loc in zip(langs, locales, strict=True)
     )
     names = " · ".join(
-        f'<span lang="{loc.html_lang}">{html.escape(publication_name(config, loc))}</span>' for loc in locales
+        f'<span lang="{lang}">{html.escape(name)}</span>'
+        for name, lang in (publication_name(config, loc) for loc in locales)
     )
     hreflang = f' hreflang="{langs[0]}" lang="{langs[0]}"' if len(locales) == 1 else ""
     # A bilingual edition's feed is in its first locale's language, as its pages are (see pubflow.sphinxext.feed).

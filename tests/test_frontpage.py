@@ -311,6 +311,16 @@ def test_each_bilingual_edition_has_a_feed_of_its_own(bilingual_site: Path) -> N
     assert etree.fromstring((bilingual_site / "en" / "atom.xml").read_bytes()).get(XML_LANG) == "en"
 
 
+def test_an_untranslated_publication_name_is_marked_in_the_source_language(project: Path) -> None:
+    index = project / "locale" / "en" / "LC_MESSAGES" / "index.po"
+    catalog = polib.pofile(str(index), wrapwidth=0)
+    catalog.find("pubflow 文选").msgstr = ""
+    catalog.save()
+    run_pubflow("build", "-l", "en", cwd=project, check=True)
+    root = (project / "_build" / "html" / "index.html").read_text(encoding="utf-8")
+    assert '<span lang="zh-CN">pubflow 文选</span>' in root and '<span lang="en">pubflow 文选</span>' not in root
+
+
 def test_root_page_names_the_publication_and_each_edition_in_its_language(bilingual_site: Path) -> None:
     built_site = bilingual_site
     root = (built_site / "index.html").read_text(encoding="utf-8")
