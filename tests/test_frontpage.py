@@ -451,6 +451,28 @@ def test_front_and_root_pages_fit_a_phone(bilingual_site: Path) -> None:
         assert page.url.endswith(f"/en/{ARTICLE}.html")
 
 
+def neighbour_links(page: Path) -> dict[str, str]:
+    text = page.read_text(encoding="utf-8")
+    return dict(re.findall(r'<link rel="(prev|next)" title="[^"]*" href="([^"]+)"', text))
+
+
+def test_an_article_added_or_taken_down_rewrites_its_neighbours_links(tmp_path: Path) -> None:
+    """Sphinx writes only pages it read: a neighbour kept linking a deleted page and never linked a new one."""
+    project = copy_project(tmp_path / "project")
+    older = project / "_build" / "html" / "zh_CN" / f"{ARTICLE}.html"
+    run_pubflow("build", "--locale", "zh_CN", cwd=project, check=True)
+    assert f"{NEW}.html" not in neighbour_links(older).values()
+    run_pubflow("import", str(FIXTURES / "articles" / "many_sections.txt"), "--name", NEW, cwd=project, check=True)
+    run_pubflow("build", "--locale", "zh_CN", cwd=project, check=True)
+    assert neighbour_links(older)["prev"] == f"{NEW}.html"  # newest first: the new article comes before
+    (project / "docs" / f"{NEW}.rst").unlink()
+    index = project / "docs" / "index.rst"
+    index.write_text("".join(ln for ln in index.read_text(encoding="utf-8").splitlines(True) if NEW not in ln))
+    run_pubflow("build", "--locale", "zh_CN", cwd=project, check=True)
+    assert f"{NEW}.html" not in neighbour_links(older).values()
+    assert not (project / "_build" / "html" / "zh_CN" / f"{NEW}.html").exists()
+
+
 def test_an_article_taken_down_leaves_every_edition(tmp_path: Path) -> None:
     """Sphinx leaves a deleted document's page behind; published as it is, the article would stay online."""
     project = copy_project(tmp_path / "project")

@@ -10,6 +10,7 @@
 - :mod:`.notes`: editor's and translator's notes, numbered after their message or at the start;
 - :mod:`.safety`: no translation reads a file, adds a script link or raw markup, whatever the catalogs hold;
 - :mod:`.removed`: a document removed from docs/ takes its page out of every edition;
+- :mod:`.neighbours`: a document added or removed rewrites its neighbours' previous and next links;
 - the ``pubflow`` HTML theme, which presents a document as a published article.
 """
 
@@ -22,7 +23,19 @@ from sphinx.application import Sphinx
 
 from pubflow import __version__
 from pubflow.incremental import code_digest
-from pubflow.sphinxext import bilingual, editions, feed, frontpage, latex, notes, removed, safety, search, status
+from pubflow.sphinxext import (
+    bilingual,
+    editions,
+    feed,
+    frontpage,
+    latex,
+    neighbours,
+    notes,
+    removed,
+    safety,
+    search,
+    status,
+)
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 
@@ -49,6 +62,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     frontpage.setup(app)
     feed.setup(app)
     removed.setup(app)
+    neighbours.setup(app)
     return {
         "version": __version__,
         "env_version": code_version(),
