@@ -143,6 +143,15 @@ def end_run(marker: Path) -> None:
     marker.unlink(missing_ok=True)
 
 
+def forget_failed_run(doctrees: Path) -> None:
+    """A run with warnings must warn again: Sphinx keeps what it read and would not read it next time.
+
+    Without this, the build after a failed one read nothing, found no problem and published the
+    pages the failed one had refused.
+    """
+    shutil.rmtree(doctrees, ignore_errors=True)
+
+
 def publish_tree(built: Path, published: Path) -> None:
     """Make ``published`` hold exactly the files of ``built``, each written atomically."""
     wanted = set()
@@ -193,6 +202,8 @@ def build_html(
             running.append((edition, sphinxrun.start(args, config.root, portion.to), marker, portion))
         edition, process, marker, portion = running.pop(0)
         run = sphinxrun.finish(process)
+        if run.problems:
+            forget_failed_run(doctree_dir(config, "html", edition))
         end_run(marker)
         done += 1
         result.problems[edition.name] = run.problems

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -185,18 +186,21 @@ def _run_gettext_builder(
     pot_dir.parent.mkdir(parents=True, exist_ok=True)
     # A sibling of pot_dir, so that Sphinx's relative source locations (#: ../docs/x.rst)
     # are the same as if it had written into pot_dir itself.
+    doctrees = config.output_dir / "doctrees" / "gettext"
     with scratch_directory(pot_dir.parent, ".gettext-") as fresh:
         command = sphinxrun.sphinx_command(
             config,
             "gettext",
             config.source_language,
             fresh,
-            config.output_dir / "doctrees" / "gettext",
+            doctrees,
         )
         if documents:  # Sphinx writes the templates of these (and of any document listing them) alone
             command.extend(str(config.root / document) for document in documents)
         run = sphinxrun.run(command, cwd=config.root, progress=Portion(meter).to)
         if run.returncode != 0 or run.problems:
+            # Sphinx keeps what it read, warnings and all, and would not read it (nor warn) again next time.
+            shutil.rmtree(doctrees, ignore_errors=True)
             raise PubflowError(run.problems[0] if run.problems else "sphinx-build -b gettext failed")
         for template in sorted(fresh.rglob("*.pot")):
             relative = template.relative_to(fresh)

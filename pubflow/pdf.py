@@ -33,6 +33,7 @@ from pubflow.build import (
     begin_run,
     doctree_dir,
     end_run,
+    forget_failed_run,
     remove_editions_of_removed_locales,
     remove_leftovers,
     remove_pdfs_of_removed_articles,
@@ -376,6 +377,7 @@ def build_pdf(
         result.problems[edition.name] = list(run.problems)
         result.outputs[edition.name] = []
         if run.problems:
+            forget_failed_run(doctrees)
             end_run(marker)
             continue  # this edition's PDFs will not come, and the stage's count says so
         texs = [outdir / tex_name(edition, doc) for doc in share]

@@ -107,3 +107,17 @@ def test_pages_sphinx_left_half_written_are_rebuilt_not_published(built: tuple[P
     assert "en: the last html build was interrupted; rebuilding it from scratch" in result.stderr
     assert_published_whole(root)
     assert "By Cai Changchun" in published_page(root)
+
+
+def test_a_build_that_failed_fails_again_until_fixed(project: Path) -> None:
+    """Sphinx keeps what a failed build read: the next build read nothing, warned of nothing and published it."""
+    path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    catalog.find("以合作促安全，以安全促发展。").msgstr = "Cooperation *for security; security for development."
+    catalog.save()
+    page = project / "_build" / "html" / "en" / f"{ARTICLE}.html"
+    for _attempt in range(2):
+        result = run_pubflow("-q", "build", "-l", "en", cwd=project)
+        assert result.returncode == 2, result.stderr
+        assert "Inline emphasis start-string without end-string" in result.stderr
+        assert not page.exists()

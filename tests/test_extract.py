@@ -8,7 +8,7 @@ import polib
 
 from pubflow.config import load_config
 from pubflow.extract import extract_templates, templates_out_of_date
-from tests.conftest import ARTICLE
+from tests.conftest import ARTICLE, run_pubflow
 
 
 def mtimes(folder: Path) -> dict[str, int]:
@@ -60,3 +60,17 @@ def test_an_included_file_or_a_changed_non_document_extracts_every_document(proj
     result = extract_templates(config)  # tried alone, it gave no template: every document instead
     assert result.extracted is None and not (config.pot_dir / "notes.pot").exists()
     assert templates_out_of_date(config) is None
+
+
+def test_broken_markup_in_a_changed_document_fails_extract_every_time(project: Path) -> None:
+    """The incremental run failed and the full run it fell back to read nothing again: extract passed in silence."""
+    run_pubflow("extract", cwd=project, check=True)
+    document = project / "docs" / f"{ARTICLE}.rst"
+    document.write_text(document.read_text(encoding="utf-8") + "\n.. unknowndirective:: x\n", encoding="utf-8")
+    line = len(document.read_text(encoding="utf-8").splitlines())
+    for _attempt in range(2):
+        result = run_pubflow("-q", "extract", cwd=project)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert result.stderr.strip() == (
+            f'pubflow: error: docs/{ARTICLE}.rst:{line}: Unknown directive type "unknowndirective".'
+        ), result.stderr
