@@ -30,6 +30,11 @@ PHASES = {"reading sources": (0.0, 0.5), "writing output": (0.5, 0.4), "writing 
 #: Runs followed for their progress: the thread reading each one's output, and the lines read.
 _followers: dict[int, tuple[threading.Thread, list[str]]] = {}
 
+#: What to do about the Sphinx warnings an editor meets most, by their type.
+HINTS = {
+    "toc.not_included": "; list it in the toctree of docs/index.rst (pubflow import does), or delete it",
+    "toc.excluded": "; list it in the toctree of docs/index.rst (pubflow import does), or delete it",
+}
 _WARNING = re.compile(r"^(?P<where>.+?):(?P<line>\d+)?:? ?(?P<kind>WARNING|ERROR|CRITICAL|SEVERE): (?P<msg>.*)$")
 
 
@@ -46,12 +51,15 @@ class SphinxRun:
         for raw in self.output.splitlines():
             match = _WARNING.match(raw.strip())
             if match:
-                where = match.group("where").rstrip(":")
+                # A status line Sphinx had begun ("checking consistency... ") may stand before the warning.
+                where = match.group("where").rstrip(":").rsplit("... ", 1)[-1]
                 path = Path(where)
                 if path.is_absolute():
                     where = display_path(path)
                 line = f":{match.group('line')}" if match.group("line") else ""
-                lines.append(f"{where}{line}: {match.group('msg').strip()}")
+                message = match.group("msg").strip()
+                hint = next((text for code, text in HINTS.items() if message.endswith(f"[{code}]")), "")
+                lines.append(f"{where}{line}: {message}{hint}")
         if self.returncode != 0 and not lines:
             tail = [ln for ln in self.output.splitlines() if ln.strip()][-3:]
             lines.extend(tail or ["sphinx-build failed with no message"])

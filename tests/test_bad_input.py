@@ -232,6 +232,9 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], str]] = [
      ["update"], "pyproject.toml:{pyproject:wrap-width}: [tool.pubflow] wrap-width = -3; expected a whole number"),
     ("opencc-config-unknown", pyproject('opencc-config = "s2twp"', 'opencc-config = "s2xx"'), ["check"],
      "pyproject.toml:{pyproject:zh_TW]}: [tool.pubflow.locales.zh_TW] opencc-config = 's2xx': OpenCC has no such"),
+    ("article-not-listed", lambda p: replace_in(p, "docs/index.rst", f"   {ARTICLE}\n", ""), ["check", "-l", "en"],
+     f"docs/{ARTICLE}.rst: document isn't included in any toctree [toc.not_included]; list it in the toctree of "
+     "docs/index.rst"),
     ("pyproject-utf16", pyproject_utf16, ["update"], "pyproject.toml:1: saved as UTF-16; save it as UTF-8"),
     ("pyproject-syntax", pyproject('docs = "docs"', 'docs = "docs'), ["update"],
      "pyproject.toml:{pyproject:docs = }: invalid TOML"),
