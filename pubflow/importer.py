@@ -31,14 +31,22 @@ FULLWIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "�
 FOOTER_MARKERS = (
     "上一篇", "下一篇", "推荐图片文章", "热点文章", "相关文章", "相关新闻",
     "责任编辑", "【责任编辑", "分享到", "打印本页", "关闭窗口", "【打印】",
+    # The same in Traditional characters, for a publication whose source is zh_TW or zh_HK.
+    "推薦圖片文章", "熱點文章", "相關文章", "相關新聞",
+    "責任編輯", "【責任編輯", "列印本頁", "打印本頁", "關閉窗口", "關閉視窗", "【列印】",
 )  # fmt: skip
 
 DATE = re.compile(
     r"(?P<year>\d{4})\s*[-/.年]\s*(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})\s*日?"
     r"(?:\s*(?P<time>\d{1,2}:\d{2}(?::\d{2})?))?"
 )
-BYLINE_FIELD = re.compile(rf"{DATE.pattern}|(?P<author>(?:作者|记者|撰文|编译)\s*[:：])|(?P<source>来源\s*[:：])")
-DATELINE = re.compile(rf"^[{HAN}]{{2,20}}\d{{1,2}}月\d{{1,2}}日(?:电|讯)(?:[（(][^）)]{{1,30}}[）)])?$")
+#: Byline field names in Simplified and Traditional characters.
+AUTHOR_NAMES = "作者|记者|記者|撰文|编译|編譯"
+SOURCE_NAMES = "来源|來源"
+BYLINE_FIELD = re.compile(
+    rf"{DATE.pattern}|(?P<author>(?:{AUTHOR_NAMES})\s*[:：])|(?P<source>(?:{SOURCE_NAMES})\s*[:：])"
+)
+DATELINE = re.compile(rf"^[{HAN}]{{2,20}}\d{{1,2}}月\d{{1,2}}日(?:电|讯|電|訊)(?:[（(][^）)]{{1,30}}[）)])?$")
 SENTENCE_PUNCTUATION = re.compile(r"[，。！？；：、,.!?;:…—]")
 MAX_HEADING_LENGTH = 30
 MAX_LINES_BEFORE_BYLINE = 3
@@ -174,15 +182,19 @@ def parse_article(text: str, path: Path) -> Article:
     return Article(title, subtitle, byline, blocks, dateline, left_out)
 
 
-BYLINE_NAME = re.compile(r"(作者|记者|撰文|编译|来源)\s*[:：]")
+BYLINE_NAME = re.compile(rf"({AUTHOR_NAMES}|{SOURCE_NAMES})\s*[:：]")
 
 
 def _is_byline(line: str) -> bool:
     return DATE.search(line) is not None and BYLINE_NAME.search(line) is not None
 
 
+#: A line starting so is an item of a list, however short: never a section heading.
+LIST_ITEM = re.compile(r"^[-–•·*●○■□◆◇▪]\s*")
+
+
 def _is_heading(line: str) -> bool:
-    return len(line) <= MAX_HEADING_LENGTH and not SENTENCE_PUNCTUATION.search(line)
+    return len(line) <= MAX_HEADING_LENGTH and not SENTENCE_PUNCTUATION.search(line) and not LIST_ITEM.match(line)
 
 
 def _parse_byline(line: str, path: Path, number: int) -> Byline:

@@ -253,3 +253,16 @@ def test_a_name_taken_by_another_article_asks_for_another_name_not_force(project
         f"as in pubflow import {raw} --name {ARTICLE}-2 (--force would replace the other article)"
     )
     assert docs_bytes(project) == before
+
+
+def test_an_article_in_traditional_characters(project: Path) -> None:
+    """A publication whose source is zh_TW: 記者, 來源, a 訊 dateline, 責任編輯 after the article, list items."""
+    result = run_pubflow("import", str(FIXTURES / "articles" / "traditional.txt"), "--name", "fraud-tw", cwd=project)
+    assert result.returncode == 0, result.stderr
+    texts = document_texts((project / "docs" / "fraud-tw.rst").read_text(encoding="utf-8"))
+    assert texts[:4] == ["跨境詐騙案件偵辦取得進展", "記者：李明", "來源：法制日報", "2019-03-05 08:30"]
+    assert texts[-1] == "法制網北京3月4日訊"
+    # Short lines of a list stay paragraphs, with their dash as text (never a heading, nor a reST list).
+    assert "- 詐騙窩點位於境外" in texts and "- 資金經多層帳戶轉移" in texts
+    assert texts.count("案件特點") == 1
+    assert "責任編輯" not in "".join(texts) and "left out 2 line(s)" in result.stderr
