@@ -152,7 +152,12 @@ def _report_unrecorded(paths: list[Path], report: Reporter) -> None:
 def cmd_xliff_export(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
     from pubflow.exchange.xliff import export_xliff
 
-    locale = config.select([args.locale])[0]
+    if len(set(args.locale)) > 1:
+        raise PubflowError(
+            f"xliff export writes one target language per file, not {', '.join(args.locale)}; "
+            "run it once for each locale"
+        )
+    locale = config.select(args.locale)[0]
     documents = args.documents or None
     default_name = f"{documents[0]}.{locale.name}.xlf" if documents and len(documents) == 1 else f"{locale.name}.xlf"
     path = Path(args.output) if args.output else config.output_dir / "xliff" / default_name
@@ -450,7 +455,7 @@ def add_exchange_verbs(verbs: argparse._SubParsersAction) -> None:
         "pubflow xliff export --locale en;  pubflow xliff export --locale en --copy-source DOC  (for OmegaT)",
     )
     p.add_argument("documents", nargs="*", metavar="DOC", help="only these documents (default: every catalog)")
-    p.add_argument("-l", "--locale", required=True, help="the locale to export, e.g. en")
+    p.add_argument("-l", "--locale", required=True, action="append", help="the locale to export, e.g. en")
     p.add_argument("-o", "--output", metavar="FILE", help="where to write the XLIFF file")
     p.add_argument(
         "--copy-source",

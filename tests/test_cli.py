@@ -201,3 +201,12 @@ def test_a_reader_that_leaves_early_is_no_error(output: list[str]) -> None:
     finally:
         os.close(write_end)
     assert (result.returncode, result.stderr) == (141, "")
+
+
+def test_xliff_export_of_two_locales_is_refused_not_cut_to_the_last(project: Path) -> None:
+    line = one_line_error(run_pubflow("xliff", "export", "-l", "en", "-l", "zh_TW", cwd=project))
+    assert (
+        line
+        == "pubflow: error: xliff export writes one target language per file, not en, zh_TW; run it once for each locale"
+    )
+    assert not (project / "_build" / "xliff").exists()
