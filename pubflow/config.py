@@ -354,6 +354,10 @@ def read_pubflow_table(path: Path) -> dict[str, Any]:
         raise PubflowError(f"invalid TOML: {reason}", path, int(match.group(1)) if match else None) from None
     tool = data.get("tool", {})
     table = tool.get("pubflow", {}) if isinstance(tool, dict) else {}
+    for name in tool if isinstance(tool, dict) else ():
+        if name != "pubflow" and difflib.get_close_matches(name, ["pubflow"], n=1, cutoff=0.8):
+            # Its settings would be silently ignored: the name, the bilingual editions, the thresholds.
+            raise PubflowError(f"[tool.{name}]: did you mean [tool.pubflow]?", path, _line_of(text, "tool", name))
     problems = validate(table)
     if problems:
         first = problems[0]
@@ -425,6 +429,12 @@ def _project_config(
 def _check_folders(config: ProjectConfig, table: dict[str, Any]) -> None:
     """Paths the configuration names that cannot work: each a one-line error on its key's line."""
     where = config.root / "pyproject.toml"
+    if config.locale_dir.exists() and not config.locale_dir.is_dir():
+        raise PubflowError(
+            f"[tool.pubflow] locale = {table.get('locale')!r}: not a folder; name the folder of the catalogs "
+            "(locale, as sphinx-intl has it)",
+            where,
+        )
     if not config.docs_dir.is_dir():
         raise PubflowError(
             f"[tool.pubflow] docs = {table.get('docs', 'docs')!r}: no such folder; create it "
@@ -516,6 +526,10 @@ def opencc_configurations() -> frozenset[str]:
     )
 
 
+#: A locale as gettext and Sphinx spell it: language, then optionally Script and REGION (zh_Hant_TW, en_GB).
+GETTEXT_LOCALE = re.compile(r"^[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|\d{3}))?$")
+
+
 def _locale_from_table(name: str, spec: dict, source_language: str, path: Path) -> LocaleConfig:
     from babel import Locale, UnknownLocaleError  # here: babel costs a tenth of a second to import
 
@@ -523,6 +537,15 @@ def _locale_from_table(name: str, spec: dict, source_language: str, path: Path) 
         babel_locale = Locale.parse(name)
     except (ValueError, UnknownLocaleError):
         raise PubflowError(f"[tool.pubflow.locales.{name}]: {name!r} is not a locale", path) from None
+    if not GETTEXT_LOCALE.match(name):
+        # Catalog folders, Sphinx's language and the editions' folders are named by it: one spelling only.
+        spelled = "_".join(
+            part.lower() if index == 0 else part.title() if len(part) == 4 else part.upper()
+            for index, part in enumerate(name.replace("-", "_").split("_"))
+        )
+        raise PubflowError(
+            f"[tool.pubflow.locales.{name}]: write the locale as {spelled!r}, as gettext and Sphinx do", path
+        )
     method: str = spec.get("produced-by", "source" if name == source_language else "translation")  # checked by SCHEMA
     if (method == "source") != (name == source_language):
         raise PubflowError(

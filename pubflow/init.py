@@ -26,7 +26,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from docutils.utils import column_width
 
-from pubflow.config import METHODS, Method, opencc_configurations
+from pubflow.config import GETTEXT_LOCALE, METHODS, Method, opencc_configurations
 from pubflow.errors import PubflowError
 from pubflow.fileio import write_atomic
 from pubflow.glossary import FORBIDDEN_COLUMN, NOTE_COLUMN
@@ -103,6 +103,8 @@ def _check_locale(name: str, where: str) -> None:
         Locale.parse(name)
     except (ValueError, UnknownLocaleError):
         raise PubflowError(f"{where}: {name!r} is not a locale (for example en, zh_CN, zh_TW)") from None
+    if not GETTEXT_LOCALE.match(name):
+        raise PubflowError(f"{where}: write the locale as gettext and Sphinx do (for example en, zh_CN, zh_TW)")
 
 
 def label(name: str) -> str:

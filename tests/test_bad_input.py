@@ -235,6 +235,12 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], str]] = [
     ("article-not-listed", lambda p: replace_in(p, "docs/index.rst", f"   {ARTICLE}\n", ""), ["check", "-l", "en"],
      f"docs/{ARTICLE}.rst: document isn't included in any toctree [toc.not_included]; list it in the toctree of "
      "docs/index.rst"),
+    ("tool-table-typo", pyproject("[tool.pubflow]\n", "[tool.pubflw]\n"), ["build"],
+     "pyproject.toml:{pyproject:[tool.pubflw]}: [tool.pubflw]: did you mean [tool.pubflow]?"),
+    ("locale-upper-case", pyproject("[tool.pubflow.locales.en]", "[tool.pubflow.locales.EN]"), ["update"],
+     "pyproject.toml:{pyproject:locales.EN]}: [tool.pubflow.locales.EN]: write the locale as 'en'"),
+    ("locale-folder-a-file", pyproject('locale = "locale"', 'locale = "pyproject.toml"'), ["coverage"],
+     "pyproject.toml:{pyproject:locale = }: [tool.pubflow] locale = 'pyproject.toml': not a folder"),
     ("pyproject-utf16", pyproject_utf16, ["update"], "pyproject.toml:1: saved as UTF-16; save it as UTF-8"),
     ("pyproject-syntax", pyproject('docs = "docs"', 'docs = "docs'), ["update"],
      "pyproject.toml:{pyproject:docs = }: invalid TOML"),
