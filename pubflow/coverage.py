@@ -48,10 +48,12 @@ class CatalogCoverage:
     translated_chars: int = 0
     translated_words: int = 0
     missing: list[Missing] = field(default_factory=list)
+    #: The share of nothing: a catalog with no message is complete; a locale with no catalog has done nothing.
+    of_nothing: float = 100.0
 
     @property
     def percent_messages(self) -> float:
-        return 100.0 if not self.messages else round(100.0 * self.translated / self.messages, 2)
+        return self.of_nothing if not self.messages else round(100.0 * self.translated / self.messages, 2)
 
     @property
     def source_size(self) -> int:
@@ -60,7 +62,7 @@ class CatalogCoverage:
     @property
     def percent_source(self) -> float:
         size = self.source_size
-        return 100.0 if not size else round(100.0 * (self.translated_chars + self.translated_words) / size, 2)
+        return self.of_nothing if not size else round(100.0 * (self.translated_chars + self.translated_words) / size, 2)
 
     def add(self, other: CatalogCoverage) -> None:
         for name in ("messages", "translated", "fuzzy", "untranslated", "obsolete", "source_chars",
@@ -78,7 +80,7 @@ class CatalogCoverage:
         return data
 
 
-_FIELDS = [f.name for f in fields(CatalogCoverage) if f.name != "missing"]
+_FIELDS = [f.name for f in fields(CatalogCoverage) if f.name not in ("missing", "of_nothing")]
 
 
 def text_size(text: str) -> tuple[int, int]:
@@ -158,7 +160,7 @@ class LocaleCoverage:
 
     @property
     def total(self) -> CatalogCoverage:
-        total = CatalogCoverage("(all)", self.locale)
+        total = CatalogCoverage("(all)", self.locale, of_nothing=100.0 if self.catalogs else 0.0)
         for catalog in self.catalogs:
             total.add(catalog)
         return total

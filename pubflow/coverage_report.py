@@ -39,7 +39,9 @@ def render_text(locales: list[LocaleCoverage], stale: bool) -> str:
                 f"  {c.path:<{width}}  {c.messages:>6} {c.translated:>6} {c.fuzzy:>6} {c.untranslated:>6} "
                 f"{c.obsolete:>6}  {_size(c):>18}  {c.percent_messages:>7.2f} {c.percent_source:>7.2f}"
             )
-        if not locale.passed:
+        if not locale.catalogs:
+            lines.append(f"  no catalog yet: run pubflow extract && pubflow update --locale {locale.locale}")
+        elif not locale.passed:
             lines.append("  missing:")
             for c in locale.catalogs:
                 for m in c.missing:

@@ -112,3 +112,15 @@ def test_coverage_of_stale_catalogs_says_so(project: Path) -> None:
     result = run_pubflow("coverage", cwd=project)
     assert result.returncode == 1
     assert "the catalogs are stale" in result.stdout and "pubflow extract && pubflow update" in result.stderr
+
+
+def test_a_locale_with_no_catalog_yet_has_translated_nothing(project: Path) -> None:
+    """A new locale before its first update showed 100% and passed a threshold of 100 under --no-stale."""
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8") + "\n[tool.pubflow.locales.fr]\nthreshold = 100\n")
+    result = run_pubflow("coverage", "--no-stale", "-l", "fr", "--format", "json", cwd=project)
+    assert result.returncode == 1, result.stderr
+    [fr] = json.loads(result.stdout)["locales"]
+    assert fr["total"]["percent_messages"] == 0.0 and fr["passed"] is False
+    text = run_pubflow("coverage", "--no-stale", "-l", "fr", cwd=project).stdout
+    assert "no catalog yet: run pubflow extract && pubflow update --locale fr" in text
