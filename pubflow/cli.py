@@ -426,6 +426,14 @@ def add_verb(
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.set_defaults(run=run)
+    # The global options after the verb too (pubflow check -q), as users type them; given before it, they stand.
+    parser.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="print no progress")
+    parser.add_argument(
+        "--no-wait",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="exit 2 at once when another pubflow command holds the project",
+    )
     return parser
 
 

@@ -208,3 +208,10 @@ def test_xliff_export_of_two_locales_is_refused_not_cut_to_the_last(project: Pat
     expected = "xliff export writes one target language per file, not en, zh_TW; run it once for each locale"
     assert line == f"pubflow: error: {expected}"
     assert not (project / "_build" / "xliff").exists()
+
+
+def test_global_options_work_after_the_verb_too(project: Path) -> None:
+    before = run_pubflow("-q", "check", "--no-stale", "-l", "en", cwd=project)
+    after = run_pubflow("check", "--no-stale", "-l", "en", "-q", cwd=project)
+    assert (before.returncode, before.stderr) == (after.returncode, after.stderr) == (0, "")
+    assert "checking en" in run_pubflow("check", "--no-stale", "-l", "en", cwd=project).stderr
