@@ -213,9 +213,14 @@ def cmd_tbx_export(args: argparse.Namespace, config: ProjectConfig, report: Repo
 def cmd_convert(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
     from pubflow.convert import convert_catalogs
 
-    locales = [loc for loc in config.select(args.locale) if loc.method == "opencc"]
+    chosen = config.select(args.locale)
+    locales = [loc for loc in chosen if loc.method == "opencc"]
+    if args.locale and len(locales) < len(chosen):
+        others = ", ".join(loc.name for loc in chosen if loc.method != "opencc")
+        converted = ", ".join(loc.name for loc in config.targets if loc.method == "opencc") or "none here"
+        report(f"{others}: translated by people, not produced by opencc; convert fills {converted}")
     if not locales:
-        report("no locale is produced by opencc; nothing to convert")
+        report("nothing to convert" if args.locale else "no locale is produced by opencc; nothing to convert")
         return EXIT_OK
     with report.stage("convert", "catalog") as meter:
         result = convert_catalogs(config, locales, progress=report, meter=meter)

@@ -215,3 +215,12 @@ def test_global_options_work_after_the_verb_too(project: Path) -> None:
     after = run_pubflow("check", "--no-stale", "-l", "en", "-q", cwd=project)
     assert (before.returncode, before.stderr) == (after.returncode, after.stderr) == (0, "")
     assert "checking en" in run_pubflow("check", "--no-stale", "-l", "en", cwd=project).stderr
+
+
+def test_convert_of_a_translated_locale_says_which_locales_convert_fills(project: Path) -> None:
+    result = run_pubflow("convert", "-l", "en", cwd=project)
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == [
+        "pubflow: en: translated by people, not produced by opencc; convert fills zh_TW",
+        "pubflow: nothing to convert",
+    ]
