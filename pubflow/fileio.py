@@ -33,6 +33,7 @@ SCRATCH_NAME = re.compile(r"^\.(?:gettext|stale|scratch)-[A-Za-z0-9_]+$")
 PROCESS_START = time.time()
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 
 
 def read_bytes(path: Path) -> bytes:
@@ -51,8 +52,9 @@ def read_bytes(path: Path) -> bytes:
 
 def decode_utf8(data: bytes, path: Path, what: str = "not UTF-8") -> str:
     """``data`` as UTF-8 text (a UTF-8 byte-order mark is dropped); anything else names the line."""
-    if data.startswith(_UTF16_BOMS):
-        raise PubflowError(f"{what}: saved as UTF-16; save it as UTF-8", path, 1)
+    if data.startswith(_UTF16_BOMS + _UTF32_BOMS):
+        wide = "UTF-32" if data.startswith(_UTF32_BOMS) else "UTF-16"
+        raise PubflowError(f"{what}: saved as {wide}; save it as UTF-8", path, 1)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -266,3 +266,12 @@ def test_an_article_in_traditional_characters(project: Path) -> None:
     assert "- 詐騙窩點位於境外" in texts and "- 資金經多層帳戶轉移" in texts
     assert texts.count("案件特點") == 1
     assert "責任編輯" not in "".join(texts) and "left out 2 line(s)" in result.stderr
+
+
+@pytest.mark.parametrize(("encoding", "name"), [("utf-16", "UTF-16"), ("utf-32", "UTF-32"), ("utf-32-be", "UTF-32")])
+def test_a_wide_encoding_is_named_as_it_is(project: Path, tmp_path: Path, encoding: str, name: str) -> None:
+    raw = tmp_path / "wide.txt"
+    bom = "\ufeff" if encoding.endswith("-be") else ""  # utf-16 and utf-32 write their own
+    raw.write_bytes((bom + SEED.read_text(encoding="utf-8")).encode(encoding))
+    result = run_pubflow("import", str(raw), cwd=project)
+    assert result.returncode == 2 and f"wide.txt:1: not UTF-8: saved as {name}; save it as UTF-8" in result.stderr
