@@ -262,7 +262,8 @@ def cmd_check(args: argparse.Namespace, config: ProjectConfig, report: Reporter)
     from pubflow.checks import Severity, run_checks
 
     locales = config.select(args.locale)
-    report(f"checking {', '.join(loc.name for loc in locales)}")
+    names = ", ".join(loc.name for loc in locales)
+    report(f"checking {names}" if locales else "no target locale to check; add one under [tool.pubflow.locales]")
     with report.stage("check", "catalog") as meter:
         findings = run_checks(config, locales, stale=not args.no_stale, meter=meter)
     errors = [f for f in findings if f.severity is Severity.ERROR]
