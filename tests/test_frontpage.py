@@ -534,3 +534,13 @@ def test_articles_in_sub_folders_keep_their_folder_in_the_pdf_path(tmp_path: Pat
     root = (project / "_build" / "html" / "index.html").read_text(encoding="utf-8")
     assert 'href="../pdf/zh_CN/2018/some-article.zh_CN.pdf"' in root
     assert 'href="../pdf/zh_CN/2019/some-article.zh_CN.pdf"' in root
+
+
+@pytest.mark.parametrize("first_line", [":pubflow-date: 2017-13-45T10:15:37\n", ""])
+def test_a_bad_or_missing_date_is_named_on_its_line(project: Path, first_line: str) -> None:
+    document = project / "docs" / f"{ARTICLE}.rst"
+    text = document.read_text(encoding="utf-8")
+    document.write_text(first_line + text.split("\n", 1)[1], encoding="utf-8")
+    result = run_pubflow("-q", "build", "-l", "zh_CN", cwd=project)
+    assert result.returncode == 2
+    assert f"docs/{ARTICLE}.rst:1: article without a valid :pubflow-date: field" in result.stderr, result.stderr

@@ -226,7 +226,7 @@ class CollectArticle(SphinxTransform):
                 "article without a valid :pubflow-date: field (%r); the front page and the feed sort by it "
                 "(re-import the article, or add :pubflow-date: YYYY-MM-DDTHH:MM:SS as its first line)",
                 record.published,
-                location=docname,
+                location=(docname, 1),  # where the field stands, or must stand
             )
         records(self.env)[docname] = record
 
