@@ -77,9 +77,19 @@ def render_text(findings: list[Finding]) -> str:
     return "\n".join(str(f) for f in findings)
 
 
+#: Versioned as coverage's JSON is (pubflow-coverage/1): a reader can tell which shape it has.
+CHECK_SCHEMA = "pubflow-check/1"
+
+
 def render_json(findings: list[Finding]) -> str:
     errors = sum(f.severity is Severity.ERROR for f in findings)
-    return json.dumps({"findings": [f.as_dict() for f in findings], "errors": errors}, ensure_ascii=False, indent=2)
+    document = {
+        "schema": CHECK_SCHEMA,
+        "findings": [f.as_dict() for f in findings],
+        "errors": errors,
+        "warnings": len(findings) - errors,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
 
 
 def _escape_data(text: str) -> str:

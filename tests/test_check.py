@@ -295,3 +295,15 @@ def test_a_hong_kong_locale_added_by_configuration_passes_check(project: Path) -
     line = edit(project, "zh_HK", "以合作促安全", "發展", "发展")
     status, findings = check(project, "-l", "zh_HK")
     assert status == 1 and any(f["check"] == "script" and f["line"] == line and "发" in f["message"] for f in findings)
+
+
+def test_the_json_report_names_its_schema_and_counts(project: Path) -> None:
+    path = project / "locale" / "en" / CATALOG
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    catalog.find("人民利益，至高无上。").flags.append("fuzzy")
+    catalog.save()
+    result = run_pubflow("-q", "check", "--no-stale", "-l", "en", "--format", "json", cwd=project)
+    document = json.loads(result.stdout)
+    assert document["schema"] == "pubflow-check/1"
+    assert (document["errors"], document["warnings"]) == (0, 1) and result.returncode == 0
+    assert set(document["findings"][0]) == {"file", "line", "check", "severity", "message"}
