@@ -230,7 +230,8 @@ def init_project(root: Path, options: InitOptions) -> InitResult:
     ]  # fmt: skip
     if clashes:
         raise PubflowError(
-            f"would overwrite {', '.join(sorted(clashes))}; pubflow init makes a new project in an empty folder",
+            f"would overwrite {', '.join(sorted(clashes))}; pubflow init leaves files of yours alone: "
+            "choose a folder without them (an empty one, or one of other files)",
             root,
         )
     written = []
