@@ -559,6 +559,12 @@ def _locale_from_table(name: str, spec: dict, source_language: str, path: Path) 
             f"(for example s2twp or s2hk)",
             path,
         )
+    if method != "opencc" and opencc_config:
+        raise PubflowError(
+            f"[tool.pubflow.locales.{name}] opencc-config = {opencc_config!r} does nothing: {name} is produced by "
+            f"{method}; remove it, or set produced-by = 'opencc'",
+            path,
+        )
     known = opencc_configurations()
     if (
         method == "opencc"

@@ -235,6 +235,9 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], str]] = [
     ("article-not-listed", lambda p: replace_in(p, "docs/index.rst", f"   {ARTICLE}\n", ""), ["check", "-l", "en"],
      f"docs/{ARTICLE}.rst: document isn't included in any toctree [toc.not_included]; list it in the toctree of "
      "docs/index.rst"),
+    ("opencc-config-on-a-translation", pyproject('label = "English"', 'label = "English"\nopencc-config = "s2twp"'),
+     ["update"], "pyproject.toml:{pyproject:locales.en]}: [tool.pubflow.locales.en] opencc-config = 's2twp' does "
+     "nothing: en is produced by translation"),
     ("tool-table-typo", pyproject("[tool.pubflow]\n", "[tool.pubflw]\n"), ["build"],
      "pyproject.toml:{pyproject:[tool.pubflw]}: [tool.pubflw]: did you mean [tool.pubflow]?"),
     ("locale-upper-case", pyproject("[tool.pubflow.locales.en]", "[tool.pubflow.locales.EN]"), ["update"],
