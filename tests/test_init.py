@@ -13,6 +13,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ARTICLE, REPO, SEED, run_pubflow
 
 SAME_AS_REPOSITORY = ["conf.py", "scripts/setup.sh", "scripts/publish.sh", "scripts/test.sh", ".ci/run",
@@ -101,3 +103,19 @@ def test_a_new_publication_installs_pubflow_as_a_package_and_publishes(tmp_path:
     assert "<h1>pubflow 文选</h1>" in (html / "index.html").read_text(encoding="utf-8")
     assert "<entry" in (html / "zh_TW" / "atom.xml").read_text(encoding="utf-8")  # converted: complete
     assert "<entry" not in (html / "en" / "atom.xml").read_text(encoding="utf-8")  # nobody translated it yet
+
+
+@pytest.mark.parametrize(
+    ("source", "title", "words"),
+    [
+        ("zh_CN", "翻译状态", "“注释”"),
+        ("zh_TW", "翻譯狀態", "「註釋」"),
+        ("zh_HK", "翻譯狀態", "「註釋」"),
+        ("en", "Translation status", '"Notes"'),
+    ],
+)
+def test_the_status_page_is_in_the_source_language(tmp_path: Path, source: str, title: str, words: str) -> None:
+    target = "zh_CN" if source == "en" else "en"
+    run_pubflow("init", str(tmp_path / "p"), "--source-language", source, "--locale", target, cwd=tmp_path, check=True)
+    page = (tmp_path / "p" / "docs" / "status.rst").read_text(encoding="utf-8")
+    assert f"\n{title}\n" in page and words in page and ".. pubflow-translation-status::" in page
