@@ -47,6 +47,8 @@ class BuildResult:
     problems: dict[str, list[str]] = field(default_factory=dict)
     #: Editions not built because their catalogs hold messages the security check rejects.
     refused: dict[str, list[Finding]] = field(default_factory=dict)
+    #: Editions of locales no longer configured, taken out of _build (``zh_TW``, ``bilingual/zh_TW-en``).
+    removed: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -214,16 +216,18 @@ def build_html(
         progress(f"[{done}/{total}] {edition.name}: {state}")
         portion.finish()
     remove_pdfs_of_removed_articles(config)
-    remove_editions_of_removed_locales(config)
+    result.removed = remove_editions_of_removed_locales(config)
     write_root_index(config)
     return result
 
 
-def remove_editions_of_removed_locales(config: ProjectConfig) -> None:
+def remove_editions_of_removed_locales(config: ProjectConfig) -> list[str]:
     """A locale taken out of [tool.pubflow.locales] takes its editions (HTML, PDF, bilingual) out of _build.
 
-    Its catalogs stay in locale/: a person's work, for a locale that may come back.
+    Its catalogs stay in locale/: a person's work, for a locale that may come back. Returns the
+    editions removed; the pages of editions this run does not build still link them until rebuilt.
     """
+    removed: list[str] = []
     for kind in ("html", "pdf"):
         root = config.output_dir / kind
         if not root.is_dir():
@@ -238,6 +242,10 @@ def remove_editions_of_removed_locales(config: ProjectConfig) -> None:
             ]
         for folder in gone:
             shutil.rmtree(folder)
+            edition = folder.relative_to(root).as_posix()
+            if edition not in removed:
+                removed.append(edition)
+    return removed
 
 
 def _is_locale_name(name: str) -> bool:

@@ -413,12 +413,13 @@ def format_catalogs(paths: list[Path], wrap_width: int, check_only: bool = False
     """Rewrite catalogs in pubflow's layout; only line breaks change, never a message."""
     result = FormatResult()
     for path in paths:
-        text = render_catalog(load_catalog(path), wrap_width)
-        if text == path.read_text(encoding="utf-8"):
+        # The file's own line ends: layout is line breaks within entries, not a Windows editor's CRLF.
+        data = render_catalog(load_catalog(path), wrap_width).replace("\n", file_newline(path)).encode("utf-8")
+        if data == path.read_bytes():
             result.kept += 1
             continue
         if not check_only:
-            write_atomic(path, text)
+            write_atomic(path, data)
         result.changed.append(path)
     return result
 

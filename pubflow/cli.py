@@ -320,11 +320,13 @@ def cmd_build(args: argparse.Namespace, config: ProjectConfig, report: Reporter)
             raise PubflowError("--shard splits the PDF work only: use it with --format pdf")
     failed = False
     refused: dict[str, list[Finding]] = {}
+    removed: list[str] = []
     if "html" in formats:
         with report.stage("build html", "edition") as meter:
             result = build_html(config, editions, progress=report, meter=meter)
         failed |= _report_problems(result.problems)
         refused |= result.refused
+        removed += result.removed
         if result.ok:
             report(f"open {_rel(config.output_dir / 'html' / 'index.html')}")
     if "pdf" in formats:
@@ -334,7 +336,15 @@ def cmd_build(args: argparse.Namespace, config: ProjectConfig, report: Reporter)
             pdfs = build_pdf(config, editions, progress=report, meter=meter, shard=shard)
         failed |= _report_problems(pdfs.problems)
         refused |= pdfs.refused
+        removed += [edition for edition in pdfs.removed if edition not in removed]
     _report_refused(refused, report)
+    if removed:
+        # Only pages link editions: every edition's HTML written now leaves none pointing at them.
+        everything = "html" in formats and len(editions) >= len(config.locales) + len(config.bilingual)
+        report(
+            f"removed the {', '.join(removed)} edition(s): no longer in [tool.pubflow.locales]"
+            + ("" if everything else "; pages of editions not built now still link them: run pubflow publish")
+        )
     if failed:
         report("the build failed; fix the files named above (Sphinx runs with -W)")
         return EXIT_USAGE

@@ -297,6 +297,14 @@ def _show(value: Any) -> str:
     return repr(value) if not isinstance(value, list) else "[…]"
 
 
+def setting_line(pyproject: Path, table: str, key: str) -> int | None:
+    """The line of a setting in pyproject.toml, for an error found after loading (a dictionary not installed)."""
+    try:
+        return _line_of(pyproject.read_text(encoding="utf-8-sig"), table, key)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def _line_of(text: str, table: str, key: str) -> int | None:
     """The line of ``key`` in ``[table]`` of the TOML text, as well as can be told without a TOML parser of our own."""
     lines = text.splitlines()

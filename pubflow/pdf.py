@@ -63,6 +63,7 @@ class PdfResult:
     refused: dict[str, list[Finding]] = field(default_factory=dict)
     #: xelatex passes per article of each edition (0: its last PDF was still good).
     passes: dict[str, list[int]] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)  # as BuildResult.removed
 
     @property
     def ok(self) -> bool:
@@ -342,7 +343,7 @@ def build_pdf(
     shard = shard or Shard()
     articles = article_documents(config.docs_dir)
     remove_pdfs_of_removed_articles(config)
-    remove_editions_of_removed_locales(config)
+    result.removed = remove_editions_of_removed_locales(config)
     if not articles:
         # A new publication (pubflow init) has no article yet, and so no PDF to make.
         progress("no article in docs/ yet: no PDF to make")

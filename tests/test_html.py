@@ -191,7 +191,11 @@ def test_a_locale_taken_out_of_the_configuration_leaves_every_edition(project: P
     page = project / "_build" / "html" / "en" / f"{ARTICLE}.html"
     assert 'hreflang="fr"' in page.read_text(encoding="utf-8")
     pyproject.write_text(shipped, encoding="utf-8")
-    run_pubflow("build", "-l", "en", cwd=project, check=True)
+    result = run_pubflow("build", "-l", "en", cwd=project, check=True)
+    # zh_CN's pages, built with fr, are not built now: the user is told to build every edition.
+    assert "removed the fr edition(s): no longer in [tool.pubflow.locales]; pages of editions not built now" in (
+        result.stderr
+    )
     assert 'hreflang="fr"' not in page.read_text(encoding="utf-8") and "Français" not in page.read_text("utf-8")
     assert not (project / "_build" / "html" / "fr").exists()
     assert 'href="fr/' not in (project / "_build" / "html" / "index.html").read_text(encoding="utf-8")

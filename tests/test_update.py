@@ -167,6 +167,17 @@ def test_a_catalog_saved_with_crlf_is_not_rewritten(project: Path, locale: str) 
     assert path.read_bytes() == saved
 
 
+def test_format_keeps_a_catalogs_crlf_line_ends(project: Path) -> None:
+    path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    assert "rewrote" in run_pubflow("format", "-l", "en", "--wrap-width", "79", cwd=project, check=True).stderr
+    lines = path.read_bytes().split(b"\n")[:-1]
+    assert lines and all(line.endswith(b"\r") for line in lines)  # re-wrapped, and still CRLF throughout
+    saved = path.read_bytes()
+    run_pubflow("format", "-l", "en", "--wrap-width", "79", cwd=project, check=True)
+    assert path.read_bytes() == saved
+
+
 def test_a_line_separator_in_a_translation_is_no_line_end(project: Path) -> None:
     """U+2028 or U+0085 inside a msgstr ends no line for gettext: the file is not re-laid out around it."""
     path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"

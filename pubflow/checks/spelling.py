@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from pubflow.checks.model import EntryContext, Finding
 from pubflow.checks.prose import prose
+from pubflow.config import setting_line
 from pubflow.errors import PubflowError
 from pubflow.fileio import read_text
 from pubflow.glossary import Glossary
@@ -125,7 +126,13 @@ class Speller:
 def make_check_spelling(
     tag: str, word_list: Path | None, glossary: Glossary, locale: str, where: Path
 ) -> Callable[[EntryContext], Iterator[Finding]]:
-    speller = Speller(open_dictionary(tag, where), load_word_list(word_list) | glossary_words(glossary, locale))
+    try:
+        dictionary = open_dictionary(tag, where)
+    except PubflowError as error:
+        table = f"tool.pubflow.locales.{locale}"
+        line = setting_line(where, table, "spelling") if where.name == "pyproject.toml" else None
+        raise PubflowError(f"[{table}] spelling = {tag!r}: {error.message}", where, line) from None
+    speller = Speller(dictionary, load_word_list(word_list) | glossary_words(glossary, locale))
     list_name = word_list.name if word_list else "spelling-words.txt"
 
     def check_spelling(ctx: EntryContext) -> Iterator[Finding]:
