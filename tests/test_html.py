@@ -210,13 +210,15 @@ def test_untranslated_and_fuzzy_paragraphs_are_marked(project: Path) -> None:
     catalog.save()
     assert run_pubflow("build", "-l", "en", "-l", "zh_CN", cwd=project).returncode == 0
     html = (project / "_build" / "html" / "en" / f"{ARTICLE}.html").read_text(encoding="utf-8")
+    # The label in the edition's language; the fallback marked as the source's, for readers and screen readers.
     assert re.search(
         r'<p class="untranslated pubflow-untranslated"><span class="pubflow-mark">Not yet translated</span>'
-        r"以合作促安全，以安全促发展。</p>",
+        r'<span lang="zh-CN">以合作促安全，以安全促发展。</span></p>',
         html,
     )
     assert re.search(
-        r'<p class="untranslated pubflow-fuzzy"><span class="pubflow-mark">Translation outdated</span>运筹帷幄',
+        r'<p class="untranslated pubflow-fuzzy"><span class="pubflow-mark">Translation outdated</span>'
+        r'<span lang="zh-CN">运筹帷幄',
         html,
     )
     assert html.count("pubflow-mark") == 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
@@ -79,7 +80,24 @@ def _on_html_page_context(app: Sphinx, pagename: str, templatename: str, context
     context["pubflow_has_status"] = "status" in app.env.found_docs
 
 
+class lang_span(nodes.Inline, nodes.TextElement):
+    """Text in a language of its own (``<span lang>``): a source-language fallback in a translated page."""
+
+
+def _visit_lang_span(self: Any, node: lang_span) -> None:
+    self.body.append(self.starttag(node, "span", "", **({"lang": node["lang"]} if node.get("lang") else {})))
+
+
+def _depart_lang_span(self: Any, node: lang_span) -> None:
+    self.body.append("</span>")
+
+
+def _pass(self: Any, node: nodes.Element) -> None:
+    pass
+
+
 def setup(app: Sphinx) -> None:
+    app.add_node(lang_span, html=(_visit_lang_span, _depart_lang_span), latex=(_pass, _pass), text=(_pass, _pass))
     app.add_config_value("pubflow_editions", "", "html", types=[str])
     app.connect("config-inited", _on_config_inited)
     app.connect("html-page-context", _on_html_page_context)

@@ -39,7 +39,7 @@ from pubflow.catalog import load_catalog
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.coverage import count_catalog
 from pubflow.sphinxext.bilingual import bilingual_locales, cell, cell_inline, pair
-from pubflow.sphinxext.editions import project_config
+from pubflow.sphinxext.editions import lang_span, project_config
 from pubflow.sphinxext.status import _
 
 logger = logging.getLogger(__name__)
@@ -367,10 +367,6 @@ def edition_articles(app: Sphinx) -> list[ArticleView]:
     return [ArticleView(r, translation_state(app, locales, r.docname)) for r in found]
 
 
-class lang_span(nodes.Inline, nodes.TextElement):
-    """Text in a language of its own (``<span lang>``)."""
-
-
 class time_span(nodes.Inline, nodes.TextElement):
     """A date (``<time datetime>``)."""
 
@@ -481,7 +477,6 @@ def setup(app: Sphinx) -> None:
         (article_list, _html("ol")),
         (article_item, _html("li")),
         (article_heading, _html("h2")),
-        (lang_span, _html("span", lang="lang")),
         (time_span, _html("time", datetime="datetime", lang="lang")),
     ]:
         app.add_node(node_class, html=html, latex=PASS, text=PASS)

@@ -39,7 +39,7 @@ from pubflow.coverage import project_coverage
 from pubflow.errors import PubflowError
 from pubflow.fileio import write_atomic
 from pubflow.notes import NoteCount, count_notes
-from pubflow.sphinxext.editions import project_config
+from pubflow.sphinxext.editions import lang_span, project_config
 
 CATALOG = "pubflow"
 logger = logging.getLogger(__name__)
@@ -83,6 +83,11 @@ class MarkUntranslated(SphinxTransform):
             node["classes"].append(state)
             if self.app.builder.format == "latex" and is_document_title(node):
                 continue  # LaTeX takes the document title as plain text, for the title page
+            fallback = node.children[:]
+            if self.app.builder.format == "html" and fallback:
+                # The label is in the edition's language; the text after it is the source's, and says so.
+                del node.children[:]
+                node += lang_span("", "", *fallback, lang=project_config(self.app).source.html_lang)
             label = nodes.inline("", mark_label(state), classes=["pubflow-mark"])
             node.insert(0, label)
 
