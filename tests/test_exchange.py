@@ -209,13 +209,18 @@ def test_import_refuses_and_changes_nothing(omegat_run: dict[str, Path], tmp_pat
     text = path.read_text(encoding="utf-8")
     # A real change in the same file, which must not be applied either.
     text = text.replace(">By Cai Changchun<", ">By CAI Changchun<", 1)
-    path.write_text(mangle(text), encoding="utf-8")
+    mangled = mangle(text)
+    path.write_text(mangled, encoding="utf-8")
     before = snapshot(project)
     result = run_pubflow("xliff", "import", str(path), cwd=project)
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr, result.stderr
     if message != "malformed XLIFF file" and message != "refused":
-        assert "unit m" in result.stderr or "unit x" in result.stderr  # names the unit
+        # names the unit and the line its <trans-unit> starts on, as a CAT tool's user looks for it
+        marker = ">作者：蔡长春同志<" if message == "its source no longer matches" else 'id="x'
+        unit_start = mangled.rindex("<trans-unit", 0, mangled.index(marker))
+        line = mangled.count("\n", 0, unit_start) + 1
+        assert line > 1 and f"{path.name}:{line}: unit " in result.stderr, result.stderr
     assert snapshot(project) == before
 
 

@@ -61,7 +61,7 @@ def same_language(tag: str, locale: str) -> bool:
 
 def tmx_languages(path: Path) -> list[str]:
     """Every language tag the file's translation units use, for saying why none matched."""
-    body = child(parse_untrusted(path, "TMX"), "body")
+    body = child(parse_untrusted(path, "TMX").root, "body")
     tags = (
         {language_of(v) or language_of(u) for u in children(body, "tu") for v in children(u, "tuv")} if body else set()
     )
@@ -109,7 +109,7 @@ def write_tmx(path: Path, source_language: str, memories: Iterable[tuple[str, It
 
 def read_tmx(path: Path, source_language: str, locale: str) -> list[Pair]:
     """The (source, target) pairs of a TMX file for one locale; machine output marked by pubflow is left out."""
-    root = parse_untrusted(path, "TMX")
+    root = parse_untrusted(path, "TMX").root
     body = child(root, "body")
     if local_name(root) != "tmx" or body is None:
         raise PubflowError("not a TMX file (no <tmx> with a <body>)", path)

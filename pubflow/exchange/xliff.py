@@ -43,7 +43,16 @@ from pubflow.catalog import CatalogLayout, file_newline, load_catalog, newline_e
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError
 from pubflow.exchange.tmx import language_tag
-from pubflow.exchange.xmlfiles import XML_SPACE, child, children, local_name, parse_untrusted, write_xml, xml_illegal
+from pubflow.exchange.xmlfiles import (
+    XML_SPACE,
+    XmlFile,
+    child,
+    children,
+    local_name,
+    parse_untrusted,
+    write_xml,
+    xml_illegal,
+)
 from pubflow.fileio import write_atomic
 from pubflow.glossary import Glossary, load_glossary
 from pubflow.memory import EXACT_ORIGIN, FUZZY_ORIGIN, catalog_documents, is_unreviewed, set_memory_comment
@@ -239,7 +248,7 @@ def _short(text: str, length: int = 30) -> str:
     return repr(text if len(text) <= length else text[:length] + "…")
 
 
-def _plain_text(element: ET.Element | None, unit: str, path: Path) -> str:
+def _plain_text(element: ET.Element | None, unit: str, path: Path, line: int | None) -> str:
     if element is None:
         return ""
     if len(element):
@@ -247,6 +256,7 @@ def _plain_text(element: ET.Element | None, unit: str, path: Path) -> str:
             f"unit {unit}: <{local_name(element)}> holds inline markup (<{local_name(element[0])}>), which a "
             f"catalog cannot hold; make it plain text in the CAT tool",
             path,
+            line,
         )
     return element.text or ""
 
@@ -259,14 +269,21 @@ def _project_catalogs(config: ProjectConfig) -> dict[str, tuple[LocaleConfig, Pa
     return found
 
 
-def _read_file(file_element: ET.Element, catalogs: dict[str, tuple[LocaleConfig, Path]], path: Path) -> CatalogChanges:
+def _read_file(
+    file_element: ET.Element, catalogs: dict[str, tuple[LocaleConfig, Path]], xml: XmlFile, path: Path
+) -> CatalogChanges:
+    file_line = xml.line(file_element)
     original = file_element.get("original", "")
     if original not in catalogs:
-        raise PubflowError(f"<file original={original!r}> is not a catalog of this project; export again", path)
+        raise PubflowError(
+            f"<file original={original!r}> is not a catalog of this project; export again", path, file_line
+        )
     locale, po_path = catalogs[original]
     language = file_element.get("target-language", "")
     if language and language.lower() != language_tag(locale.name).lower():
-        raise PubflowError(f"<file original={original!r}> has target-language {language!r}, not {locale.name}", path)
+        raise PubflowError(
+            f"<file original={original!r}> has target-language {language!r}, not {locale.name}", path, file_line
+        )
     catalog = load_catalog(po_path)
     layout = CatalogLayout(po_path.read_text(encoding="utf-8"), catalog, file_newline(po_path))
     found = CatalogChanges(po_path, catalog, layout, load_record(po_path))
@@ -279,10 +296,11 @@ def _read_file(file_element: ET.Element, catalogs: dict[str, tuple[LocaleConfig,
     units = [u for u in (body.iter() if body is not None else []) if local_name(u) == "trans-unit"]
     for unit in units:
         uid = unit.get("id", "")
+        line = xml.line(unit)
         parsed = UNIT_ID.fullmatch(uid)
         key = parsed["message"] if parsed else uid
         if key in seen:
-            raise PubflowError(f"unit {uid} appears twice in {original}", path)
+            raise PubflowError(f"unit {uid} appears twice in {original}", path, line)
         seen.add(key)
         entry = entries.get(key)
         if entry is None:
@@ -291,17 +309,19 @@ def _read_file(file_element: ET.Element, catalogs: dict[str, tuple[LocaleConfig,
                     f"unit {uid}: its source changed in {original} since the export (now "
                     f"{_short(renamed[key].msgid)}); export again and redo this unit",
                     path,
+                    line,
                 )
-            raise PubflowError(f"unit {uid}: unknown unit, no such message in {original}; export again", path)
-        source = _plain_text(child(unit, "source"), uid, path)
+            raise PubflowError(f"unit {uid}: unknown unit, no such message in {original}; export again", path, line)
+        source = _plain_text(child(unit, "source"), uid, path, line)
         if source != entry.msgid:
             raise PubflowError(
                 f"unit {uid}: its source no longer matches {original} ({_short(source)} against "
                 f"{_short(entry.msgid)}); export again",
                 path,
+                line,
             )
         target = child(unit, "target")
-        text = _plain_text(target, uid, path)
+        text = _plain_text(target, uid, path, line)
         state = (target.get("state", "") if target is not None else "").strip()
         if not state and unit.get("approved") == "no":
             state = "needs-review-translation"
@@ -315,6 +335,7 @@ def _read_file(file_element: ET.Element, catalogs: dict[str, tuple[LocaleConfig,
                 f"unit {uid}: the target {_short(text)} begins or ends with a line break where the source "
                 "does not, or the other way round (msgfmt would reject the catalog); fix it in the CAT tool",
                 path,
+                line,
             )
         exported = parsed["exported"] if parsed else None
         if exported is not None and exported != exported_digest(entry.msgstr) and text != entry.msgstr:
@@ -326,6 +347,7 @@ def _read_file(file_element: ET.Element, catalogs: dict[str, tuple[LocaleConfig,
                 f"unit {uid}: changed in {original} since the export (now {_short(entry.msgstr)}) and in this "
                 f"file ({_short(text)}); export again, redo this unit and import that file",
                 path,
+                line,
             )
         if text == entry.msgstr and text and _approves(unit, target, state) and _awaits_approval(entry, found.record):
             found.changes.append(Change(entry, text, fuzzy=False, approval=True))
@@ -349,15 +371,18 @@ def _awaits_approval(entry: polib.POEntry, record: ReviewRecord) -> bool:
 
 def import_xliff(config: ProjectConfig, path: Path) -> ImportResult:
     """Bring a CAT tool's work back: all or nothing, each catalog written atomically."""
-    root = parse_untrusted(path, "XLIFF")
+    xml = parse_untrusted(path, "XLIFF")
+    root = xml.root
     if local_name(root) != "xliff" or not root.get("version", "").startswith("1."):
         raise PubflowError("not an XLIFF 1.x file (pubflow xliff export writes XLIFF 1.2)", path)
     catalogs = _project_catalogs(config)
     planned: dict[Path, CatalogChanges] = {}
     for file_element in children(root, "file"):
-        changes = _read_file(file_element, catalogs, path)
+        changes = _read_file(file_element, catalogs, xml, path)
         if changes.path in planned:
-            raise PubflowError(f"<file original={file_element.get('original')!r}> appears twice", path)
+            raise PubflowError(
+                f"<file original={file_element.get('original')!r}> appears twice", path, xml.line(file_element)
+            )
         planned[changes.path] = changes
     result = ImportResult()
     for changes in planned.values():

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException, EntitiesForbidden
+from defusedxml.ElementTree import DefusedXMLParser
 
 from pubflow.errors import PubflowError
 from pubflow.fileio import write_atomic
@@ -22,16 +24,55 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
-def parse_untrusted(path: Path, kind: str) -> ET.Element:
-    """The root element of an XML file; a malformed or unsafe file is a PubflowError with its line."""
+@dataclass
+class XmlFile:
+    """A parsed XML file and the line each element starts on, so that errors can point at it."""
+
+    root: ET.Element
+    lines: dict[int, int] = field(default_factory=dict)
+
+    def line(self, element: ET.Element) -> int | None:
+        return self.lines.get(id(element))
+
+
+class _LineRecordingBuilder:
+    """ElementTree's tree builder, noting the line of each start tag (ElementTree keeps none)."""
+
+    def __init__(self, lines: dict[int, int]) -> None:
+        self.builder = ET.TreeBuilder()
+        self.lines = lines
+        self.expat: Any = None
+
+    def start(self, tag: str, attrib: dict[str, str]) -> ET.Element:
+        element = self.builder.start(tag, attrib)
+        self.lines[id(element)] = self.expat.CurrentLineNumber
+        return element
+
+    def end(self, tag: str) -> ET.Element:
+        return self.builder.end(tag)
+
+    def data(self, data: str) -> None:
+        self.builder.data(data)
+
+    def close(self) -> ET.Element:
+        return self.builder.close()
+
+
+def parse_untrusted(path: Path, kind: str) -> XmlFile:
+    """The file's elements and their lines; a malformed or unsafe file is a PubflowError with its line."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise PubflowError("no such file", path) from None
     except IsADirectoryError:
         raise PubflowError(f"is a folder, expected a {kind} file", path) from None
+    lines: dict[int, int] = {}
+    builder = _LineRecordingBuilder(lines)
+    parser = DefusedXMLParser(target=builder, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    builder.expat = parser.parser
     try:
-        return SafeET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        parser.feed(data)
+        root = parser.close()
     except EntitiesForbidden:
         raise PubflowError(
             f"refused: the {kind} file declares entities, which pubflow never expands (XXE, billion laughs); "
@@ -44,6 +85,7 @@ def parse_untrusted(path: Path, kind: str) -> ET.Element:
         line, _column = exc.position
         reason = str(exc).split(":")[0]
         raise PubflowError(f"malformed {kind} file: {reason}", path, line) from None
+    return XmlFile(root, lines)
 
 
 def local_name(element: ET.Element) -> str:
