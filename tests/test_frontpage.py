@@ -410,8 +410,9 @@ def test_states_follow_the_catalogs(two_articles: Path) -> None:
     new, old = front_page(html / "index.html").entries
     assert new["title"] == "Drug education reaches border schools" and "Partly translated" in new["meta"]
     assert "Translation outdated" in old["meta"] and "pubflow-entry-outdated" in old["class"]
-    _root, entries = atom_entries(html / "atom.xml")
+    root, entries = atom_entries(html / "atom.xml")
     assert entries == []  # neither is complete now
+    assert root.findtext(f"{ATOM}updated", "").startswith("2018-06-26T09:02:00")  # the newest article's, not 1970
     _root, entries = atom_entries(bilingual.parent / "atom.xml")
     assert entries == []  # nor in the bilingual edition, whose English column they are
 

@@ -5,8 +5,9 @@ A feed lists only the articles whose translation in that edition is complete
 sent to a page in Chinese. Each entry carries its language (``xml:lang``), the
 byline's date, the author and the first paragraph as its summary. The dates
 are the byline's, in ``[tool.pubflow] timezone``; an entry's ``updated`` is
-the later of that and its catalog's ``PO-Revision-Date``, so that a feed is the
-same file until something in it changes.
+the later of that and its catalog's ``PO-Revision-Date``, and the feed's is its
+newest entry's (with no entry, the newest article's date), so that a feed is
+the same file until something in it changes.
 
 A bilingual edition (``bilingual/zh_CN-en/atom.xml``) has a feed of its own,
 of the articles complete in both its locales. Its language is the edition's,
@@ -219,8 +220,14 @@ def build_feed(app: Sphinx) -> FeedGenerator:
         updated = max(filter(None, [published, *revised]))
         add_entry(feed, project, folder, lang, record, base, published, updated)
         newest = updated if newest is None else max(newest, updated)
-    # With no entry yet, the epoch: a fixed date, so that an empty feed is never rewritten.
-    feed.updated(newest or datetime(1970, 1, 1, tzinfo=UTC))
+    if newest is None:
+        # No complete article: the newest article's date, not the build's time, so that an empty feed is
+        # not rewritten on every build; the epoch only for a publication with no dated article at all.
+        dates = [
+            _aware(v.record.published_at, project.timezone) for v in edition_articles(app) if v.record.published_at
+        ]
+        newest = max(dates, default=datetime(1970, 1, 1, tzinfo=UTC))
+    feed.updated(newest)
     return feed
 
 
