@@ -32,7 +32,7 @@ from pubflow.checks.model import Finding
 from pubflow.compile import compile_catalogs, compiled_locale_dir
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import display_path
-from pubflow.fileio import write_atomic
+from pubflow.fileio import read_source_text, write_atomic
 from pubflow.progress import NO_METER, Meter, Portion
 from pubflow.shard import article_documents, pdf_path
 
@@ -182,6 +182,8 @@ def build_html(
     jobs: int | None = None,
     meter: Meter = NO_METER,
 ) -> BuildResult:
+    for source in sorted(config.docs_dir.rglob("*.rst")):
+        read_source_text(source)  # a wrong encoding or a NUL named on its line, before Sphinx misreads it
     result = BuildResult()
     editions, result.refused = safe_editions(config, editions, progress)
     meter.expect(len(editions))

@@ -181,6 +181,30 @@ def read_catalog(path: Path, judge: MsgfmtJudge | None = None) -> tuple[polib.PO
     return catalog, text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def declared_charset(catalog: polib.POFile) -> str | None:
+    """The charset the header's Content-Type declares, as written; None when it declares none."""
+    match = re.search(r"charset\s*=\s*([^\s;]+)", catalog.metadata.get("Content-Type", ""), re.IGNORECASE)
+    return match.group(1) if match else None
+
+
+def require_utf8_charset(path: Path, text: str, catalog: polib.POFile) -> None:
+    """Refuse a catalog whose header declares another charset than UTF-8, which pubflow read it as.
+
+    msgmerge and the compiled .mo would take the header at its word and read every message
+    in that charset: update would turn the translations into obsolete mojibake, a build would
+    publish it.
+    """
+    charset = declared_charset(catalog)
+    if charset is not None and charset.lower().replace("-", "") != "utf8":
+        line = next((n for n, row in enumerate(text.splitlines(), 1) if "charset" in row.lower()), None)
+        raise PubflowError(
+            f"the header declares charset={charset}, but pubflow catalogs are UTF-8 (and this one reads as "
+            'UTF-8); make it "Content-Type: text/plain; charset=UTF-8\\n"',
+            path,
+            line,
+        )
+
+
 def _content_digest(raw: bytes) -> bytes:
     return blake2b(raw, digest_size=20).digest()
 

@@ -30,7 +30,7 @@ from typing import Any
 
 import polib
 
-from pubflow.catalog import load_catalog, render_catalog
+from pubflow.catalog import read_catalog, render_catalog, require_utf8_charset
 from pubflow.checks.model import Finding
 from pubflow.checks.security import security_problems
 from pubflow.config import LocaleConfig, ProjectConfig
@@ -101,7 +101,8 @@ def compile_locale(config: ProjectConfig, locale: LocaleConfig, result: CompileR
         if withheld_before is not None and done.matches(unit, now):
             unsafe.extend(Finding(po_path, line, "security", message) for line, message in withheld_before)
             continue
-        catalog = load_catalog(po_path)
+        catalog, source_text = read_catalog(po_path)
+        require_utf8_charset(po_path, source_text, catalog)
         withheld = withhold_unsafe(po_path, catalog)
         unsafe.extend(withheld)
         text, binary = render_catalog(catalog), catalog.to_binary()

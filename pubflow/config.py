@@ -140,7 +140,14 @@ class Value:
             return f"expected {self.expected}"  # TOML's true is not the number 1
         if not isinstance(value, self.types):
             return f"expected {self.expected}"
+        control = CONTROL_CHARACTER.search(value) if isinstance(value, str) else None
+        if control:
+            # A NUL ends a path at the OS, and no name, label or path needs a control character.
+            return f"holds the control character U+{ord(control.group()):04X}; delete it"
         return self.check(value) if self.check else None
+
+
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -165,9 +172,14 @@ class TableOf:
 
     value: Schema
     expected: str
+    key_check: Callable[[str], str | None] | None = None
 
 
 Schema = Value | ListOf | Table | TableOf
+
+
+def _one_character(key: str) -> str | None:
+    return None if len(key) == 1 else f"a quotation mark to replace is one character, not {len(key)}"
 
 
 def _percentage(value: float) -> str | None:
@@ -207,7 +219,7 @@ LOCALE_KEYS: dict[str, Schema] = {
     "label": Value((str,), "a string (the edition's name in its language)"),
     "produced-by": Value((str,), "a string: source, translation or opencc", _one_of(*METHODS)),
     "opencc-config": Value((str,), "a string naming an OpenCC configuration, such as s2twp"),
-    "quotes": TableOf(STRING, 'a table of quotation marks, as in { "“" = "「" }'),
+    "quotes": TableOf(STRING, 'a table of quotation marks, as in { "“" = "「" }', _one_character),
     "threshold": PERCENTAGE,
     "spelling": Value((str,), "a string naming a spelling dictionary, such as en_GB or en_US"),
 }
@@ -269,6 +281,9 @@ def validate(data: Any, schema: Schema = SCHEMA, table: str = "tool.pubflow") ->
     for key, value in data.items():
         inner = f"{table}.{_toml_key(key)}"
         if isinstance(schema, TableOf):
+            key_problem = schema.key_check(key) if schema.key_check else None
+            if key_problem:
+                problems.append(ConfigProblem(table, key, f"{_show(key)}: {key_problem}"))
             problems.extend(validate(value, schema.value, inner))
         elif key in schema.keys:
             problems.extend(validate(value, schema.keys[key], inner))
@@ -291,7 +306,9 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return '"' + value.replace('"', '\\"') + '"'
+        # As TOML would escape it: a control character is shown as \uXXXX, never sent to the terminal.
+        quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+        return '"' + re.sub("[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04X}", quoted) + '"'
     if isinstance(value, dict):
         return "{…}"
     return repr(value) if not isinstance(value, list) else "[…]"
@@ -321,6 +338,10 @@ def _line_of(text: str, table: str, key: str) -> int | None:
     for index, line in enumerate(lines):
         if sub_table.match(line):
             return index + 1
+    if start is None and "." in table and not key:
+        # An empty key in an inline table (quotes = { "" = … }): the line of the table's own key.
+        parent, name = table.rsplit(".", 1)
+        return _line_of(text, parent, name)
     inline = re.compile(rf"""(?:^|[{{,\s]){re.escape(key)}\s*=|"{re.escape(key)}"\s*=""")
     for index in range(start + 1 if start is not None else 0, len(lines)):
         if inline.search(lines[index]):
@@ -351,15 +372,32 @@ def find_project_root(start: Path | None = None) -> Path:
     )
 
 
-def read_pubflow_table(path: Path) -> dict[str, Any]:
-    """``[tool.pubflow]`` of a pyproject.toml, checked against :data:`SCHEMA`."""
-    text = decode_utf8(read_bytes(path), path, "not UTF-8 (TOML files are UTF-8)")
+def parse_toml(text: str, path: Path) -> dict[str, Any]:
+    """A TOML document; any text tomllib cannot take is a PubflowError on its line where it has one."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise PubflowError(f"invalid TOML: {reason}", path, int(match.group(1)) if match else None) from None
+    except ValueError:
+        # tomllib gives no position for these: Python's 4,300-digit cap on integers.
+        line = next((n for n, row in enumerate(text.splitlines(), 1) if re.search(r"\d{4300}", row)), None)
+        raise PubflowError("invalid TOML: an integer of more than 4,300 digits", path, line) from None
+    except RecursionError:
+        raise PubflowError("invalid TOML: arrays or tables nested too deeply", path, _deepest_line(text)) from None
+
+
+def _deepest_line(text: str) -> int | None:
+    """The line that opens the most arrays and inline tables: where a too-deep nesting is."""
+    depths = [(row.count("[") + row.count("{"), n) for n, row in enumerate(text.splitlines(), 1)]
+    return max(depths)[1] if depths else None
+
+
+def read_pubflow_table(path: Path) -> dict[str, Any]:
+    """``[tool.pubflow]`` of a pyproject.toml, checked against :data:`SCHEMA`."""
+    text = decode_utf8(read_bytes(path), path, "not UTF-8 (TOML files are UTF-8)")
+    data = parse_toml(text, path)
     tool = data.get("tool", {})
     table = tool.get("pubflow", {}) if isinstance(tool, dict) else {}
     for name in tool if isinstance(tool, dict) else ():

@@ -35,7 +35,8 @@ def display_path(path: Path) -> str:
 
 
 def _resolved(path: Path) -> Path:
+    """The folder resolved, the name kept: a catalog that is a symbolic link is named as the user knows it."""
     try:
-        return path.resolve()
-    except (RuntimeError, OSError):  # a symbolic link loop: resolve the folder, keep the name
         return path.parent.resolve() / path.name
+    except (RuntimeError, OSError):
+        return path.absolute()

@@ -30,7 +30,7 @@ from pathlib import Path
 from pubflow import sphinxrun
 from pubflow.config import ProjectConfig
 from pubflow.errors import PubflowError
-from pubflow.fileio import scratch_directory, write_atomic
+from pubflow.fileio import read_bytes, scratch_directory, source_text, write_atomic
 from pubflow.incremental import code_digest, file_digest
 from pubflow.progress import NO_METER, Meter, Portion
 
@@ -66,9 +66,11 @@ def document_digests(config: ProjectConfig) -> tuple[dict[str, str], bool]:
     """Every file under docs/ by its path from the project root with the digest of its bytes; any includes?"""
     digests, includes = {}, False
     for path in sorted(p for p in config.docs_dir.rglob("*") if p.is_file()):
-        data = path.read_bytes()
+        data = read_bytes(path)
         digests[str(path.relative_to(config.root))] = hashlib.sha256(data).hexdigest()
-        includes = includes or (path.suffix == ".rst" and any(word in data for word in INCLUDES))
+        if path.suffix == ".rst":
+            source_text(data, path)  # a wrong encoding or a NUL is named here, on its line, not in Sphinx's log
+            includes = includes or any(word in data for word in INCLUDES)
     return digests, includes
 
 

@@ -17,6 +17,7 @@ import fcntl
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -39,6 +40,7 @@ _UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 def read_bytes(path: Path) -> bytes:
     """A file's bytes; a missing, unreadable or not-a-file path is a PubflowError."""
     try:
+        refuse_special(path)
         return path.read_bytes()
     except FileNotFoundError:
         raise PubflowError("no such file", path) from None
@@ -48,6 +50,32 @@ def read_bytes(path: Path) -> bytes:
         raise PubflowError("cannot be read (permission denied)", path) from None
     except OSError as exc:
         raise PubflowError(f"cannot be read ({describe_os_error(exc)})", path) from None
+
+
+NOT_A_REGULAR_FILE = "is not a regular file (a device, a pipe or a socket); pubflow reads and writes regular files only"
+
+
+def refuse_special(path: Path) -> None:
+    """Refuse a path (or a symlink's target) that is a device, a pipe or a socket.
+
+    Reading /dev/zero never ends and a pipe blocks; replacing /dev/full by a rename would
+    swap the system's device for a file.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return  # missing or unreadable: the caller's own error says which
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise PubflowError(NOT_A_REGULAR_FILE, path)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether ``path`` already holds exactly ``data``, read only when the sizes agree."""
+    refuse_special(path)
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except FileNotFoundError:
+        return False
 
 
 def decode_utf8(data: bytes, path: Path, what: str = "not UTF-8") -> str:
@@ -80,6 +108,29 @@ def read_text(path: Path) -> str:
     return decode_utf8(read_bytes(path), path)
 
 
+#: What no reST source needs and Sphinx mishandles: a NUL cuts a paragraph short, an escape reaches the page.
+SOURCE_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def read_source_text(path: Path) -> str:
+    """A reST source under docs/: UTF-8, without control characters but tab, line ends and form feed."""
+    return source_text(read_bytes(path), path)
+
+
+def source_text(data: bytes, path: Path) -> str:
+    """:func:`read_source_text` of bytes already read."""
+    text = decode_utf8(data, path, "not UTF-8 (reST sources are UTF-8)")
+    found = SOURCE_CONTROL.search(text)
+    if found:
+        raise PubflowError(
+            f"holds the control character U+{ord(found.group()):04X}, which Sphinx would cut the text at "
+            "or pass to the page; delete it",
+            path,
+            text.count("\n", 0, found.start()) + 1,
+        )
+    return text
+
+
 def describe_os_error(exc: OSError) -> str:
     """``strerror`` in lower case, as the rest of pubflow's messages: "too many levels of symbolic links"."""
     if exc.strerror:
@@ -97,11 +148,8 @@ def write_atomic(path: Path, content: str | bytes) -> bool:
     changes no byte and no mtime.
     """
     data = content.encode("utf-8") if isinstance(content, str) else content
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
+    if _holds(path, data):
+        return False
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -168,12 +216,9 @@ def _write_batch(writes: Sequence[tuple[Path, str | bytes]]) -> list[bool]:
         for path, content in writes:
             current = path
             data = content.encode("utf-8") if isinstance(content, str) else content
-            try:
-                if path.read_bytes() == data:
-                    written.append(False)
-                    continue
-            except FileNotFoundError:
-                pass
+            if _holds(path, data):
+                written.append(False)
+                continue
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             handle = os.fdopen(fd, "wb")

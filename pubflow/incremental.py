@@ -20,7 +20,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pubflow.fileio import write_atomic
+from pubflow.fileio import refuse_special, write_atomic
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -28,6 +28,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 def file_digest(path: Path) -> str | None:
     """The SHA-256 of a file's bytes, or None when there is no such file."""
     try:
+        refuse_special(path)
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return None

@@ -198,6 +198,10 @@ def _validate(options: InitOptions) -> None:
             raise PubflowError(f"--bilingual {pair!r}: name two different configured locales, as in zh_CN:en")
     if not options.name.strip():
         raise PubflowError("--name must not be empty")
+    for flag, value in (("--name", options.name), ("--copyright", options.copyright or "")):
+        # A line break would split the front page's title; other control characters TOML refuses.
+        if re.search("[\x00-\x1f\x7f]", value):
+            raise PubflowError(f"{flag} must be one line of text, without control characters")
 
 
 def project_files(root: Path, options: InitOptions, requirement: str) -> dict[str, str]:
@@ -206,7 +210,7 @@ def project_files(root: Path, options: InitOptions, requirement: str) -> dict[st
     slug = re.sub(r"[^a-z0-9]+", "-", root.name.lower()).strip("-") or "publication"
     files["pyproject.toml"] = string.Template((TEMPLATES / "pyproject.toml.in").read_text(encoding="utf-8")).substitute(
         project=slug,
-        description=options.name.replace("\\", "\\\\").replace('"', '\\"'),
+        description=_toml_string(options.name)[1:-1],
         requirement=requirement.replace("\\", "\\\\").replace('"', '\\"'),
         tool_pubflow=tool_pubflow(options),
     )

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,7 @@ from pathlib import Path
 import polib
 
 from pubflow.catalog import load_catalog
-from pubflow.config import ProjectConfig
+from pubflow.config import ProjectConfig, parse_toml
 from pubflow.errors import PubflowError
 from pubflow.fileio import read_text
 
@@ -42,7 +41,6 @@ KEYS = ("message", "context", "source-hash", "by", "text")
 REQUIRED = ("message", "text")
 HASH_LENGTH = 12
 TABLE_HEADER = re.compile(r"^\s*\[\[\s*note\s*\]\]\s*(?:#.*)?$")
-TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 
 
 def _quoted(text: str, width: int = 30) -> str:
@@ -129,11 +127,7 @@ def _key_lines(lines: list[str], start: int, end: int) -> dict[str, int]:
 def load_notes(path: Path) -> list[Note]:
     """The notes of one file; a malformed file is a PubflowError naming the line."""
     text = read_text(path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        position = TOML_POSITION.search(str(exc))
-        raise PubflowError(f"invalid TOML: {exc}", path, int(position.group(1)) if position else None) from None
+    data = parse_toml(text, path)
     unknown = sorted(set(data) - {"note"})
     if unknown:
         raise PubflowError(f"unknown table or key {unknown[0]!r}; a notes file holds [[note]] tables only", path, 1)

@@ -127,6 +127,11 @@ def load_record(catalog_path: Path) -> ReviewRecord:
         raise PubflowError(
             f"review record is not valid JSON ({exc.msg}); restore it from git", path, exc.lineno
         ) from None
+    except (ValueError, RecursionError):
+        # No position from json for these: an integer past Python's 4,300-digit cap, or a nesting too deep.
+        raise PubflowError(
+            "review record is not one pubflow wrote (a huge number or deep nesting); restore it from git", path
+        ) from None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA or not isinstance(data.get("messages"), list):
         raise PubflowError(f"not a review record (expected schema {SCHEMA!r}); restore it from git", path)
     for item in data["messages"]:
@@ -138,6 +143,8 @@ def load_record(catalog_path: Path) -> ReviewRecord:
             if not isinstance(key[1], str) or not isinstance(key[0], str | None):
                 raise TypeError("msgid and msgctxt are strings")
             machine = item.get("machine")
+            if machine and not all(isinstance(machine[name], str) for name in ("origin", "signature", "msgstr-sha256")):
+                raise TypeError("origin, signature and msgstr-sha256 are strings")
             record.messages[key] = MessageRecord(
                 machine=MachineOutput(machine["origin"], machine["signature"], machine["msgstr-sha256"])
                 if machine

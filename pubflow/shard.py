@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pubflow.errors import PubflowError
+from pubflow.fileio import read_source_text
 from pubflow.importer import ARTICLE_MARK
 
 _SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
@@ -50,7 +51,7 @@ def article_documents(docs_dir: Path) -> list[str]:
     return sorted(
         path.relative_to(docs_dir).with_suffix("").as_posix()
         for path in docs_dir.rglob("*.rst")
-        if ARTICLE_MARK in path.read_text(encoding="utf-8")
+        if ARTICLE_MARK in read_source_text(path)
     )
 
 

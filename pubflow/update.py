@@ -30,7 +30,15 @@ import polib
 from babel.messages.plurals import get_plural
 
 from pubflow import review
-from pubflow.catalog import CatalogLayout, file_newline, load_catalog, parse_text, render_catalog, run_gettext_tool
+from pubflow.catalog import (
+    CatalogLayout,
+    file_newline,
+    load_catalog,
+    parse_text,
+    render_catalog,
+    require_utf8_charset,
+    run_gettext_tool,
+)
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError
 from pubflow.extract import templates_out_of_date
@@ -136,7 +144,9 @@ def merge_catalog(po_path: Path, template: Path, wrap_width: int = 0) -> tuple[s
     however the last tool wrapped them.
     """
     old = load_catalog(po_path)  # a malformed catalog is reported with its line, before msgmerge
-    layout = CatalogLayout(po_path.read_text(encoding="utf-8"), old, file_newline(po_path))
+    old_text = po_path.read_text(encoding="utf-8")
+    require_utf8_charset(po_path, old_text, old)
+    layout = CatalogLayout(old_text, old, file_newline(po_path))
     merged_text = run_gettext_tool(
         ["msgmerge", "--quiet", "--previous", "--no-wrap", "--output-file=-", str(po_path), str(template)],
         po_path,
@@ -160,11 +170,13 @@ def carry_flags(old: polib.POFile, merged: polib.POFile) -> bool:
         if key not in before and entry.previous_msgid is not None:
             key = (entry.previous_msgctxt, entry.previous_msgid)
         old_flags = before.get(key, [])
-        own = _own_flags_of(old_flags)
+        # Sets for the lookups: a catalog from outside may carry thousands of flags on one message.
+        own, merged_flags = set(_own_flags_of(old_flags)), set(entry.flags)
         # A new fuzzy flag first, as gettext writes it; then the old order; then msgmerge's other new flags.
-        flags = ["fuzzy"] if "fuzzy" in entry.flags and "fuzzy" not in old_flags else []
-        flags += [f for f in old_flags if f in entry.flags or f in own]
-        flags += [f for f in entry.flags if f not in flags]
+        flags = ["fuzzy"] if "fuzzy" in merged_flags and "fuzzy" not in old_flags else []
+        flags += [f for f in old_flags if f in merged_flags or f in own]
+        placed = set(flags)
+        flags += [f for f in entry.flags if f not in placed]
         if flags != entry.flags:
             entry.flags = flags
             changed = True

@@ -143,11 +143,19 @@ def glossary(old: str, new: str) -> Callable[[Path], None]:
 
 
 def line_of(project: Path, name: str, needle: str) -> int:
-    lines = (project / name).read_text(encoding="utf-8").splitlines()
+    lines = (project / name).read_text(encoding="utf-8", errors="replace").splitlines()
     return next(number for number, line in enumerate(lines, start=1) if needle in line)
 
 
-FILES = {"pyproject": "pyproject.toml", "glossary": "glossary.csv", "tw": EN.replace("/en/", "/zh_TW/")}
+FILES = {
+    "pyproject": "pyproject.toml",
+    "glossary": "glossary.csv",
+    "tw": EN.replace("/en/", "/zh_TW/"),
+    "en": EN,
+    "rst": f"docs/{ARTICLE}.rst",
+    "raw": "raw.txt",
+}
+TW_RECORD = EN.replace("/en/", "/zh_TW/").replace(".po", ".review.json")
 
 
 def where(expected: str, project: Path, found: dict[str, int]) -> str:
@@ -177,7 +185,47 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], str]] = [
     ("update-syntax", syntax_error, ["update"], f"{EN}:{{msgstr}}: .po syntax"),
     ("update-duplicate", append_to_en(DUPLICATE), ["update"],
      f"{EN}:{{end}}+5: msgfmt -c: duplicate message definition"),
-    ("update-charset", unknown_charset, ["update"], f'{EN}: msgmerge: present charset "FOOBAR" is not a portable'),
+    ("update-charset", unknown_charset, ["update"], f"{EN}:{{en:charset=}}: the header declares charset=FOOBAR, but"),
+    # A charset msgmerge knows would make it read every UTF-8 message as that charset: translations lost.
+    ("update-latin1-charset", lambda p: replace_in(p, EN, "charset=UTF-8", "charset=ISO-8859-1"), ["update"],
+     f"{EN}:{{en:charset=}}: the header declares charset=ISO-8859-1, but pubflow catalogs are UTF-8"),
+    ("build-latin1-charset", lambda p: replace_in(p, EN, "charset=UTF-8", "charset=ISO-8859-1"), ["build", "-l", "en"],
+     f"{EN}:{{en:charset=}}: the header declares charset=ISO-8859-1"),
+    ("catalog-a-device", lambda p: ((p / EN).unlink(), (p / EN).symlink_to("/dev/zero")), ["coverage"],
+     f"{EN}: is not a regular file (a device, a pipe or a socket)"),
+    ("record-a-device", lambda p: ((p / TW_RECORD).unlink(), (p / TW_RECORD).symlink_to("/dev/zero")), ["convert"],
+     f"{TW_RECORD}: is not a regular file (a device, a pipe or a socket)"),
+    ("tmx-export-to-a-device", lambda p: None, ["tmx", "export", "-o", "/dev/full"],
+     "/dev/full: is not a regular file (a device, a pipe or a socket)"),
+    ("record-huge-number", lambda p: replace_in(p, TW_RECORD, '"schema"', '"x": ' + "1" * 5000 + ', "schema"'),
+     ["convert"], f"{TW_RECORD}: review record is not one pubflow wrote (a huge number or deep nesting)"),
+    ("record-deep-nesting", lambda p: replace_in(p, TW_RECORD, '"schema"', '"x": ' + "[" * 100_000 + "]" * 100_000
+                                                 + ', "schema"'),
+     ["convert"], f"{TW_RECORD}: review record is not one pubflow wrote"),
+    ("record-signature-a-list", lambda p: replace_in(p, TW_RECORD, '"signature": "', '"signature": ["x"], "was": "'),
+     ["convert"], f"{TW_RECORD}:"),
+    ("pyproject-huge-number", pyproject('glossary = "glossary.csv"', 'glossary = "glossary.csv"\nwrap-width = '
+                                        + "7" * 5000), ["update"],
+     "pyproject.toml:{pyproject:wrap-width}: invalid TOML: an integer of more than 4,300 digits"),
+    ("pyproject-deep-nesting", pyproject('glossary = "glossary.csv"', 'glossary = "glossary.csv"\nx = '
+                                         + "[" * 100_000 + "]" * 100_000), ["update"],
+     "pyproject.toml:{pyproject:x = }: invalid TOML: arrays or tables nested too deeply"),
+    ("pyproject-nul-in-a-path", pyproject('output = "_build"', 'output = "_b\\u0000"'), ["update"],
+     'pyproject.toml:{pyproject:output = }: [tool.pubflow] output = "_b\\u0000": holds the control character U+0000'),
+    ("pyproject-escape-in-a-name", pyproject('name = "pubflow 文选"', 'name = "a\\u001b[31m"'),
+     ["coverage"], 'pyproject.toml:{pyproject:name = "a}: [tool.pubflow] name = "a\\u001B[31m": holds the control'),
+    ("pyproject-empty-quote-key", pyproject('quotes = { "“" = "「"', 'quotes = { "" = "x", "“" = "「"'), ["convert"],
+     'pyproject.toml:{pyproject:quotes = }: [tool.pubflow.locales.zh_TW.quotes] "": a quotation mark to replace is '
+     "one character, not 0"),
+    ("source-nul", lambda p: replace_in(p, f"docs/{ARTICLE}.rst", "作者：蔡长春", "作者：蔡\0长春"),
+     ["build", "-l", "en"],
+     f"docs/{ARTICLE}.rst:{{rst:作者：蔡}}: holds the control character U+0000"),
+    ("source-gbk", lambda p: (p / f"docs/{ARTICLE}.rst").write_bytes((p / f"docs/{ARTICLE}.rst").read_text(
+        encoding="utf-8").encode("gb18030")), ["extract"],
+     f"docs/{ARTICLE}.rst:{{rst:Imported by}}+2: not UTF-8 (reST sources are UTF-8)"),
+    ("import-escape", lambda p: (p / "raw.txt").write_text(SEED.read_text(encoding="utf-8").replace(
+        "作者", "\x1b[2J作者", 1), encoding="utf-8"), ["import", "raw.txt"],
+     "raw.txt:{raw:作者}: holds the control character U+001B"),
     ("update-folder", folder_catalog, ["update"], f"{EN}: is a folder, expected a .po catalog"),
     ("update-symlink-loop", symlink_loop, ["update"], f"{EN}: too many levels of symbolic links"),
     ("update-empty", empty_catalog, ["update"], f"{EN}: msgfmt -c: PO file header missing or invalid"),

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import polib
@@ -66,6 +67,15 @@ def test_an_argument_out_of_range_is_refused_before_anything_runs(args: list[str
     result = run_pubflow(*args, cwd=REPO)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].endswith(f"error: {expected}") or expected in result.stderr
+
+
+def test_init_refuses_a_name_that_would_break_its_pyproject(tmp_path: Path) -> None:
+    result = run_pubflow("init", str(tmp_path / "new"), "--name", 'a"b\n[tool.evil]\nx=1', cwd=tmp_path)
+    assert one_line_error(result) == "pubflow: error: --name must be one line of text, without control characters"
+    assert not (tmp_path / "new").exists()
+    run_pubflow("-q", "init", str(tmp_path / "quoted"), "--name", 'a"b\\c', cwd=tmp_path, check=True)
+    text = (tmp_path / "quoted" / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'description = "a\\"b\\\\c"' in text and tomllib.loads(text)["project"]["description"] == 'a"b\\c'
 
 
 def test_init_refuses_an_opencc_configuration_opencc_does_not_have(tmp_path: Path) -> None:

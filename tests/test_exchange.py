@@ -199,10 +199,11 @@ def test_import_changes_exactly_the_changed_units(omegat_run: dict[str, Path], t
         (lambda t: t.replace(">作者：蔡长春<", ">作者：蔡长春同志<"), "its source no longer matches"),
         (lambda t: t.replace('id="m', 'id="x', 1), "unknown unit"),
         (lambda t: t.replace("</body>", "", 1), "malformed XLIFF file"),
+        (lambda t: t.replace('encoding="UTF-8"', 'encoding="KLINGON"', 1), "malformed XLIFF file: unknown encoding"),
         (lambda t: t.replace("<xliff", '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n<xliff', 1),
          "refused"),
     ],
-    ids=["changed-source", "unknown-unit", "malformed", "external-entity"],
+    ids=["changed-source", "unknown-unit", "malformed", "unknown-encoding", "external-entity"],
 )  # fmt: skip
 def test_import_refuses_and_changes_nothing(omegat_run: dict[str, Path], tmp_path: Path, mangle, message) -> None:  # type: ignore[no-untyped-def]
     project, path = xliff_project(omegat_run, tmp_path)
@@ -215,7 +216,7 @@ def test_import_refuses_and_changes_nothing(omegat_run: dict[str, Path], tmp_pat
     result = run_pubflow("xliff", "import", str(path), cwd=project)
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr, result.stderr
-    if message != "malformed XLIFF file" and message != "refused":
+    if not message.startswith("malformed XLIFF file") and message != "refused":
         # names the unit and the line its <trans-unit> starts on, as a CAT tool's user looks for it
         marker = ">作者：蔡长春同志<" if message == "its source no longer matches" else 'id="x'
         unit_start = mangled.rindex("<trans-unit", 0, mangled.index(marker))

@@ -81,6 +81,8 @@ def parse_untrusted(path: Path, kind: str) -> XmlFile:
         ) from None
     except DefusedXmlException as exc:
         raise PubflowError(f"refused: the {kind} file is unsafe to read ({exc})", path) from None
+    except LookupError as exc:  # expat's "unknown encoding" for an encoding declaration Python does not know
+        raise PubflowError(f"malformed {kind} file: {exc}; save it as UTF-8", path, 1) from None
     except ET.ParseError as exc:
         line, _column = exc.position
         reason = str(exc).split(":")[0]
