@@ -148,6 +148,8 @@ class Value:
 
 
 CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Any control character, line breaks and tabs included: what a one-line text or a terminal must not get raw.
+ANY_CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -308,7 +310,7 @@ def _show(value: Any) -> str:
     if isinstance(value, str):
         # As TOML would escape it: a control character is shown as \uXXXX, never sent to the terminal.
         quoted = value.replace("\\", "\\\\").replace('"', '\\"')
-        return '"' + re.sub("[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04X}", quoted) + '"'
+        return '"' + ANY_CONTROL_CHARACTER.sub(lambda m: f"\\u{ord(m.group()):04X}", quoted) + '"'
     if isinstance(value, dict):
         return "{…}"
     return repr(value) if not isinstance(value, list) else "[…]"

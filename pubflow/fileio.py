@@ -65,17 +65,22 @@ def refuse_special(path: Path) -> None:
         mode = path.stat().st_mode
     except OSError:
         return  # missing or unreadable: the caller's own error says which
+    _refuse_special_mode(mode, path)
+
+
+def _refuse_special_mode(mode: int, path: Path) -> None:
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         raise PubflowError(NOT_A_REGULAR_FILE, path)
 
 
 def _holds(path: Path, data: bytes) -> bool:
     """Whether ``path`` already holds exactly ``data``, read only when the sizes agree."""
-    refuse_special(path)
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        status = path.stat()
     except FileNotFoundError:
         return False
+    _refuse_special_mode(status.st_mode, path)
+    return status.st_size == len(data) and path.read_bytes() == data
 
 
 def decode_utf8(data: bytes, path: Path, what: str = "not UTF-8") -> str:
@@ -120,15 +125,19 @@ def read_source_text(path: Path) -> str:
 def source_text(data: bytes, path: Path) -> str:
     """:func:`read_source_text` of bytes already read."""
     text = decode_utf8(data, path, "not UTF-8 (reST sources are UTF-8)")
+    refuse_control_characters(text, path, "which Sphinx would cut the text at or pass to the page")
+    return text
+
+
+def refuse_control_characters(text: str, path: Path, why: str) -> None:
+    """A PubflowError on the line of the first :data:`SOURCE_CONTROL` character in ``text``, saying ``why``."""
     found = SOURCE_CONTROL.search(text)
     if found:
         raise PubflowError(
-            f"holds the control character U+{ord(found.group()):04X}, which Sphinx would cut the text at "
-            "or pass to the page; delete it",
+            f"holds the control character U+{ord(found.group()):04X}, {why}; delete it",
             path,
             text.count("\n", 0, found.start()) + 1,
         )
-    return text
 
 
 def describe_os_error(exc: OSError) -> str:

@@ -19,7 +19,7 @@ from docutils.utils import column_width
 
 from pubflow.config import ProjectConfig
 from pubflow.errors import PubflowError
-from pubflow.fileio import SOURCE_CONTROL, read_text, write_atomic
+from pubflow.fileio import read_text, refuse_control_characters, write_atomic
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Han characters and the full-width punctuation and quotes that surround them.
@@ -315,13 +315,7 @@ def default_name(article: Article, raw_path: Path) -> str:
 def import_article(config: ProjectConfig, raw_path: Path, name: str | None = None, force: bool = False) -> ImportResult:
     """Import one raw article as ``docs/<name>.rst`` and list it in ``docs/index.rst``."""
     raw_text = read_text(raw_path)
-    control = SOURCE_CONTROL.search(raw_text)
-    if control:
-        raise PubflowError(
-            f"holds the control character U+{ord(control.group()):04X}, which no article text needs; delete it",
-            raw_path,
-            raw_text.count("\n", 0, control.start()) + 1,
-        )
+    refuse_control_characters(raw_text, raw_path, "which no article text needs")
     article = parse_article(raw_text, raw_path)
     name = default_name(article, raw_path) if name is None else name
     if not NAME_PATTERN.match(name) or len(name) > MAX_NAME_LENGTH:

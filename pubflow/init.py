@@ -26,7 +26,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from docutils.utils import column_width
 
-from pubflow.config import GETTEXT_LOCALE, METHODS, Method, opencc_configurations
+from pubflow.config import ANY_CONTROL_CHARACTER, GETTEXT_LOCALE, METHODS, Method, opencc_configurations
 from pubflow.errors import PubflowError
 from pubflow.fileio import write_atomic
 from pubflow.glossary import FORBIDDEN_COLUMN, NOTE_COLUMN
@@ -200,7 +200,7 @@ def _validate(options: InitOptions) -> None:
         raise PubflowError("--name must not be empty")
     for flag, value in (("--name", options.name), ("--copyright", options.copyright or "")):
         # A line break would split the front page's title; other control characters TOML refuses.
-        if re.search("[\x00-\x1f\x7f]", value):
+        if ANY_CONTROL_CHARACTER.search(value):
             raise PubflowError(f"{flag} must be one line of text, without control characters")
 
 

@@ -126,6 +126,11 @@ def pyproject(old: str, new: str) -> Callable[[Path], None]:
     return lambda project: replace_in(project, "pyproject.toml", old, new)
 
 
+def pyproject_setting(line: str) -> Callable[[Path], None]:
+    """A line added to [tool.pubflow], after its glossary setting."""
+    return pyproject('glossary = "glossary.csv"', 'glossary = "glossary.csv"\n' + line)
+
+
 def locales_string(project: Path) -> None:
     path = project / "pyproject.toml"
     text = path.read_text(encoding="utf-8")
@@ -204,11 +209,9 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], str]] = [
      ["convert"], f"{TW_RECORD}: review record is not one pubflow wrote"),
     ("record-signature-a-list", lambda p: replace_in(p, TW_RECORD, '"signature": "', '"signature": ["x"], "was": "'),
      ["convert"], f"{TW_RECORD}:"),
-    ("pyproject-huge-number", pyproject('glossary = "glossary.csv"', 'glossary = "glossary.csv"\nwrap-width = '
-                                        + "7" * 5000), ["update"],
+    ("pyproject-huge-number", pyproject_setting("wrap-width = " + "7" * 5000), ["update"],
      "pyproject.toml:{pyproject:wrap-width}: invalid TOML: an integer of more than 4,300 digits"),
-    ("pyproject-deep-nesting", pyproject('glossary = "glossary.csv"', 'glossary = "glossary.csv"\nx = '
-                                         + "[" * 100_000 + "]" * 100_000), ["update"],
+    ("pyproject-deep-nesting", pyproject_setting("x = " + "[" * 100_000 + "]" * 100_000), ["update"],
      "pyproject.toml:{pyproject:x = }: invalid TOML: arrays or tables nested too deeply"),
     ("pyproject-nul-in-a-path", pyproject('output = "_build"', 'output = "_b\\u0000"'), ["update"],
      'pyproject.toml:{pyproject:output = }: [tool.pubflow] output = "_b\\u0000": holds the control character U+0000'),
@@ -276,7 +279,7 @@ CASES: list[tuple[str, Callable[[Path], None], list[str], str]] = [
      "pyproject.toml:{pyproject:output = }: [tool.pubflow] output = '.': the output would mix with the project"),
     ("docs-missing", pyproject('docs = "docs"', 'docs = "nodocs"'), ["build"],
      "pyproject.toml:{pyproject:docs = }: [tool.pubflow] docs = 'nodocs': no such folder"),
-    ("wrap-width-negative", pyproject('glossary = "glossary.csv"', 'glossary = "glossary.csv"\nwrap-width = -3'),
+    ("wrap-width-negative", pyproject_setting("wrap-width = -3"),
      ["update"], "pyproject.toml:{pyproject:wrap-width}: [tool.pubflow] wrap-width = -3; expected a whole number"),
     ("opencc-config-unknown", pyproject('opencc-config = "s2twp"', 'opencc-config = "s2xx"'), ["check"],
      "pyproject.toml:{pyproject:zh_TW]}: [tool.pubflow.locales.zh_TW] opencc-config = 's2xx': OpenCC has no such"),
