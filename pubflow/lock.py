@@ -1,7 +1,7 @@
 """The project lock: one command that writes at a time, so that none loses another's update.
 
 Every verb that writes (import, extract, update, convert, memory, format,
-xliff, tmx, tbx, build, publish; ``WRITING_VERBS`` in cli.py) and each of
+xliff, tmx, tbx, build, publish; registered with ``lock="exclusive"`` in pubflow/commands/) and each of
 serve's rebuilds holds an exclusive ``fcntl.flock`` on ``<output>/.pubflow.lock`` for its whole
 run. The kernel releases the lock when its holder exits, however it exits
 (even SIGKILL), so a lock is never left stale. The holder's pid, command and

@@ -2,6 +2,7 @@
 
 - :mod:`.editions`: the language switcher and ``hreflang`` links between editions;
 - :mod:`.search`: Chinese search that knows the glossary's words;
+- :mod:`.labels`: pubflow's own labels, a gettext catalog in each edition's language;
 - :mod:`.status`: marks on untranslated and outdated paragraphs, the translation-status table;
 - :mod:`.bilingual`: the parallel edition, each unit beside its translation;
 - :mod:`.frontpage`: each edition's front page, its articles newest first with their translation state;
@@ -28,6 +29,7 @@ from pubflow.sphinxext import (
     editions,
     feed,
     frontpage,
+    labels,
     latex,
     neighbours,
     notes,
@@ -52,6 +54,7 @@ def code_version() -> int:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_html_theme("pubflow", str(THEME_DIR))
+    labels.setup(app)
     editions.setup(app)
     search.setup(app)
     latex.setup(app)

@@ -14,6 +14,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from pubflow.config import ProjectConfig, load_config
+from pubflow.sphinxext.labels import _
 
 
 def project_config(app: Sphinx) -> ProjectConfig:
@@ -74,9 +75,7 @@ def _on_html_page_context(app: Sphinx, pagename: str, templatename: str, context
     context["pubflow_site_title"] = site_title
     context["docstitle"] = site_title
     context["titlesuffix"] = "" if pagename == app.config.root_doc else f" — {site_title}"
-    from pubflow.sphinxext.status import _ as label
-
-    context["pubflow_status_label"] = label("Translation status")
+    context["pubflow_status_label"] = _("Translation status")
     context["pubflow_has_status"] = "status" in app.env.found_docs
 
 

@@ -47,7 +47,7 @@ from pubflow.sphinxext.frontpage import (
     edition_locales,
     title_texts,
 )
-from pubflow.sphinxext.status import _
+from pubflow.sphinxext.labels import _
 
 FEED_NAME = "atom.xml"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -40,7 +40,7 @@ from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.coverage import count_catalog
 from pubflow.sphinxext.bilingual import bilingual_locales, cell, cell_inline, pair
 from pubflow.sphinxext.editions import lang_span, project_config
-from pubflow.sphinxext.status import _
+from pubflow.sphinxext.labels import _
 
 logger = logging.getLogger(__name__)
 

@@ -38,7 +38,8 @@ from pubflow.errors import PubflowError
 from pubflow.notes import Message, Note, load_resolved, notes_files
 from pubflow.sphinxext.bilingual import bilingual_locales, cell, cell_inline, pair
 from pubflow.sphinxext.editions import project_config
-from pubflow.sphinxext.status import CATALOG, is_document_title
+from pubflow.sphinxext.labels import CATALOG
+from pubflow.sphinxext.status import is_document_title
 
 logger = logging.getLogger(__name__)
 MSGID = "pubflow_msgid"

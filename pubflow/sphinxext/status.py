@@ -15,20 +15,16 @@ Sphinx's own labels come from ``sphinx``.
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Set as AbstractSet
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import polib
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
-from sphinx.locale import get_translation
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -37,14 +33,11 @@ from sphinx.util.nodes import extract_messages
 from pubflow.config import ProjectConfig
 from pubflow.coverage import project_coverage
 from pubflow.errors import PubflowError
-from pubflow.fileio import write_atomic
 from pubflow.notes import NoteCount, count_notes
 from pubflow.sphinxext.editions import lang_span, project_config
+from pubflow.sphinxext.labels import _
 
-CATALOG = "pubflow"
 logger = logging.getLogger(__name__)
-_ = get_translation(CATALOG)
-SOURCE_CATALOGS = Path(__file__).resolve().parent / "locale"
 
 UNTRANSLATED = "pubflow-untranslated"
 FUZZY = "pubflow-fuzzy"
@@ -221,29 +214,7 @@ def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> 
             node.parent.remove(node)
 
 
-#: Locales with no labels of their own that read another's (gettext would fall back to English).
-FALLBACK_LABELS = {"zh_HK": "zh_TW", "zh_MO": "zh_TW", "zh_SG": "zh_CN"}
-
-
-def compile_catalogs(app: Sphinx) -> None:
-    """Compile the extension's .po files for this build and register them with Sphinx."""
-    target = Path(app.doctreedir) / "pubflow-locale"
-    for po_path in SOURCE_CATALOGS.glob("*/LC_MESSAGES/*.po"):
-        relative = po_path.relative_to(SOURCE_CATALOGS).with_suffix(".mo")
-        # Compiled every time and written atomically: a .mo damaged by a killed run is never trusted.
-        with po_path.open("rb") as source:
-            catalog = read_po(source)
-        compiled = io.BytesIO()
-        write_mo(compiled, catalog)
-        write_atomic(target / relative, compiled.getvalue())
-        for locale, labels in FALLBACK_LABELS.items():
-            if labels == relative.parts[0] and not (SOURCE_CATALOGS / locale).exists():
-                write_atomic(target / locale / Path(*relative.parts[1:]), compiled.getvalue())
-    app.add_message_catalog(CATALOG, str(target))
-
-
 def setup(app: Sphinx) -> None:
-    app.connect("builder-inited", compile_catalogs)
     app.add_transform(MarkUntranslated)
     app.add_node(status_table)
     app.add_directive("pubflow-translation-status", TranslationStatusDirective)
