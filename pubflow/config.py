@@ -20,7 +20,7 @@ import importlib.util
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -43,6 +43,10 @@ class LocaleConfig:
     quotes: dict[str, str] = field(default_factory=dict)
     threshold: float = 0.0
     spelling: str | None = None  # a dictionary (en_GB, en_US) to check the translation's spelling with
+    #: The least share of messages a person wrote or approved (``reviewed-threshold``); None: not gated.
+    reviewed_threshold: float | None = None
+    #: Which articles the edition publishes (``publish``; see :mod:`pubflow.policy`).
+    publish: str = "complete"
 
     @property
     def html_lang(self) -> str:
@@ -76,6 +80,9 @@ class ProjectConfig:
     base_url: str = ""
     #: The UTC offset of the times printed in bylines (China Standard Time unless said otherwise).
     timezone: str = "+08:00"
+    #: A bilingual edition's own ``publish`` policy (``bilingual-publish``), by pair; a pair not listed
+    #: publishes an article only where both its locales' editions do.
+    bilingual_publish: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def source(self) -> LocaleConfig:
@@ -202,6 +209,17 @@ def _inside_project(value: str) -> str | None:
     return None
 
 
+#: A publication policy: ``always``, ``complete``, ``reviewed``, ``at-least-N`` or ``reviewed-at-least-N``.
+PUBLISH_POLICY = re.compile(r"^(?:always|complete|reviewed|(?:reviewed-)?at-least-(?P<percent>\d+(?:\.\d+)?))$")
+
+
+def _publish_policy(value: str) -> str | None:
+    match = PUBLISH_POLICY.match(value)
+    if match and (match["percent"] is None or float(match["percent"]) <= 100):
+        return None
+    return f"expected always, complete, reviewed, at-least-N or reviewed-at-least-N (N a percentage), not {value!r}"
+
+
 def _pair(value: str) -> str | None:
     first, sep, second = value.partition(":")
     return None if sep and first and second else f"expected two locales as in 'zh_CN:en', not {value!r}"
@@ -223,6 +241,8 @@ LOCALE_KEYS: dict[str, Schema] = {
     "opencc-config": Value((str,), "a string naming an OpenCC configuration, such as s2twp"),
     "quotes": TableOf(STRING, 'a table of quotation marks, as in { "“" = "「" }', _one_character),
     "threshold": PERCENTAGE,
+    "reviewed-threshold": PERCENTAGE,
+    "publish": Value((str,), "a publication policy such as 'complete'", _publish_policy),
     "spelling": Value((str,), "a string naming a spelling dictionary, such as en_GB or en_US"),
 }
 
@@ -239,6 +259,11 @@ SCHEMA = Table(
             'a list of locale pairs, as in ["zh_CN:en"]',
         ),
         "locales": TableOf(Table(LOCALE_KEYS, "a table of settings"), "a table of locales"),
+        "bilingual-publish": TableOf(
+            Value((str,), "a publication policy such as 'complete'", _publish_policy),
+            'a table of policies by locale pair, as in { "zh_CN:en" = "complete" }',
+            _pair,
+        ),
         "wrap-width": INTEGER,
         "strict-format": BOOLEAN,
         "memory-files": PROJECT_PATHS,
@@ -434,8 +459,23 @@ def load_config(root: Path | None = None) -> ProjectConfig:
     except PubflowError as error:
         raise PubflowError(error.message, path, _line_of(text, "tool.pubflow", "bilingual")) from None
     bilingual = list(dict.fromkeys(bilingual))  # a pair listed twice is one edition, built once
+    bilingual_publish: dict[tuple[str, str], str] = {}
+    for value, policy in table.get("bilingual-publish", {}).items():
+        try:
+            pair = _bilingual_pair(value, locales, path)
+        except PubflowError as error:
+            raise PubflowError(error.message, path, _line_of(text, "tool.pubflow.bilingual-publish", value)) from None
+        if pair not in bilingual:
+            raise PubflowError(
+                f"[tool.pubflow.bilingual-publish] {value!r} is no bilingual edition; add it to bilingual "
+                "or remove its policy",
+                path,
+                _line_of(text, "tool.pubflow.bilingual-publish", value),
+            )
+        bilingual_publish[pair] = policy
     try:
         config = _project_config(root, path, table, source_language, locales, bilingual)
+        config = replace(config, bilingual_publish=bilingual_publish)
         _check_folders(config, table)
     except PubflowError as error:
         if error.line is not None or error.path != path:
@@ -600,6 +640,12 @@ def _locale_from_table(name: str, spec: dict, source_language: str, path: Path) 
             f"[tool.pubflow.locales.{name}]: only the source language {source_language} is produced-by = 'source'",
             path,
         )
+    if method == "source" and "publish" in spec:
+        raise PubflowError(
+            f"[tool.pubflow.locales.{name}] publish: the source language's edition publishes every article; "
+            "remove the setting",
+            path,
+        )
     opencc_config = spec.get("opencc-config")
     if method == "opencc" and not opencc_config:
         raise PubflowError(
@@ -633,6 +679,8 @@ def _locale_from_table(name: str, spec: dict, source_language: str, path: Path) 
         quotes=dict(spec.get("quotes", {})),
         threshold=float(spec.get("threshold", 0)),
         spelling=spec.get("spelling") or None,
+        reviewed_threshold=float(spec["reviewed-threshold"]) if "reviewed-threshold" in spec else None,
+        publish="always" if method == "source" else spec.get("publish", "complete"),
     )
 
 

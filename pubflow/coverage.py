@@ -4,6 +4,14 @@ A fuzzy message is not translated (sphinx-intl's stat counts it as
 translated); a fuzzy message with an empty msgstr is untranslated, as msgfmt
 has it; a plural message is translated when any of its forms is. The source's
 size counts Chinese characters one by one and other text in words.
+
+Review is counted too, from each catalog's review record (:mod:`pubflow.review`):
+a translated message is *reviewed* when a person wrote it or approved the
+machine output (the record no longer holds it as machine output), and
+*machine* while it is still the machine output pubflow recorded (OpenCC or
+the translation memory) that nobody reviewed. ``translated = reviewed +
+machine``. A catalog without a record counts every translation as reviewed,
+as every stage treats it as a person's.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from pubflow.catalog import load_catalog
 from pubflow.config import ProjectConfig
 from pubflow.errors import PubflowError, display_path
 from pubflow.fileio import usable_cores
+from pubflow.review import ReviewRecord, State, load_record, state_of
 
 SCHEMA = "pubflow-coverage/1"
 HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
@@ -31,7 +40,7 @@ ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:['.-][A-Za-z0-9]+)*")
 class Missing:
     line: int
     msgid: str
-    state: str  # "untranslated" or "fuzzy"
+    state: str  # "untranslated", "fuzzy" or "unreviewed" (machine output nobody reviewed yet)
 
 
 @dataclass
@@ -40,6 +49,10 @@ class CatalogCoverage:
     language: str
     messages: int = 0
     translated: int = 0
+    #: Of the translated: a person's text, or machine output a person approved.
+    reviewed: int = 0
+    #: Of the translated: machine output (OpenCC, translation memory) not yet reviewed.
+    machine: int = 0
     fuzzy: int = 0
     untranslated: int = 0
     obsolete: int = 0
@@ -48,12 +61,18 @@ class CatalogCoverage:
     translated_chars: int = 0
     translated_words: int = 0
     missing: list[Missing] = field(default_factory=list)
+    #: Machine output waiting for review, for the reviewed threshold's report.
+    unreviewed: list[Missing] = field(default_factory=list)
     #: The share of nothing: a catalog with no message is complete; a locale with no catalog has done nothing.
     of_nothing: float = 100.0
 
     @property
     def percent_messages(self) -> float:
         return self.of_nothing if not self.messages else round(100.0 * self.translated / self.messages, 2)
+
+    @property
+    def percent_reviewed(self) -> float:
+        return self.of_nothing if not self.messages else round(100.0 * self.reviewed / self.messages, 2)
 
     @property
     def source_size(self) -> int:
@@ -65,8 +84,8 @@ class CatalogCoverage:
         return self.of_nothing if not size else round(100.0 * (self.translated_chars + self.translated_words) / size, 2)
 
     def add(self, other: CatalogCoverage) -> None:
-        for name in ("messages", "translated", "fuzzy", "untranslated", "obsolete", "source_chars",
-                     "source_words", "translated_chars", "translated_words"):  # fmt: skip
+        for name in ("messages", "translated", "reviewed", "machine", "fuzzy", "untranslated", "obsolete",
+                     "source_chars", "source_words", "translated_chars", "translated_words"):  # fmt: skip
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self, with_missing: bool = True) -> dict[str, object]:
@@ -74,13 +93,15 @@ class CatalogCoverage:
         data: dict[str, object] = {name: getattr(self, name) for name in _FIELDS}
         if with_missing:
             data["missing"] = [{"line": m.line, "msgid": m.msgid, "state": m.state} for m in self.missing]
+            data["unreviewed"] = [{"line": m.line, "msgid": m.msgid} for m in self.unreviewed]
         data["percent_messages"] = self.percent_messages
+        data["percent_reviewed"] = self.percent_reviewed
         data["percent_source"] = self.percent_source
         data["source_size"] = self.source_size
         return data
 
 
-_FIELDS = [f.name for f in fields(CatalogCoverage) if f.name not in ("missing", "of_nothing")]
+_FIELDS = [f.name for f in fields(CatalogCoverage) if f.name not in ("missing", "unreviewed", "of_nothing")]
 
 
 def text_size(text: str) -> tuple[int, int]:
@@ -102,8 +123,13 @@ def catalog_coverage(path: Path) -> CatalogCoverage:
     return count_catalog(load_catalog(path), path)
 
 
-def count_catalog(catalog: polib.POFile, path: Path) -> CatalogCoverage:
-    """The counts of a catalog already loaded (by :func:`pubflow.catalog.load_catalog`)."""
+def count_catalog(catalog: polib.POFile, path: Path, record: ReviewRecord | None = None) -> CatalogCoverage:
+    """The counts of a catalog already loaded (by :func:`pubflow.catalog.load_catalog`).
+
+    ``record`` is its review record; by default the one beside ``path`` is read.
+    """
+    if record is None:
+        record = load_record(path)
     coverage = CatalogCoverage(display_path(path), catalog.metadata.get("Language", ""))
     for entry in catalog:
         if entry.obsolete:
@@ -120,6 +146,11 @@ def count_catalog(catalog: polib.POFile, path: Path) -> CatalogCoverage:
             coverage.translated += 1
             coverage.translated_chars += chars
             coverage.translated_words += words
+            if record.messages and state_of(entry, record) is State.MACHINE:
+                coverage.machine += 1
+                coverage.unreviewed.append(Missing(entry.linenum, entry.msgid, "unreviewed"))
+            else:
+                coverage.reviewed += 1
         elif translated:
             coverage.fuzzy += 1
             coverage.missing.append(Missing(entry.linenum, entry.msgid, "fuzzy"))
@@ -157,6 +188,8 @@ class LocaleCoverage:
     locale: str
     threshold: float | None
     catalogs: list[CatalogCoverage]
+    #: The least share of messages reviewed (``reviewed-threshold``); None: no such gate.
+    reviewed_threshold: float | None = None
 
     @property
     def total(self) -> CatalogCoverage:
@@ -166,8 +199,16 @@ class LocaleCoverage:
         return total
 
     @property
-    def passed(self) -> bool:
+    def translated_passed(self) -> bool:
         return self.threshold is None or self.total.percent_messages >= self.threshold
+
+    @property
+    def reviewed_passed(self) -> bool:
+        return self.reviewed_threshold is None or self.total.percent_reviewed >= self.reviewed_threshold
+
+    @property
+    def passed(self) -> bool:
+        return self.translated_passed and self.reviewed_passed
 
 
 def project_coverage(config: ProjectConfig, locale_names: list[str] | None = None) -> list[LocaleCoverage]:
@@ -178,14 +219,19 @@ def project_coverage(config: ProjectConfig, locale_names: list[str] | None = Non
     }
     flat = [p for loc in locales for p in paths[loc.name]]
     measured = dict(zip(flat, measure(flat), strict=True))
-    return [LocaleCoverage(loc.name, loc.threshold, [measured[p] for p in paths[loc.name]]) for loc in locales]
+    return [
+        LocaleCoverage(loc.name, loc.threshold, [measured[p] for p in paths[loc.name]], loc.reviewed_threshold)
+        for loc in locales
+    ]
 
 
-def paths_coverage(paths: list[Path], threshold: float | None) -> list[LocaleCoverage]:
+def paths_coverage(
+    paths: list[Path], threshold: float | None, reviewed_threshold: float | None = None
+) -> list[LocaleCoverage]:
     """Catalogs from anywhere, grouped by their Language header (or folder when it has none)."""
     catalogs = find_catalogs(paths)
     groups: dict[str, list[CatalogCoverage]] = {}
     for coverage in measure(catalogs):
         key = coverage.language or str(Path(coverage.path).parent)
         groups.setdefault(key, []).append(coverage)
-    return [LocaleCoverage(key, threshold, items) for key, items in groups.items()]
+    return [LocaleCoverage(key, threshold, items, reviewed_threshold) for key, items in groups.items()]

@@ -90,11 +90,11 @@ def test_json_schema(project: Path) -> None:
     data = json.loads(result.stdout)
     assert data["schema"] == "pubflow-coverage/1" and data["passed"] is True and data["stale"] is False
     en = next(loc for loc in data["locales"] if loc["locale"] == "en")
-    assert set(en) == {"locale", "threshold", "passed", "total", "catalogs"}
+    assert set(en) == {"locale", "threshold", "reviewed_threshold", "passed", "total", "catalogs"}
     assert set(en["catalogs"][0]) == {
-        "path", "language", "messages", "translated", "fuzzy", "untranslated", "obsolete",
-        "source_chars", "source_words", "translated_chars", "translated_words", "missing",
-        "percent_messages", "percent_source", "source_size",
+        "path", "language", "messages", "translated", "reviewed", "machine", "fuzzy", "untranslated", "obsolete",
+        "source_chars", "source_words", "translated_chars", "translated_words", "missing", "unreviewed",
+        "percent_messages", "percent_source", "percent_reviewed", "source_size",
     }  # fmt: skip
     assert en["total"]["messages"] == en["total"]["translated"] == 63  # 59 article, 1 index, 3 status
 
@@ -102,8 +102,10 @@ def test_json_schema(project: Path) -> None:
 def test_markdown_table(project: Path) -> None:
     result = run_pubflow("coverage", "--format", "markdown", "--no-stale", cwd=project)
     assert result.returncode == 0
-    assert "| locale | catalog | total | translated | fuzzy | untranslated | obsolete |" in result.stdout
-    assert "| en | **all** | 63 | 63 | 0 | 0 | 0 | 100.00 | 100.00 | ✅ |" in result.stdout
+    assert "| locale | catalog | total | translated | reviewed | machine, unreviewed | fuzzy | untranslated |" in (
+        result.stdout
+    )
+    assert "| en | **all** | 63 | 63 | 63 | 0 | 0 | 0 | 0 | 100.00 | 100.00 | 100.00 | ✅ |" in result.stdout
 
 
 def test_coverage_of_stale_catalogs_says_so(project: Path) -> None:

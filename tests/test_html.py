@@ -141,13 +141,15 @@ def test_status_page_shows_the_numbers_of_pubflow_coverage(built_site: Path) -> 
         for locale in data["locales"]:
             for catalog in locale["catalogs"]:
                 doc = Path(catalog["path"]).stem
-                values = [str(catalog[k]) for k in ("messages", "translated", "fuzzy", "untranslated", "obsolete")]
+                columns = ("messages", "translated", "reviewed", "machine", "fuzzy", "untranslated", "obsolete")
+                values = [str(catalog[k]) for k in columns]
                 row = [
                     locale["locale"],
                     doc,
                     *values,
                     f"{catalog['percent_messages']:.2f}",
                     f"{catalog['percent_source']:.2f}",
+                    f"{catalog['percent_reviewed']:.2f}",
                 ]
                 assert any(cells[i : i + len(row)] == row for i in range(len(cells))), (edition, row)
     assert "翻譯狀態" in (built_site / "zh_TW" / "status.html").read_text(encoding="utf-8")
@@ -158,7 +160,7 @@ def status_row(project: Path, edition: str, locale: str, document: str) -> list[
     page = (project / "_build" / "html" / edition / "status.html").read_text(encoding="utf-8")
     cells = re.findall(r"<td><p>([^<]*)</p></td>", page)
     starts = [i for i in range(len(cells) - 1) if cells[i : i + 2] == [locale, document]]
-    return cells[starts[0] + 2 : starts[0] + 5] if starts else []  # messages, translated, fuzzy
+    return [cells[starts[0] + i] for i in (2, 3, 6)] if starts else []  # messages, translated, fuzzy
 
 
 def test_the_status_page_follows_new_articles_and_translators_work(project: Path) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from pubflow import __version__
-from pubflow.commands import catalogs, exchange, gates, site
+from pubflow.commands import catalogs, exchange, gates, review, site
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     # The order of `pubflow --help`: the pipeline's stages, its gates, the exchange with CAT tools, the site.
     catalogs.register(verbs)
     gates.register(verbs)
+    review.register(verbs)
     site.register_build(verbs)
     exchange.register(verbs)
     site.register(verbs)

@@ -33,13 +33,16 @@ def cmd_coverage(args: argparse.Namespace, config: ProjectConfig | None, report:
 
     stale = False
     if args.paths:
-        locales = coverage.paths_coverage([Path(p) for p in args.paths], args.threshold)
+        locales = coverage.paths_coverage([Path(p) for p in args.paths], args.threshold, args.reviewed_threshold)
     else:
         assert config is not None
         locales = coverage.project_coverage(config, args.locale)
         if args.threshold is not None:
             for locale in locales:
                 locale.threshold = args.threshold
+        if args.reviewed_threshold is not None:
+            for locale in locales:
+                locale.reviewed_threshold = args.reviewed_threshold
         if not args.no_stale:
             from pubflow.checks.stale import check_stale, fresh_templates
 
@@ -82,8 +85,9 @@ def register(verbs: argparse._SubParsersAction) -> None:
         "translation coverage per locale and catalog; exit 1 below a threshold",
         "Count total, translated, fuzzy, untranslated and obsolete messages as msgfmt "
         "--statistics does (fuzzy is not translated), with the source's size in Chinese characters "
-        "and words. Without PATH, measures the project's locales against their thresholds; with "
-        "PATH (.po files or folders), any gettext catalogs.",
+        "and words; of the translated, reviewed (a person's text, or machine output a person approved) "
+        "and machine output not yet reviewed. Without PATH, measures the project's locales against their "
+        "thresholds; with PATH (.po files or folders), any gettext catalogs.",
         "pubflow coverage --format markdown;  pubflow coverage --threshold 90 path/to/locales",
         lock="shared",
     )
@@ -91,4 +95,9 @@ def register(verbs: argparse._SubParsersAction) -> None:
     add_locale_option(p, no_stale=True)
     p.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     p.add_argument("--threshold", type=percentage, help="required percentage of translated messages")
+    p.add_argument(
+        "--reviewed-threshold",
+        type=percentage,
+        help="required percentage of reviewed messages (a person's, or machine output a person approved)",
+    )
     p.set_defaults(project_optional=True)

@@ -36,9 +36,8 @@ from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.fileio import write_atomic
 from pubflow.sphinxext.editions import edition_root, project_config
 from pubflow.sphinxext.frontpage import (
-    COMPLETE,
-    ORIGINAL,
     PASS,
+    WHOLE,
     ArticleRecord,
     Text,
     article_list,
@@ -209,7 +208,7 @@ def build_feed(app: Sphinx) -> FeedGenerator:
     feed.generator("pubflow with feedgen")
     newest: datetime | None = None
     for view in edition_articles(app):
-        if view.state not in (COMPLETE, ORIGINAL):
+        if view.state not in WHOLE:
             continue
         record = view.record
         published = record.published_at

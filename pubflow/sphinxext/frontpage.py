@@ -38,6 +38,7 @@ from sphinx.util.docutils import SphinxDirective
 from pubflow.catalog import load_catalog
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.coverage import count_catalog
+from pubflow.review import record_path
 from pubflow.sphinxext.bilingual import bilingual_locales, cell, cell_inline, pair
 from pubflow.sphinxext.editions import lang_span, project_config
 from pubflow.sphinxext.labels import _
@@ -48,8 +49,12 @@ logger = logging.getLogger(__name__)
 Text = tuple[str, str]
 
 ORIGINAL, COMPLETE, PARTIAL, OUTDATED, UNTRANSLATED = "original", "complete", "partial", "outdated", "untranslated"
+#: Complete, but some of it is machine output nobody reviewed yet: OpenCC's (CONVERTED) or the memory's.
+CONVERTED, UNREVIEWED = "converted", "unreviewed"
 #: Worst last: a bilingual edition shows the worst state of its two locales.
-STATE_ORDER = (ORIGINAL, COMPLETE, PARTIAL, OUTDATED, UNTRANSLATED)
+STATE_ORDER = (ORIGINAL, COMPLETE, UNREVIEWED, CONVERTED, PARTIAL, OUTDATED, UNTRANSLATED)
+#: The states in which an article reads as a whole translation (the feed lists these).
+WHOLE = (ORIGINAL, COMPLETE, UNREVIEWED, CONVERTED)
 META_FIELDS = {"subtitle": "pubflow-subtitle", "author": "pubflow-author"}
 
 
@@ -57,6 +62,8 @@ def state_label(state: str) -> str:
     return {
         ORIGINAL: _("Original"),
         COMPLETE: _("Translation complete"),
+        CONVERTED: _("Converted automatically, not yet reviewed"),
+        UNREVIEWED: _("Translation not yet reviewed"),
         PARTIAL: _("Partly translated"),
         OUTDATED: _("Translation outdated"),
         UNTRANSLATED: _("Not yet translated"),
@@ -268,7 +275,7 @@ def _catalogs_changed(app: Sphinx, env: BuildEnvironment) -> bool:
         for docname in records(env):
             path = catalog_path(project, locale, docname)
             known = cache.get(str(path))
-            if known is None or known.mtime != (path.stat().st_mtime if path.exists() else 0.0):
+            if known is None or known.mtime != catalog_mtime(path):
                 return True
     return False
 
@@ -291,7 +298,7 @@ def catalog_cache(env: BuildEnvironment) -> dict[str, CatalogInfo]:
     return env.pubflow_catalogs  # type: ignore[attr-defined]
 
 
-def read_catalog_info(po_path: Path, mtime: float) -> CatalogInfo:
+def read_catalog_info(po_path: Path, mtime: float, locale: LocaleConfig | None = None) -> CatalogInfo:
     if not mtime:
         return CatalogInfo(mtime, UNTRANSLATED, "")
     catalog = load_catalog(po_path)
@@ -300,6 +307,8 @@ def read_catalog_info(po_path: Path, mtime: float) -> CatalogInfo:
         state = OUTDATED
     elif coverage.untranslated:
         state = PARTIAL if coverage.translated else UNTRANSLATED
+    elif coverage.machine:
+        state = CONVERTED if locale is not None and locale.method == "opencc" else UNREVIEWED
     else:
         state = COMPLETE
     return CatalogInfo(mtime, state, catalog.metadata.get("PO-Revision-Date", ""))
@@ -307,6 +316,12 @@ def read_catalog_info(po_path: Path, mtime: float) -> CatalogInfo:
 
 def catalog_path(project: ProjectConfig, locale: LocaleConfig, docname: str) -> Path:
     return project.locale_dir / locale.name / "LC_MESSAGES" / f"{docname}.po"
+
+
+def catalog_mtime(path: Path) -> float:
+    """When the catalog or its review record last changed (an approval may change only the record)."""
+    times = [p.stat().st_mtime for p in (path, record_path(path)) if p.exists()]
+    return max(times) if path.exists() else 0.0
 
 
 def _refresh_catalogs(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -322,19 +337,19 @@ def _refresh_catalogs(app: Sphinx, env: BuildEnvironment) -> list[str]:
             continue
         for docname in records(env):
             path = catalog_path(project, locale, docname)
-            mtime = path.stat().st_mtime if path.exists() else 0.0
+            mtime = catalog_mtime(path)
             known = cache.get(str(path))
             if known is None or known.mtime != mtime:
-                cache[str(path)] = read_catalog_info(path, mtime)
+                cache[str(path)] = read_catalog_info(path, mtime, locale)
     return []
 
 
 def catalog_info(app: Sphinx, locale: LocaleConfig, docname: str) -> CatalogInfo:
     path = catalog_path(project_config(app), locale, docname)
-    mtime = path.stat().st_mtime if path.exists() else 0.0
+    mtime = catalog_mtime(path)
     known = catalog_cache(app.env).get(str(path))
     if known is None or known.mtime != mtime:  # changed since the environment was read
-        known = read_catalog_info(path, mtime)
+        known = read_catalog_info(path, mtime, locale)
     return known
 
 

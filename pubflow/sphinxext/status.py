@@ -104,7 +104,7 @@ class TranslationStatusDirective(SphinxDirective):
         return [status_table()]
 
 
-COLUMNS = ("messages", "translated", "fuzzy", "untranslated", "obsolete")
+COLUMNS = ("messages", "translated", "reviewed", "machine", "fuzzy", "untranslated", "obsolete")
 
 
 def _row(cells: list[str], header: bool = False) -> nodes.row:
@@ -124,8 +124,9 @@ def document_name(catalog_path: str) -> str:
 
 def build_table(app: Sphinx) -> nodes.table:
     project = project_config(app)
-    labels = [_("Locale"), _("Document"), _("Messages"), _("Translated"), _("Fuzzy"), _("Untranslated"),
-              _("Obsolete"), _("Messages %"), _("Text %"), _("Notes"), _("Stale notes")]  # fmt: skip
+    labels = [_("Locale"), _("Document"), _("Messages"), _("Translated"), _("Reviewed"), _("Machine, unreviewed"),
+              _("Fuzzy"), _("Untranslated"), _("Obsolete"), _("Messages %"), _("Text %"), _("Reviewed %"),
+              _("Notes"), _("Stale notes")]  # fmt: skip
     table = nodes.table(classes=["pubflow-status"])
     group = nodes.tgroup(cols=len(labels))
     table += group
@@ -146,7 +147,11 @@ def build_table(app: Sphinx) -> nodes.table:
                 name = document_name(catalog.path)
                 notes = counts[name]
             values = [str(getattr(catalog, c)) for c in COLUMNS]
-            percents = [f"{catalog.percent_messages:.2f}", f"{catalog.percent_source:.2f}"]
+            percents = [
+                f"{catalog.percent_messages:.2f}",
+                f"{catalog.percent_source:.2f}",
+                f"{catalog.percent_reviewed:.2f}",
+            ]
             body += _row([locale.locale, name, *values, *percents, str(notes.notes), str(notes.stale)])
     group += body
     return table
@@ -175,13 +180,14 @@ class StatusCollector(EnvironmentCollector):
 
 
 def status_inputs(project: ProjectConfig) -> str:
-    """A digest of what the table is made of: the locales, and each catalog's and notes file's size and time."""
-    lines = [repr([(loc.name, loc.threshold) for loc in project.locales.values()])]
+    """A digest of what the table is made of: the locales and their policies, and each catalog's, review
+    record's and notes file's size and time."""
+    lines = [repr(list(project.locales.values())), repr(sorted(project.bilingual_publish.items()))]
     for name in sorted(project.locales):
         folder = project.locale_dir / name
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
-                if path.suffix in (".po", ".toml") and path.is_file():
+                if path.suffix in (".po", ".toml", ".json") and path.is_file():
                     stat = path.stat()
                     lines.append(f"{path.relative_to(folder)}\t{stat.st_mtime_ns}\t{stat.st_size}")
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
