@@ -166,3 +166,110 @@ def test_a_chinese_translation_keeps_the_values(translation: str, expected: str 
     source = "2011年10月5日，两艘中国籍货船遭遇劫持，13名中国籍船员罹难。"
     messages = [f.message for f in check_numbers(context(source, translation, TRADITIONAL))]
     assert messages == ([] if expected is None else [f"{expected} from the translation"])
+
+
+# Other translation languages: each row's wrong translation drops or changes one value.
+SHARES = "约三分之一的案件涉及电信诈骗，百分之十五涉及毒品，两成涉及走私。"
+FREIGHT = "湄公河流域年货运量达45万吨，三国联合巡逻已开展五次。"
+TRILLION = "总额达3万亿元。"
+# fmt: off
+OTHER_LANGUAGES: list[tuple[str, str, str, str | None]] = [
+    # Chinese fractions and shares against English, French and German ones.
+    ("en", SHARES, "About a third of the cases involve telecom fraud, 15 per cent drugs and 20% smuggling.", None),
+    ("en", SHARES, "About one-third of the cases involve fraud, 15 per cent drugs and a fifth smuggling.", None),
+    ("en", SHARES, "About 33% of the cases involve telecom fraud, 15 per cent drugs and 20 per cent smuggling.", None),
+    ("en", SHARES, "Many of the cases involve fraud, 15 per cent drugs and 20% smuggling.", "约三分之一 has 1/3"),
+    ("en", SHARES, "About a third of the cases involve fraud, 15 per cent drugs and 2% smuggling.", "两成 has 20"),
+    ("en", SHARES, "A third of the cases involve telecom fraud, 15 per cent drugs and 20% smuggling.",
+     "约三分之一 is approximate"),
+    ("en", SHARES, "About a third of the cases involve telecom fraud, 5 per cent drugs and 20% smuggling.",
+     "百分之十五 has 15"),
+    ("fr", SHARES, "Environ un tiers des affaires concernent la fraude, 15 % la drogue et 20 % la contrebande.", None),
+    ("fr", SHARES, "Environ un quart des affaires concernent la fraude, 15 % la drogue et 20 % la contrebande.",
+     "约三分之一 has 1/3"),
+    ("de", SHARES, "Etwa ein Drittel der Fälle betrifft Betrug, 15 Prozent Drogen und ein Fünftel Schmuggel.", None),
+    ("de", SHARES, "Etwa ein Viertel der Fälle betrifft Betrug, 15 Prozent Drogen und ein Fünftel Schmuggel.",
+     "约三分之一 has 1/3"),
+    ("de", SHARES, "Etwa ein Drittel der Fälle betrifft Betrug, fünfzehn Prozent Drogen und zwei Zehntel Schmuggel.",
+     None),
+    # French and German: words, CLDR's separators (45 000, 450.000, 1,5), scales, qualifiers, months.
+    ("fr", HIJACK, "Le 5 octobre 2011, deux cargos chinois ont été détournés ; treize marins chinois ont été tués.",
+     None),
+    ("fr", HIJACK, "Le 5 octobre 2011, des cargos chinois ont été détournés ; treize marins chinois ont été tués.",
+     "两艘 has 2"),
+    ("fr", HIJACK, "Le 5 novembre 2011, deux cargos chinois ont été détournés ; treize marins chinois ont été tués.",
+     "2011年10月5日 names octobre"),
+    ("de", HIJACK, "Am 5. Oktober 2011 wurden zwei chinesische Frachter entführt; dreizehn Seeleute wurden getötet.",
+     None),
+    ("de", HIJACK, "Am 5. Oktober 2011 wurden zwei chinesische Frachter entführt; zwölf Seeleute wurden getötet.",
+     "13名 has 13"),
+    ("fr", REQUESTS, "Chaque année, environ 3 000 affaires, plus de 200 notices rouges et des dizaines de missions.",
+     None),
+    ("fr", REQUESTS, "Chaque année, 3 000 affaires, plus de 200 notices rouges et des dizaines de missions.",
+     "约3000起 is approximate"),
+    ("fr", REQUESTS, "Chaque année, environ 3 000 affaires, plus de 200 notices rouges et des missions.",
+     "数十个 is an amount"),
+    ("de", REQUESTS, "Jedes Jahr rund 3.000 Fälle, mehr als 200 Rote Ausschreibungen und Dutzende Einsätze.", None),
+    ("de", REQUESTS, "Jedes Jahr rund 3.000 Fälle, 200 Rote Ausschreibungen und Dutzende Einsätze.",
+     "200余份 is approximate"),
+    ("fr", FREIGHT, "Le fret annuel atteint 450\u202f000 tonnes et les trois pays ont mené cinq patrouilles.", None),
+    ("fr", FREIGHT, "Le fret annuel atteint 45\u202f000 tonnes et les trois pays ont mené cinq patrouilles.",
+     "45万吨 has 450,000"),
+    ("de", FREIGHT, "Die jährliche Fracht erreicht 0,45 Millionen Tonnen; die drei Länder patrouillierten fünfmal.",
+     None),
+    ("de", FREIGHT, "Die jährliche Fracht erreicht 45.000 Tonnen; die drei Länder patrouillierten fünfmal.",
+     "45万吨 has 450,000"),
+    ("fr", DAM, "Le barrage a coûté environ 200 milliards de yuans.", None),
+    ("de", DAM, "Der Damm kostete rund 20 Milliarden Yuan.", "约2000亿 has 200,000,000,000"),
+    # Japanese: 万/億/兆, counters (隻, か国, 回), native counts, 割 and 分の.
+    ("ja", HIJACK, "2011年10月5日、中国籍の貨物船2隻がメコン川で襲撃され、中国人船員13人が死亡した。", None),
+    ("ja", HIJACK, "2011年10月5日、中国籍の貨物船二隻がメコン川で襲撃され、中国人船員が死亡した。", "13 is missing"),
+    ("ja", FREIGHT, "メコン川流域の年間貨物量は45万トンに達し、三か国の合同パトロールはすでに5回実施された。", None),
+    ("ja", FREIGHT, "メコン川流域の年間貨物量は4万5千トンに達し、3カ国の合同パトロールはすでに五回実施された。",
+     "450,000 is missing"),
+    ("ja", FREIGHT, "メコン川流域の年間貨物量は45万トンに達し、合同パトロールはすでに5回実施された。", "3 is missing"),
+    ("ja", SHARES, "事件の約三分の一が電信詐欺、15パーセントが薬物、2割が密輸に関わる。", None),
+    ("ja", SHARES, "事件の約3分の1が電信詐欺、15%が薬物、3割が密輸に関わる。", "20 is missing"),
+    ("ja", TRILLION, "総額は3兆元に達した。", None),
+    ("ja", TRILLION, "総額は3億元に達した。", "3,000,000,000,000 is missing"),
+    ("ja", "代表团此前已三次访华，签署两份文件。", "代表団はこれまでに3回訪中し、文書をふたつ署名した。", None),
+    # Korean: 만/억/조, native numbers before a counter, 할 and 분의.
+    ("ko", HIJACK, "2011년 10월 5일 중국 화물선 두 척이 메콩강에서 납치되어 중국인 선원 13명이 숨졌다.", None),
+    ("ko", HIJACK, "2011년 10월 5일 중국 화물선이 메콩강에서 납치되어 중국인 선원 13명이 숨졌다.", "2 is missing"),
+    ("ko", HIJACK, "2011년 11월 5일 중국 화물선 두 척이 메콩강에서 납치되어 중국인 선원 13명이 숨졌다.",
+     "month 10 is missing"),
+    ("ko", FREIGHT, "메콩강 유역의 연간 화물량은 45만 톤에 이르며, 세 나라의 합동 순찰은 이미 다섯 차례 실시되었다.",
+     None),
+    ("ko", FREIGHT, "메콩강 유역의 연간 화물량은 4만 5천 톤에 이르며, 3개국 합동 순찰은 이미 5회 실시되었다.",
+     "450,000 is missing"),
+    ("ko", FREIGHT, "메콩강 유역의 연간 화물량은 45만 톤에 이르며, 합동 순찰은 이미 다섯 차례 실시되었다.",
+     "3 is missing"),
+    ("ko", REQUESTS, "매년 약 3000건의 사건을 공조하고 200여 건의 적색수배를 신청했으며 수십 건의 임무를 수행했다.",
+     None),
+    ("ko", REQUESTS, "매년 약 3,000건의 사건을 공조하고 적색수배를 신청했으며 수십 건의 임무를 수행했다.",
+     "200 is missing"),
+    ("ko", SHARES, "사건의 약 3분의 1이 전화 사기, 15%가 마약, 2할이 밀수와 관련된다.", None),
+    ("ko", SHARES, "사건의 약 4분의 1이 전화 사기, 15%가 마약, 20%가 밀수와 관련된다.", "1/3 is missing"),
+    ("ko", TRILLION, "총액은 3조 위안에 달했다.", None),
+    ("ko", DAM, "싼샤댐 총투자액은 약 2000억 위안이다.", None),
+    ("ko", DAM, "싼샤댐 총투자액은 약 200억 위안이다.", "200,000,000,000 is missing"),
+    ("zh_TW", SHARES, "約三分之一的案件涉及電信詐騙，百分之十五涉及毒品，兩成涉及走私。", None),
+    ("zh_TW", SHARES, "約三分之一的案件涉及電信詐騙，百分之十五涉及毒品，三成涉及走私。", "20 is missing"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("locale", "source", "translation", "expected"), OTHER_LANGUAGES)
+def test_numbers_in_other_languages(locale: str, source: str, translation: str, expected: str | None) -> None:
+    target = LocaleConfig(name=locale, label=locale, method="translation")
+    messages = [f.message for f in check_numbers(context(source, translation, target))]
+    if expected is None:
+        assert messages == []
+    else:
+        first, rest = expected.split(" ", 1)
+        assert messages and messages[0].startswith(first) and rest in messages[0], messages
+
+
+def test_a_language_the_check_cannot_read_gets_no_finding_rather_than_a_wrong_one() -> None:
+    finnish = LocaleConfig(name="fi", label="suomi", method="translation")
+    assert list(check_numbers(context(HIJACK, "Kaksi rahtilaivaa kaapattiin.", finnish))) == []
