@@ -35,6 +35,7 @@ CHECK_DESCRIPTIONS = {
     "glossary": "A glossary term of the source lacks its form in the translation.",
     "forbidden": "The translation uses a rendering the glossary bans.",
     "script": "Characters of the wrong script in the translation.",
+    "punctuation": "Quotation marks or spacing the translation's language does not use.",
     "whitespace": "Leading or trailing whitespace differs from the source, or a doubled space.",
     "security": "The translation adds a link, raw HTML or LaTeX, or a directive.",
     "spelling": "A word is in neither the dictionary, the glossary nor the project word list.",

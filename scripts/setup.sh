@@ -27,6 +27,9 @@ DEBIAN_PACKAGES=(
   libenchant-2-2               # pyenchant's C library (pubflow check: spelling)
   hunspell-en-gb               # en_GB dictionary for the spelling check
   hunspell-en-us               # en_US dictionary
+  hunspell-fr                  # fr_FR dictionary (spelling = "fr_FR")
+  hunspell-de-de               # de_DE dictionary
+  hunspell-ko                  # ko_KR dictionary (Debian has none for Japanese or Chinese)
   time                         # GNU time: the coverage benchmark's peak memory of each command
 )
 

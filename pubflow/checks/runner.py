@@ -19,6 +19,7 @@ from pubflow.checks.markup import check_markup
 from pubflow.checks.model import EntryContext, Finding
 from pubflow.checks.notes import CHECK_NOTE, CHECK_STALE, check_notes
 from pubflow.checks.numbers import check_numbers
+from pubflow.checks.punctuation import check_punctuation
 from pubflow.checks.script import check_script
 from pubflow.checks.security import check_security
 from pubflow.checks.spelling import make_check_spelling
@@ -40,6 +41,7 @@ ENTRY_CHECKS: dict[str, EntryCheck] = {
     "glossary": check_terms,
     "forbidden": check_forbidden,
     "script": check_script,
+    "punctuation": check_punctuation,
     "whitespace": check_whitespace,
     "security": check_security,
 }

@@ -1,4 +1,16 @@
-"""Script: no Chinese left in a non-Chinese translation; no Simplified-only character in a Traditional one."""
+"""Script: each translation is in its language's writing system, and nothing that does not belong is left in it.
+
+- Chinese (zh_TW, zh_HK): no Simplified-only character, unless the locale's own
+  OpenCC standard writes it so.
+- Japanese: kanji and kana; a kanji is flagged when it is Simplified-only
+  (CC-CEDICT) and not in Japanese's repertoire (JIS X 0213, as Shift_JIS-2004
+  encodes it), so 国 and 学, which Japanese writes so too, pass and 这, 们,
+  发 (untranslated Chinese) do not. Hangul does not belong.
+- Korean: Hangul, and Hanja where used, which are Traditional forms: a
+  Simplified-only character is flagged, as is kana.
+- Any other language (English, French, German): Chinese characters, kana,
+  Hangul and full-width punctuation are left over from the source.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +26,8 @@ from pubflow.checks.model import EntryContext, Finding
 # extensions it predates (E, F, I; G, H): a rare character of a name (𠮷) is Chinese left all the same.
 HAN = re.compile(f"[{hanzi.characters}\U0002b820-\U0002ee5f\U00030000-\U000323af]")
 FULLWIDTH_PUNCTUATION = re.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
+KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 TRADITIONAL_OPENCC = ("s2t", "s2tw", "s2twp", "s2hk", "t2tw", "t2hk", "tw2t", "hk2t")
 
 
@@ -58,9 +72,46 @@ def is_traditional_locale(ctx: EntryContext) -> bool:
     )
 
 
+def _in_japanese_repertoire(char: str) -> bool:
+    try:
+        char.encode("shift_jis_2004")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@cache
+def not_japanese() -> frozenset[str]:
+    """Simplified-only characters that Japanese does not write (这, 们, 发; not 国, 学, 会)."""
+    return frozenset(char for char in simplified_only("s2t") if not _in_japanese_repertoire(char))
+
+
+def _foreign(ctx: EntryContext, text: str, table: frozenset[str], kind: str) -> Iterator[Finding]:
+    for position, char in enumerate(text):
+        if char in table:
+            yield ctx.finding("script", f"{kind} character {char} at column {position + 1} of the translation")
+
+
+def _other_scripts(ctx: EntryContext, text: str, scripts: dict[str, re.Pattern[str]]) -> Iterator[Finding]:
+    for name, pattern in scripts.items():
+        found = "".join(sorted(set(pattern.findall(text))))
+        if found:
+            yield ctx.finding("script", f"{name} left in the translation: {found}")
+
+
 def check_script(ctx: EntryContext) -> Iterator[Finding]:
     text = ctx.entry.msgstr
-    if not ctx.target_is_chinese:
+    language = ctx.locale.name.split("_")[0]
+    if language == "ja":
+        yield from _foreign(ctx, text, not_japanese(), "Chinese (Simplified-only, not Japanese)")
+        yield from _other_scripts(ctx, text, {"Hangul": HANGUL})
+    elif language == "ko":
+        yield from _foreign(ctx, text, simplified_only("s2t"), "Simplified-only (no Hanja)")
+        yield from _other_scripts(ctx, text, {"Japanese kana": KANA})
+        if HAN.search(text) and not HANGUL.search(text):  # Hanja gloss Korean words; alone they are Chinese
+            yield ctx.finding("script", "Chinese characters with no Hangul: the message is not in Korean")
+    elif not ctx.target_is_chinese:
+        yield from _other_scripts(ctx, text, {"Japanese kana": KANA, "Hangul": HANGUL})
         han = sorted(set(HAN.findall(text)))
         if han:
             yield ctx.finding("script", f"Chinese characters left in the translation: {''.join(han)}")

@@ -1,9 +1,12 @@
 """Spelling: every word of a translation is in a real dictionary, the glossary or the project's word list.
 
-A locale opts in with ``spelling = "en_GB"`` (or ``en_US``) in its table of
-``[tool.pubflow.locales]``. Words are looked up with Enchant (pyenchant) in
-the system's Hunspell dictionaries (Debian's ``hunspell-en-gb``,
-``hunspell-en-us``). Also known: the words of the glossary's forms for the
+A locale opts in with ``spelling = "en_GB"`` (or ``en_US``, ``fr_FR``,
+``de_DE``, ``ko_KR``) in its table of ``[tool.pubflow.locales]``. Words are
+looked up with Enchant (pyenchant) in the system's Hunspell dictionaries
+(Debian's ``hunspell-en-gb``, ``hunspell-en-us``, ``hunspell-fr``,
+``hunspell-de-de``, ``hunspell-ko``). Debian has no Hunspell dictionary for
+Japanese or Chinese (their words are not separated by spaces, which Hunspell
+needs), and pubflow says so rather than pretend to check them. Also known: the words of the glossary's forms for the
 locale (Naw Kham, Mengxi, Lancang) and those of the project word list,
 ``spelling-words.txt`` (one word a line, ``#`` comments), for names and terms
 the glossary does not hold. Markup, URLs and literals are not prose and are
@@ -32,7 +35,19 @@ if TYPE_CHECKING:
 # A word: letters with inner apostrophes or hyphens (China's, counter-terrorism, Jean-Pierre).
 WORD = re.compile(r"(?<!\w)[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*")
 LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’\-][A-Za-z]+)*")
-DEBIAN_PACKAGES = {"en_GB": "hunspell-en-gb", "en_US": "hunspell-en-us", "en_AU": "hunspell-en-au"}
+DEBIAN_PACKAGES = {
+    "en_GB": "hunspell-en-gb", "en_US": "hunspell-en-us", "en_AU": "hunspell-en-au", "fr_FR": "hunspell-fr",
+    "fr": "hunspell-fr", "de_DE": "hunspell-de-de", "de_AT": "hunspell-de-at", "de_CH": "hunspell-de-ch",
+    "ko_KR": "hunspell-ko", "ko": "hunspell-ko",
+}  # fmt: skip
+#: Languages Debian has no Hunspell dictionary for, by name.
+NO_DICTIONARY = {"ja": "Japanese", "zh": "Chinese"}
+# Korean particles written onto the word before them: 메콩강에서 is 메콩강 (a glossary name) + 에서 "in".
+KOREAN_PARTICLES = (
+    "에서", "에게", "으로", "까지", "부터", "처럼", "로", "은", "는", "이", "가",
+    "을", "를", "의", "와", "과", "도", "만", "에",
+)  # fmt: skip
+HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 
 
 def load_word_list(path: Path | None) -> frozenset[str]:
@@ -66,6 +81,13 @@ def open_dictionary(tag: str, where: Path) -> enchant.Dict:
     try:
         return enchant.Dict(tag)
     except enchant.errors.DictNotFoundError:
+        language = NO_DICTIONARY.get(tag.split("_")[0])
+        if language:
+            raise PubflowError(
+                f"Debian has no {language} spelling dictionary (Hunspell needs words separated by spaces), "
+                "so pubflow cannot check its spelling; remove the spelling setting",
+                where,
+            ) from None
         package = DEBIAN_PACKAGES.get(tag, f"hunspell-{tag.lower().replace('_', '-')}")
         raise PubflowError(
             f"no {tag} spelling dictionary is installed; install Debian's {package}, "
@@ -77,8 +99,9 @@ def open_dictionary(tag: str, where: Path) -> enchant.Dict:
 class Speller:
     """A dictionary with the project's words, asked once per distinct word."""
 
-    def __init__(self, dictionary: enchant.Dict, known: frozenset[str]):
+    def __init__(self, dictionary: enchant.Dict, known: frozenset[str], hangul: bool = False):
         self.dictionary = dictionary
+        self.hangul = hangul  # a Korean dictionary reads Hangul words, and leaves Latin ones (INTERPOL) alone
         self.known = known
         self.known_lower = frozenset(w.lower() for w in known)
         self.correct = cache(self._correct)
@@ -94,7 +117,8 @@ class Speller:
 
     def _correct(self, word: str) -> bool:
         letters = word.replace("'", "").replace("’", "").replace("-", "")
-        if not letters.isalpha() or any(c > "\u024f" for c in letters):
+        other_script = not HANGUL.fullmatch(letters[0]) if self.hangul else any(c > "\u024f" for c in letters)
+        if not letters.isalpha() or other_script:
             return True  # s², or a word in another script: the script check's business, not spelling's
         if word.isupper() or (any(c.isupper() for c in word[1:] if c.isalpha()) and "-" not in word):
             return True  # acronyms and CamelCase names: INTERPOL, UN, OpenCC
@@ -103,6 +127,10 @@ class Speller:
             return True
         for suffix in ("'s", "'"):
             if word.endswith(suffix) and self._in_dictionary(word[: -len(suffix)]):
+                return True
+        if self.hangul:
+            stems = (word[: -len(p)] for p in KOREAN_PARTICLES if word.endswith(p) and len(word) > len(p))
+            if any(stem in self.known or self.dictionary.check(stem) for stem in stems):
                 return True
         if "-" in word:
             return all(self._correct(part) for part in word.split("-") if part)
@@ -132,7 +160,8 @@ def make_check_spelling(
         table = f"tool.pubflow.locales.{locale}"
         line = setting_line(where, table, "spelling") if where.name == "pyproject.toml" else None
         raise PubflowError(f"[{table}] spelling = {tag!r}: {error.message}", where, line) from None
-    speller = Speller(dictionary, load_word_list(word_list) | glossary_words(glossary, locale))
+    known = load_word_list(word_list) | glossary_words(glossary, locale)
+    speller = Speller(dictionary, known, hangul=tag.startswith("ko"))
     list_name = word_list.name if word_list else "spelling-words.txt"
 
     def check_spelling(ctx: EntryContext) -> Iterator[Finding]:
