@@ -1,7 +1,14 @@
-"""PDF editions: real xelatex, read back with pdftotext, pdffonts, PyMuPDF and fontTools."""
+"""PDF editions: real xelatex, read back with pdftotext, pdffonts, PyMuPDF and fontTools.
+
+Pages are also turned into images with pdftoppm, under ``_build/test-pages/``
+(their paths are printed: ``pytest -s`` or ``-rP`` shows them), for a person
+to look at; the tests check the same layout in the text's coordinates.
+"""
 
 from __future__ import annotations
 
+import itertools
+import statistics
 import subprocess
 from functools import cache
 from pathlib import Path
@@ -12,26 +19,29 @@ import pytest
 from fontTools.ttLib import TTCollection
 
 from pubflow.checks.script import simplified_only
-from tests.conftest import ARTICLE, REPO, run_pubflow
+from tests.conftest import ARTICLE, FIXTURES, REPO, run_pubflow
 
 LOCALES = ["zh_CN", "en", "zh_TW"]
+PUBLICATION = "pubflow 文选"
+PAGES = REPO / "_build" / "test-pages"
+BODY_SIZE = 10.9  # 11pt as PyMuPDF measures it
 SERIF_CJK = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
 EXPECTED = {
     "zh_CN": {
         "title": "全国公安机关国际执法安全合作述评（上）",
-        "page1": [
-            "为全球安全治理贡献“中国力量”",
-            "作者：蔡长春",
-            "来源：法制日报——法制网",
-            "2017-09-25 10:15:37",
-        ],
+        "page1": ["为全球安全治理贡献“中国力量”", "作者：蔡长春", "来源：法制日报——法制网"],
+        "author": "蔡长春",
+        "subtitle": "为全球安全治理贡献“中国力量”",
+        "after_heading": "中国必须有自己特色的大国外交",
         "headings": ["积极主动参与全球安全治理", "海外维和联合执法硕果累累", "服务大局加强海外利益保护"],
         "paragraph": "以合作促安全，以安全促发展。",
         "first": "没有一个国家能实现脱离世界安全的自身安全",
     },
     "en": {
-        "title": "China’s police in international law enforcement",
-        "page1": ["By Cai Changchun", "Source: Legal Daily, via Legal Daily Online", "25 September 2017, 10:15"],
+        "title": "China’s police in international law enforcement and security cooperation: a review (part one)",
+        "page1": ["By Cai Changchun", "Source: Legal Daily, via Legal Daily Online"],
+        "author": "Cai Changchun",
+        "subtitle": "Contributing “China’s strength” to global security governance",
         "headings": ["Taking an active part in global security governance", "Stronger protection of China’s overseas"],
         "paragraph": "Cooperation for security; security for development.",
         "first": "No country can achieve its own security",
@@ -39,6 +49,9 @@ EXPECTED = {
     "zh_TW": {
         "title": "全國公安機關國際執法安全合作述評（上）",
         "page1": ["為全球安全治理貢獻「中國力量」", "作者：蔡長春", "來源：法制日報——法制網"],
+        "author": "蔡長春",
+        "subtitle": "為全球安全治理貢獻「中國力量」",
+        "after_heading": "中國必須有自己特色的大國外交",
         "headings": ["積極主動參與全球安全治理", "海外維和聯合執法碩果累累", "服務大局加強海外利益保護"],
         "paragraph": "以合作促安全，以安全促發展。",
         "first": "沒有一個國家能實現脫離世界安全的自身安全",
@@ -51,6 +64,13 @@ def pdfs() -> dict[str, Path]:
     result = run_pubflow("build", "--format", "pdf", cwd=REPO)
     assert result.returncode == 0, result.stderr
     return {loc: REPO / "_build" / "pdf" / loc / f"{ARTICLE}.{loc}.pdf" for loc in LOCALES}
+
+
+@pytest.fixture(scope="module")
+def bilingual_pdf() -> Path:
+    result = run_pubflow("build", "--format", "pdf", "--bilingual", "zh_CN:en", cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    return REPO / "_build" / "pdf" / "bilingual" / "zh_CN-en" / f"{ARTICLE}.zh_CN-en.pdf"
 
 
 def pdftotext(path: Path, first: int | None = None, last: int | None = None) -> str:
@@ -85,34 +105,199 @@ def glyphs_in_pdf(path: Path, chars: str) -> dict[str, set[int]]:
     return found
 
 
+def page_images(pdf: Path, name: str, last: int = 2) -> list[Path]:
+    """The first pages as PNG images under _build/test-pages/, for a person to look at."""
+    target = PAGES / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for old in target.parent.glob(f"{target.name}-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-l", str(last), str(pdf), str(target)], check=True)
+    images = sorted(target.parent.glob(f"{target.name}-*.png"))
+    print("page images:", *images)
+    return images
+
+
+def inked_rows(image: Path) -> list[float]:
+    """Where, from 0 (top) to 1 (bottom), a row of the page image holds anything darker than light grey."""
+    pixmap = pymupdf.Pixmap(str(image))
+    width, channels = pixmap.width, pixmap.n
+    samples = pixmap.samples
+    rows = []
+    for y in range(pixmap.height):
+        row = samples[y * width * channels : (y + 1) * width * channels]
+        if min(row) < 160:
+            rows.append(y / pixmap.height)
+    return rows
+
+
+def lines_of(page: pymupdf.Page) -> list[tuple[float, float, str]]:
+    """(left edge, font size, text) of each line, in reading order."""
+    return [
+        (line["bbox"][0], round(line["spans"][0]["size"], 1), "".join(span["text"] for span in line["spans"]))
+        for block in page.get_text("dict")["blocks"]
+        for line in block.get("lines", [])
+    ]
+
+
 @pytest.mark.parametrize("locale", LOCALES)
 def test_one_pdf_per_locale_named_after_the_document(pdfs: dict[str, Path], locale: str) -> None:
     assert pdfs[locale].is_file()
     with pymupdf.open(pdfs[locale]) as document:
         width, height = document[0].rect.width, document[0].rect.height
         assert (round(width), round(height)) == (595, 842)  # A4
-        assert document.page_count >= 3
+        assert document.page_count >= 2
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_title_page_headings_and_text_in_the_editions_language(pdfs: dict[str, Path], locale: str) -> None:
+def test_the_title_block_opens_page_one_in_the_editions_language(pdfs: dict[str, Path], locale: str) -> None:
+    """No title page of its own: the masthead, the title block and the text start on page one."""
     expected = EXPECTED[locale]
     page1 = pdftotext(pdfs[locale], 1, 1)
-    assert flat(expected["title"]) in flat(page1)
+    assert flat(page1).startswith(flat(PUBLICATION) + flat(expected["title"]))
     for item in expected["page1"]:
         assert flat(item) in flat(page1), item
-    for unwanted in ["pubflow", "Author name not set", "Contents", "目录", "目錄"]:
+    assert flat(expected["first"]) in flat(page1)  # the article's first paragraph, under the title block
+    for unwanted in ["Author name not set", "Contents", "目录", "目錄"]:
         assert unwanted not in page1
-    body = pdftotext(pdfs[locale], 2)
-    # No table of contents: the article's first paragraph starts on page 2.
-    assert flat(expected["first"]) in flat(pdftotext(pdfs[locale], 2, 2))
+    body = pdftotext(pdfs[locale])
     for heading in expected["headings"]:
         assert flat(heading) in flat(body), heading
     assert flat(expected["paragraph"]) in flat(body)
     if locale == "zh_TW":
-        assert not set(body + page1) & simplified_only("s2twp")
-    # Running heads in the edition's language.
-    assert flat(expected["title"])[:10] in flat(pdftotext(pdfs[locale], 3, 3))
+        # (The publication's name, in the masthead and the running heads, is configured text.)
+        assert not set(body.replace(PUBLICATION, "")) & simplified_only("s2twp")
+    # Page one's foot has its number and no running head; the next pages are headed by the
+    # publication's name and the article's title, in the edition's language.
+    assert flat(page1).endswith("1")
+    page2 = flat(pdftotext(pdfs[locale], 2, 2))
+    assert page2.startswith(flat(PUBLICATION) + flat(expected["title"])[:10])
+    first_page, second_page = page_images(pdfs[locale], f"{locale}/page")
+    # The title block is ink at the very top of page one; page two's head is a line of its own.
+    assert inked_rows(first_page)[0] < 0.12 and inked_rows(second_page)[0] < 0.12
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "zh_TW"])
+def test_chinese_paragraphs_are_indented_after_a_heading_too(pdfs: dict[str, Path], locale: str) -> None:
+    """Two characters of indent on every paragraph, the first after a heading as well (the Chinese convention)."""
+    with pymupdf.open(pdfs[locale]) as document:
+        lines = [line for page in document for line in lines_of(page)]
+    margin = statistics.mode(round(left, 1) for left, _, _ in lines)  # where a paragraph's later lines start
+    heading = flat(EXPECTED[locale]["headings"][0])
+    at = next(i for i, (_, _, text) in enumerate(lines) if flat(text) == heading)
+    left, size, text = lines[at + 1]
+    assert size == BODY_SIZE and text.startswith(EXPECTED[locale]["after_heading"]), text
+    assert left - margin == pytest.approx(2 * BODY_SIZE, abs=1.0), text
+    first = next(line for line in lines if flat(line[2]).startswith(flat(EXPECTED[locale]["first"])[:8]))
+    assert first[0] - margin == pytest.approx(2 * BODY_SIZE, abs=1.0)
+    assert lines[at][0] == pytest.approx(margin, abs=0.5)  # the heading itself is not indented
+
+
+@pytest.mark.parametrize("locale", [*LOCALES, "bilingual"])
+def test_the_pdfs_metadata_says_title_author_language_and_date(
+    pdfs: dict[str, Path], bilingual_pdf: Path, locale: str
+) -> None:
+    pdf = bilingual_pdf if locale == "bilingual" else pdfs[locale]
+    language, texts = ("zh_CN", EXPECTED["zh_CN"]) if locale == "bilingual" else (locale, EXPECTED[locale])
+    with pymupdf.open(pdf) as document:
+        info = document.metadata
+        assert document.xref_get_key(document.pdf_catalog(), "Lang")[1] == language.replace("_", "-")
+    assert info["title"] == texts["title"]
+    assert info["author"] == texts["author"]  # the byline's label (作者：, By) left out
+    assert info["subject"] == texts["subtitle"]
+    # The article's date and time, in the publication's time zone (the byline's :pubflow-date:).
+    assert info["creationDate"] == "D:20170925101537+08'00'"
+    listing = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert f"Title:           {texts['title']}" in listing
+
+
+def test_the_bilingual_pdf_sets_chinese_punctuation_as_chinese_and_english_ragged_right(
+    pdfs: dict[str, Path], bilingual_pdf: Path
+) -> None:
+    # Quotation marks and dashes in the Chinese column are full-width CJK punctuation, spaced as in the
+    # Chinese edition; in the English column they are the Latin font's.
+    def joined(text: str) -> str:  # lines joined, spaces kept: pdftotext shows a wide gap as a space
+        return "".join(text.splitlines())
+
+    for pdf in [pdfs["zh_CN"], bilingual_pdf]:
+        page1 = joined(pdftotext(pdf, 1, 1))
+        assert "为构建人类安全命运共同体贡献“中国力量”。" in page1 and "法制日报——法制网" in page1, pdf
+    assert "“ 中国力量 ”" not in joined(pdftotext(bilingual_pdf))
+    quotes: dict[str, set[str]] = {"left": set(), "right": set()}
+    with pymupdf.open(bilingual_pdf) as document:
+        page = document[0]
+        middle = page.rect.width / 2
+        for block in page.get_text("rawdict")["blocks"]:
+            for line in block.get("lines", []):
+                for span in line["spans"]:
+                    for char in span["chars"]:
+                        if char["c"] in "“”":
+                            quotes["left" if char["bbox"][0] < middle else "right"].add(span["font"])
+    assert quotes["left"] and all("CJK" in font for font in quotes["left"]), quotes
+    assert quotes["right"] and not any("CJK" in font for font in quotes["right"]), quotes
+    # Ragged right: in the English column every word space of a body line has its natural width, where
+    # justification stretches each line's spaces differently (the English edition's are 2 to 6 points).
+    widest: list[float] = []
+    rights: list[float] = []
+    with pymupdf.open(bilingual_pdf) as document:
+        for page in document:
+            middle = page.rect.width / 2
+            sizes = {
+                (b, n): {round(span["size"], 1) for span in line["spans"]}
+                for b, block in enumerate(page.get_text("dict")["blocks"])
+                for n, line in enumerate(block.get("lines", []))
+            }
+            lines: dict[tuple[int, int], list[tuple]] = {}
+            for word in page.get_text("words"):
+                if word[0] > middle:
+                    lines.setdefault((word[5], word[6]), []).append(word)
+            for key, words in lines.items():
+                if sizes.get(key) != {BODY_SIZE} or len(words) < 4:
+                    continue
+                words.sort()
+                # A sentence's end gets TeX's wider space, ragged or not.
+                spaces = [b[0] - a[2] for a, b in itertools.pairwise(words) if a[4][-1] not in ".:;?!”’)"]
+                widest.append(max(spaces))
+                rights.append(words[-1][2])
+    assert len(widest) > 100
+    assert max(widest) - min(widest) < 0.05, (min(widest), max(widest))
+    assert max(rights) - min(rights) > 10  # and the right edge is ragged
+    page_images(bilingual_pdf, "bilingual-zh_CN-en/page")
+
+
+def test_a_brief_fits_one_page(project: Path) -> None:
+    """A one-paragraph article is one page, in its edition and in the parallel one."""
+    brief = FIXTURES / "articles" / "brief.txt"
+    run_pubflow("import", str(brief), "--name", "brief", cwd=project, check=True)
+    result = run_pubflow("build", "--format", "pdf", "-l", "zh_CN", "--bilingual", "zh_CN:en", cwd=project)
+    assert result.returncode == 0, result.stderr
+    for edition in ["zh_CN", "bilingual/zh_CN-en"]:
+        pdf = project / "_build" / "pdf" / edition / f"brief.{edition.rpartition('/')[2]}.pdf"
+        with pymupdf.open(pdf) as document:
+            assert document.page_count == 1, edition
+        text = flat(pdftotext(pdf))
+        assert text.startswith(flat(PUBLICATION) + "云南警方破获一起跨境贩毒案") and "缴获毒品海洛因12.6千克" in text
+        (image,) = page_images(pdf, f"brief-{edition.replace('/', '-')}/page", last=1)
+        rows = inked_rows(image)
+        assert rows[0] < 0.12  # the title block at the top
+        assert not [row for row in rows if 0.6 < row < 0.9]  # and half the page left white, above its number
+
+
+def test_untrusted_text_reaches_the_pdf_as_text(project: Path) -> None:
+    """A title that would end a PDF string or a TeX group is the PDF's title and page one's, as written."""
+    document = project / "docs" / f"{ARTICLE}.rst"
+    source = document.read_text(encoding="utf-8")
+    hostile = r"述评）/Author (x) >> \\ } { % # $ & ~ ^ [ ] <FEFF> 完"
+    shown = hostile.replace("\\\\", "\\")
+    old_title = "全国公安机关国际执法安全合作述评（上）\n======================================"
+    assert old_title in source
+    document.write_text(source.replace(old_title, f"{hostile}\n{'=' * 80}"), encoding="utf-8")
+    result = run_pubflow("build", "--format", "pdf", "-l", "zh_CN", cwd=project)
+    assert result.returncode == 0, result.stderr
+    pdf = project / "_build" / "pdf" / "zh_CN" / f"{ARTICLE}.zh_CN.pdf"
+    with pymupdf.open(pdf) as opened:
+        assert opened.metadata["title"] == shown
+        assert opened.metadata["author"] == "蔡长春"
+    assert flat(shown) in flat(pdftotext(pdf, 1, 1))
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -132,18 +317,12 @@ def test_cjk_glyphs_are_the_locales_own(pdfs: dict[str, Path]) -> None:
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_no_overfull_line_and_a_page_image_for_review(pdfs: dict[str, Path], locale: str) -> None:
+def test_no_overfull_line_and_no_missing_character(pdfs: dict[str, Path], locale: str) -> None:
     log = (REPO / "_build" / "latex" / locale / "typeset" / ARTICLE / f"{ARTICLE}.log").read_text(
         encoding="utf-8", errors="replace"
     )
     assert "Overfull \\hbox" not in log
     assert "Missing character" not in log
-    target = REPO / "_build" / "pdf" / locale / "page-1"
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdfs[locale]), str(target)],
-        check=True,
-    )
-    assert target.with_suffix(".png").stat().st_size > 5_000
 
 
 def test_a_missing_glyph_fails_the_build(project: Path) -> None:
@@ -184,8 +363,9 @@ def test_notes_are_footnotes_of_their_own_edition_only(pdfs: dict[str, Path]) ->
     assert sum(p.count("編按：") for p in pages["zh_TW"]) == 4
     assert not any("编者按" in p or "Editor" in p for p in pages["zh_CN"])
     # The point-of-view note opens the zh_TW article; every other note is at the foot of its marker's page.
-    _running_head, body = pages["zh_TW"][1].split("來源：法制日報——法制網", 1)
-    assert body.startswith("編按：本文原載中國大陸《法制日報》")
+    _title_block, body = pages["zh_TW"][0].split("來源：法制日報——法制網", 1)
+    opening = body.index("編按：本文原載中國大陸《法制日報》")
+    assert opening < 30 and opening < body.index(flat(EXPECTED["zh_TW"]["first"]))  # after the byline's date
     for locale, passage, note in [
         ("zh_TW", "南太平洋国家东帝汶", "原文稱東帝汶為"),
         ("zh_TW", "8名中国维和警察以身殉职", "原文易使人以為"),

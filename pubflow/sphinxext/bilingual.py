@@ -31,7 +31,7 @@ from sphinx.util.nodes import extract_messages
 from pubflow.checks.security import security_problems
 from pubflow.config import LocaleConfig
 from pubflow.sphinxext.editions import project_config
-from pubflow.sphinxext.latex import cjk_region, title_page
+from pubflow.sphinxext.latex import article_info, is_cjk, language_switch, publication_name, title_block
 from pubflow.sphinxext.status import FUZZY, UNTRANSLATED, mark_label
 
 logger = logging.getLogger(__name__)
@@ -228,17 +228,10 @@ class BilingualPairs(SphinxTransform):
         blocks = []
         for index in range(2):
             block = {key: values[index][0] for key, values in meta.items()}
-            lang = meta["title"][index][1]
-            blocks.append((latex_font(lang), block))
-        top.insert(1, nodes.raw("", title_page(blocks) + "\\begin{paracol}{2}\n", format="latex"))
+            blocks.append((meta["title"][index][1], block))
+        info = article_info(self.app, self.env.docname, blocks[0][1], locales[0].name)
+        top.insert(1, nodes.raw("", title_block(blocks, publication_name(self.app), info), format="latex"))
         top.append(nodes.raw("", "\\end{paracol}\n", format="latex"))
-
-
-def latex_font(lang: str) -> str:
-    """The font switch for text in ``lang`` (a BCP 47 tag such as zh-TW or en)."""
-    if lang.startswith("zh"):
-        return rf"\CJKfamily{{pubflow{cjk_region(lang.replace('-', '_'))}}}"
-    return r"\CJKfamily{pubflowSC}"
 
 
 # -- writers -------------------------------------------------------------------------------
@@ -280,8 +273,16 @@ def depart_pair_latex(self: Any, node: pair) -> None:
 def visit_cell_latex(self: Any, node: cell) -> None:
     if node.parent.index(node) == 1:
         self.body.append("\\switchcolumn\n")
-    size = {"heading": r"\large\bfseries\raggedright ", "dateline": r"\raggedleft "}.get(node.parent["kind"], "")
-    self.body.append(f"\\begingroup{latex_font(node['lang'])}{size}")
+    kind = node.parent["kind"]
+    size = {"heading": r"\large\bfseries\raggedright ", "dateline": r"\raggedleft "}.get(kind, "")
+    self.body.append(f"\\begingroup{language_switch(node['lang'])}{paragraph_style(node['lang'], kind)}{size}")
+
+
+def paragraph_style(lang: str, kind: str) -> str:
+    """Chinese indents every paragraph by two characters; Latin text in a narrow column is set
+    ragged right, hyphenated, as justification would open rivers of space in it."""
+    indent = "0pt" if kind in {"heading", "dateline"} else "2em" if is_cjk(lang) else "1em"
+    return ("" if is_cjk(lang) else r"\RaggedRight") + rf"\parindent={indent}\relax "
 
 
 def depart_cell_latex(self: Any, node: cell) -> None:
@@ -300,9 +301,7 @@ BILINGUAL_PREAMBLE = r"""
 \usepackage{paracol}
 \setlength{\columnsep}{1.6em}
 \columnratio{0.5}
-\setCJKfamilyfont{pubflowSC}{Noto Serif CJK SC}
-\setCJKfamilyfont{pubflowTC}{Noto Serif CJK TC}
-\setCJKfamilyfont{pubflowHK}{Noto Serif CJK HK}
+\usepackage{ragged2e}
 % Headings are pairs in the columns; Sphinx's own \section commands print nothing.
 \RenewDocumentCommand\section{s O{} m}{}
 \RenewDocumentCommand\subsection{s O{} m}{}
@@ -318,13 +317,8 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     config.translation_progress_classes = False
     elements = dict(config.latex_elements)
     elements["preamble"] = elements.get("preamble", "") + BILINGUAL_PREAMBLE
+    # Each cell sets its own punctuation (see latex.language_switch), as the single-language editions do.
     first, _, second = config.pubflow_bilingual.partition(":")
-    elements["fontpkg"] = elements.get("fontpkg", "") + (
-        # Quotation marks belong to the Latin font when one column is not Chinese.
-        r'\xeCJKDeclareCharClass{Default}{"2013,"2014,"2018,"2019,"201C,"201D,"2026}' + "\n"
-        if not (first.startswith("zh") and second.startswith("zh"))
-        else ""
-    )
     config.latex_elements = elements
     config.latex_documents = [
         (doc, f"{Path(target).stem}.{first}-{second}.tex", *rest) for doc, target, *rest in config.latex_documents

@@ -3,9 +3,13 @@
 - fonts per edition: Noto Serif/Sans CJK SC for zh_CN, TC for zh_TW (HK for
   zh_HK), Noto Serif for English with CJK fallback through xeCJK;
 - one PDF per article, named after the document;
-- a title page made from the translated document itself (title, subtitle,
-  author, source, date), never from Sphinx's project or author settings;
-- running heads with the article's title and source, in the edition's language;
+- a title block at the top of page one made from the translated document
+  itself (title, subtitle, author, source, date), never from Sphinx's project
+  or author settings, and no title page of its own: a brief fits one page;
+- Chinese paragraphs indented by two characters, the first after a heading too;
+- running heads with the publication's name and the article's title;
+- the PDF's metadata (title, author, subject, language, date) from the same
+  texts, written as hexadecimal strings that no text can break out of;
 - A4, no table of contents, no index, and a missing glyph is logged so that
   the build can fail on it.
 """
@@ -13,6 +17,9 @@
 from __future__ import annotations
 
 import glob
+import re
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from docutils import nodes
@@ -26,10 +33,43 @@ from pubflow.sphinxext.editions import project_config
 
 CJK_REGION = {"zh_CN": "SC", "zh_SG": "SC", "zh_TW": "TC", "zh_HK": "HK", "zh_MO": "HK", "ja": "JP", "ko": "KR"}
 META_CLASSES = ("pubflow-subtitle", "pubflow-author", "pubflow-source", "pubflow-date")
+META_KEYS = ("title", "subtitle", "author", "source", "date")
 
 
 def cjk_region(language: str) -> str:
     return CJK_REGION.get(language, "SC")
+
+
+def is_cjk(language: str) -> bool:
+    """Whether text in ``language`` (zh_TW or zh-TW) is set by xeCJK's rules."""
+    return language.replace("-", "_").split("_")[0] in {"zh", "ja", "ko"}
+
+
+#: Quotation marks, dashes and the ellipsis: xeCJK sets them as full-width CJK punctuation
+#: (opening: ‘ “; closing: the others), which Latin text must not get.
+OPENING_MARKS = ("2018", "201C")
+CLOSING_MARKS = ("2013", "2014", "2019", "201D", "2026")
+
+
+def punctuation_switches() -> str:
+    r"""``\pubflowcjkpunctuation`` and ``\pubflowlatinpunctuation``: who sets those marks from here on.
+
+    xeCJK's classes are read right after it is loaded, so that a Chinese column
+    can take the marks back after a Latin one had them. Assignments of
+    ``\XeTeXcharclass`` are local, like ``\catcode``: each switch holds for its group.
+    """
+
+    def assign(codes: tuple[str, ...], value: str) -> str:
+        return "".join(rf'\XeTeXcharclass"{code}={value}' for code in codes)
+
+    cjk = assign(OPENING_MARKS, r"\pubflowopeningclass ") + assign(CLOSING_MARKS, r"\pubflowclosingclass ")
+    latin = assign(OPENING_MARKS + CLOSING_MARKS, "0 ")
+    return (
+        r'\chardef\pubflowopeningclass=\XeTeXcharclass"201C' + "\n"
+        r'\chardef\pubflowclosingclass=\XeTeXcharclass"201D' + "\n"
+        rf"\def\pubflowcjkpunctuation{{{cjk}}}" + "\n"
+        rf"\def\pubflowlatinpunctuation{{{latin}}}" + "\n"
+    )
 
 
 def font_setup(language: str) -> str:
@@ -47,11 +87,12 @@ def font_setup(language: str) -> str:
 \setCJKmonofont{{Noto Sans Mono CJK {region}}}
 """
     if language.startswith("zh"):
-        extra = r"\AtBeginDocument{\setlength{\parindent}{2em}}"
+        # Chinese indents every paragraph by two characters, the first after a heading too.
+        extra = r"\usepackage{indentfirst}\AtBeginDocument{\setlength{\parindent}{2em}}"
     else:
         # Chinese is only a fallback here: quotation marks and dashes belong to the Latin font.
-        extra = r'\xeCJKDeclareCharClass{Default}{"2013,"2014,"2018,"2019,"201C,"201D,"2026}'
-    return latin + cjk + extra + "\n"
+        extra = r"\pubflowlatinpunctuation"
+    return latin + cjk + punctuation_switches() + extra + "\n"
 
 
 PREAMBLE = r"""
@@ -64,12 +105,12 @@ PREAMBLE = r"""
 \usepackage[fit]{truncate}
 \setlength{\parskip}{0.3\baselineskip}
 \def\pubflowheadtitle{}
-\def\pubflowheadsource{}
+\def\pubflowheadname{}
 \makeatletter
 \fancypagestyle{normal}{%
   \fancyhf{}%
-  \fancyhead[L]{\small\truncate{0.64\headwidth}{\pubflowheadtitle}}%
-  \fancyhead[R]{\small\truncate{0.34\headwidth}{\pubflowheadsource}}%
+  \fancyhead[L]{\small\truncate{0.36\headwidth}{\pubflowheadname}}%
+  \fancyhead[R]{\small\truncate{0.62\headwidth}{\pubflowheadtitle}}%
   \fancyfoot[C]{\small\thepage}%
   \renewcommand{\headrulewidth}{0.4pt}%
   \renewcommand{\footrulewidth}{0pt}}
@@ -79,8 +120,8 @@ PREAMBLE = r"""
 
 
 #: hyperref as Sphinx loads it, with what lets one xelatex pass make the final PDF: the bookmark
-#: package writes the outline in the same pass (hyperref alone writes it on the next one), and
-#: the page labels come from the title page (:func:`title_page`), not from the last pass's .aux.
+#: package writes the outline in the same pass (hyperref alone writes it on the next one), and no
+#: page labels (the pages are numbered from 1 as printed, which needs none).
 HYPERREF = r"""\PassOptionsToPackage{pdfpagelabels=false}{hyperref}
 % Include hyperref last.
 \usepackage{hyperref}
@@ -89,10 +130,6 @@ HYPERREF = r"""\PassOptionsToPackage{pdfpagelabels=false}{hyperref}
 \usepackage{bookmark}
 % Set up styles of URL: it should be placed after hyperref.
 \urlstyle{same}"""
-
-#: The page labels hyperref would write on a second pass: the title page is 1, and the text
-#: starts again at 1, as its footers say.
-PAGE_LABELS = r"\special{pdf:put @catalog <</PageLabels <</Nums [0 <</S/D>> 1 <</S/D>>]>>>>}"
 
 
 def article_documents(app: Sphinx) -> list[str]:
@@ -119,7 +156,7 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
         "papersize": "a4paper",
         "pointsize": "11pt",
         "geometry": r"\usepackage[a4paper,top=25mm,bottom=25mm,left=25mm,right=25mm,headheight=14pt]{geometry}",
-        "fontpkg": font_setup(language),
+        "fontpkg": font_setup(language) + CJK_FAMILIES + "\n",
         "fontenc": "",
         "babel": "",
         "polyglossia": "",
@@ -153,34 +190,133 @@ def _text_of(tree: nodes.Element, css_class: str) -> str:
     return ""
 
 
-def title_page(blocks: list[tuple[str, dict[str, str]]]) -> str:
-    """A title page with one block per language: (font switch, title, subtitle, author, source, date)."""
-    lines = [r"\begin{titlepage}", PAGE_LABELS, r"\thispagestyle{empty}\vspace*{0.18\textheight}"]
-    for number, (font, meta) in enumerate(blocks):
-        esc = {key: tex_escape(meta.get(key, "")) for key in ("title", "subtitle", "author", "source", "date")}
-        if number:
-            lines.append(r"\vspace{3em}")
-        lines.append(rf"{{{font}\raggedright\sffamily\bfseries\fontsize{{22}}{{30}}\selectfont {esc['title']}\par}}")
-        if esc["subtitle"]:
-            lines.append(rf"\vspace{{1em}}{{{font}\raggedright\Large {esc['subtitle']}\par}}")
-        lines.append(r"\vspace{1.5em}\noindent\rule{\linewidth}{0.6pt}\par\vspace{0.8em}")
-        for key in ("author", "source", "date"):
-            if esc[key]:
-                lines.append(rf"{{{font}\raggedright\large {esc[key]}\par}}\vspace{{0.3em}}")
-    first = {key: tex_escape(blocks[0][1].get(key, "")) for key in ("title", "author", "source")}
-    head_font = blocks[0][0]
+def language_switch(lang: str, sans: bool = False) -> str:
+    """The LaTeX that sets what follows in ``lang`` (a BCP 47 tag such as zh-TW or en): CJK face and punctuation.
+
+    It comes after any ``\\sffamily``, which would otherwise choose the edition's own CJK face.
+    """
+    style = "Sans" if sans else ""
+    if is_cjk(lang):
+        return rf"\CJKfamily{{pubflow{style}{cjk_region(lang.replace('-', '_'))}}}\pubflowcjkpunctuation "
+    # Chinese left in Latin text (a name) is set in Simplified glyphs; the marks belong to the Latin font.
+    return rf"\CJKfamily{{pubflow{style}SC}}\pubflowlatinpunctuation "
+
+
+#: The CJK faces language_switch names, declared in every edition.
+CJK_FAMILIES = "".join(
+    rf"\setCJKfamilyfont{{pubflow{region}}}{{Noto Serif CJK {region}}}"
+    rf"\setCJKfamilyfont{{pubflowSans{region}}}{{Noto Sans CJK {region}}}"
+    for region in ("SC", "TC", "HK", "JP", "KR")
+)
+
+
+def pdf_text(text: str) -> str:
+    """A PDF text string as UTF-16 hexadecimal: nothing in ``text`` can end it or reach the PDF's syntax."""
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+def pdf_date(timestamp: str, utc_offset: str) -> str | None:
+    """``2017-09-25T10:15:37`` at ``+08:00`` as a PDF date, ``D:20170925101537+08'00'``; None when no date."""
+    try:
+        moment = datetime.fromisoformat(timestamp)
+    except ValueError:
+        return None
+    sign, hours, minutes = utc_offset[0], utc_offset[1:3], utc_offset[4:6]
+    return f"D:{moment:%Y%m%d%H%M%S}{sign}{hours}'{minutes}'"
+
+
+#: A byline field's label (作者：, Source:, By) is not part of the PDF's author.
+FIELD_LABEL = re.compile(r"^(?:[^:：\s]{1,12}\s*[:：]\s*|by\s+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    """What the PDF says about itself: document information and its language."""
+
+    title: str
+    author: str = ""
+    subject: str = ""
+    language: str = ""  # BCP 47
+    date: str | None = None  # a PDF date (see pdf_date)
+
+    def special(self) -> str:
+        """xdvipdfmx's specials for the information dictionary and the catalog's /Lang."""
+        fields = {"Title": self.title, "Author": FIELD_LABEL.sub("", self.author), "Subject": self.subject}
+        entries = [f"/{key} {pdf_text(value)}" for key, value in fields.items() if value]
+        if self.date and re.fullmatch(r"D:\d{14}[+-]\d\d'\d\d'", self.date):
+            entries.append(f"/CreationDate ({self.date})")
+        lines = [rf"\special{{pdf:docinfo <<{' '.join(entries)}>>}}"]
+        if self.language:
+            lines.append(rf"\special{{pdf:put @catalog <</Lang {pdf_text(self.language)}>>}}")
+        return "\n".join(lines)
+
+
+def _meta_block(lang: str, meta: dict[str, str], title_size: str) -> list[str]:
+    esc = {key: tex_escape(meta.get(key, "")) for key in META_KEYS}
+    serif, sans = language_switch(lang), language_switch(lang, sans=True)
+    lines = [rf"{{\sffamily\bfseries{sans}{title_size}\selectfont {esc['title']}\par}}"]
+    if esc["subtitle"]:
+        lines.append(rf"\vspace{{0.6em}}{{{serif}\large {esc['subtitle']}\par}}")
+    lines.append(r"\vspace{0.9em}")
+    lines += [rf"{{\small\sffamily{sans}{esc[key]}\par}}" for key in ("author", "source", "date") if esc[key]]
+    return lines
+
+
+def title_block(blocks: list[tuple[str, dict[str, str]]], publication: str, info: PdfInfo) -> str:
+    """The top of page one: the publication's name, then per language (a BCP 47 tag, and the title,
+    subtitle, author, source and date); no page of its own, so that a short article fits one page.
+
+    One block spans the text; two stand side by side in paracol's columns, which
+    stay open for the pairs that follow (:mod:`pubflow.sphinxext.bilingual` closes them).
+    Also sets the running heads (the publication's name, the article's title) and
+    the PDF's metadata (see :class:`PdfInfo`).
+    """
+    head_lang = blocks[0][0]
+    name = tex_escape(publication)
+    lines = [
+        r"\pagestyle{normal}\thispagestyle{plain}",
+        info.special(),
+        r"\begingroup\raggedright\setlength{\parindent}{0pt}\setlength{\parskip}{0pt}",
+        rf"{{\small\sffamily{language_switch(head_lang, sans=True)}{name}\par}}\vspace{{0.3em}}\hrule\vspace{{1.6em}}",
+    ]
+    if len(blocks) == 1:
+        lines += _meta_block(*blocks[0], r"\fontsize{20}{27}")
+        lines.append(r"\vspace{0.9em}\hrule\endgroup\vspace{1.4em}")
+    else:
+        lines.append(r"\endgroup\begin{paracol}{2}")
+        for number, (lang, meta) in enumerate(blocks):
+            if number:
+                lines.append(r"\switchcolumn")
+            lines.append(r"\begingroup\raggedright\setlength{\parindent}{0pt}\setlength{\parskip}{0pt}")
+            lines += _meta_block(lang, meta, r"\fontsize{16}{22}")
+            lines.append(r"\par\endgroup")
+        lines.append(r"\switchcolumn*[{\vspace{0.6em}\noindent\rule{\linewidth}{0.4pt}\par\vspace{1em}}]")
+    title = tex_escape(blocks[0][1].get("title", ""))
     lines += [
-        r"\end{titlepage}",
-        rf"\def\pubflowheadtitle{{{head_font}{first['title']}}}",
-        rf"\def\pubflowheadsource{{{head_font}{first['source']}}}",
-        rf"\hypersetup{{pdftitle={{{first['title']}}},pdfauthor={{{first['author']}}}}}",
-        r"\pagestyle{normal}",
+        rf"\def\pubflowheadname{{{language_switch(head_lang)}{name}}}",
+        rf"\def\pubflowheadtitle{{{language_switch(head_lang)}{title}}}",
     ]
     return "\n".join(lines) + "\n"
 
 
-def make_title_page(tree: nodes.document) -> None:
-    """Replace the article's heading block (subtitle, byline) with a title page.
+def publication_name(app: Sphinx) -> str:
+    return project_config(app).name
+
+
+def article_info(app: Sphinx, docname: str, meta: dict[str, str], language: str) -> PdfInfo:
+    project = project_config(app)
+    published = str(app.env.metadata.get(docname, {}).get("pubflow-date", ""))
+    return PdfInfo(
+        title=meta.get("title", ""),
+        author=meta.get("author", ""),
+        subject=meta.get("subtitle", ""),
+        language=language.replace("_", "-"),
+        date=pdf_date(published, project.timezone) if published else None,
+    )
+
+
+def make_title_block(app: Sphinx, tree: nodes.document, docname: str) -> None:
+    """Replace the article's heading block (subtitle, byline) with the title block of page one.
 
     The top section's title stays: Sphinx's LaTeX writer takes the first title as
     the document's and prints none of it, so its sections become \\section.
@@ -189,16 +325,19 @@ def make_title_page(tree: nodes.document) -> None:
     if top is None or not isinstance(top[0], nodes.title):
         return
     title = plain_text(top[0])
-    meta = {key.removeprefix("pubflow-"): _text_of(top, key) for key in META_CLASSES}
+    meta = {"title": title, **{key.removeprefix("pubflow-"): _text_of(top, key) for key in META_CLASSES}}
     for node in list(top.findall(nodes.Element)):
         if set(node.get("classes", [])) & {*META_CLASSES, "pubflow-byline"} and node.parent is not None:
             node.parent.remove(node)
-    top.insert(1, nodes.raw("", title_page([("", {"title": title, **meta})]), format="latex"))
+    language = app.config.language or "zh_CN"
+    info = article_info(app, docname, meta, language)
+    block = title_block([(language.replace("_", "-"), meta)], publication_name(app), info)
+    top.insert(1, nodes.raw("", block, format="latex"))
 
 
 def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if app.builder.format == "latex" and not app.config.pubflow_bilingual:
-        make_title_page(doctree)
+        make_title_block(app, doctree, docname)
 
 
 def setup(app: Sphinx) -> None:
