@@ -30,10 +30,12 @@ FULLWIDTH = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "�
 #: Lines that start the site's navigation after the article; the rest is left out.
 FOOTER_MARKERS = (
     "上一篇", "下一篇", "推荐图片文章", "热点文章", "相关文章", "相关新闻",
-    "责任编辑", "【责任编辑", "分享到", "打印本页", "关闭窗口", "【打印】",
+    "责任编辑", "【责任编辑", "（责任编辑", "(责任编辑", "责编", "（责编", "(责编", "【纠错】", "【我要纠错】",
+    "分享到", "打印本页", "关闭窗口", "【打印】",
     # The same in Traditional characters, for a publication whose source is zh_TW or zh_HK.
     "推薦圖片文章", "熱點文章", "相關文章", "相關新聞",
-    "責任編輯", "【責任編輯", "列印本頁", "打印本頁", "關閉窗口", "關閉視窗", "【列印】",
+    "責任編輯", "【責任編輯", "（責任編輯", "(責任編輯", "責編", "（責編", "(責編",
+    "列印本頁", "打印本頁", "關閉窗口", "關閉視窗", "【列印】",
 )  # fmt: skip
 
 DATE = re.compile(
@@ -46,7 +48,35 @@ SOURCE_NAMES = "来源|來源"
 BYLINE_FIELD = re.compile(
     rf"{DATE.pattern}|(?P<author>(?:{AUTHOR_NAMES})\s*[:：])|(?P<source>(?:{SOURCE_NAMES})\s*[:：])"
 )
-DATELINE = re.compile(rf"^[{HAN}]{{2,20}}\d{{1,2}}月\d{{1,2}}日(?:电|讯|電|訊)(?:[（(][^）)]{{1,30}}[）)])?$")
+#: A dateline: who reports from where and when (新华社昆明11月5日电, 中央社台北4日電, 本报讯), with the
+#: reporters in brackets after it (（记者 李明）); in Simplified or Traditional characters.
+DATELINE_TEXT = (
+    rf"(?:[{HAN}]{{2,20}}?(?:\d{{1,2}}月)?\d{{1,2}}日|本报|本報)(?:电|讯|電|訊)"
+    r"(?:[ \u3000]*[（(][^）)（(]{1,40}[）)])?"
+)
+DATELINE = re.compile(rf"^{DATELINE_TEXT}$")
+#: A dateline that opens the first paragraph, run into its text.
+INLINE_DATELINE = re.compile(rf"^(?P<dateline>{DATELINE_TEXT})[ \u3000]*(?P<text>\S.*)$")
+#: Picture, video and audio markers a news site adds to a title: (图), (组图), 【视频】, （組圖） …
+MEDIA_MARKER = (
+    r"[ \u3000]*[（(【\[〔][ \u3000]*(?:高清)?(?:组图|組圖|多图|多圖|图片|圖片|图文|圖文|图表|圖表|附图|附圖|图|圖"
+    r"|附视频|附視頻|视频|視頻|影音|影片|音频|音頻)[ \u3000]*[)）】\]〕][ \u3000]*"
+)
+MEDIA_MARKERS = re.compile(rf"^(?:{MEDIA_MARKER})+|(?:{MEDIA_MARKER})+$")
+#: Chinese numerals as section numbers (一 … 九十九).
+CHINESE_NUMBER = "[一二三四五六七八九十百零〇]{1,4}"
+#: Numbered section headings in the order Chinese news and documents nest them: 一、 then （一） then
+#: 1. or 1、 then （1）. The number is part of the heading's text.
+NUMBERED_HEADINGS = (
+    re.compile(rf"^{CHINESE_NUMBER}、"),
+    re.compile(rf"^[（(]{CHINESE_NUMBER}[）)]"),
+    re.compile(r"^\d{1,2}(?:、|[.．](?!\d))"),
+    re.compile(r"^[（(]\d{1,2}[）)]"),
+)
+#: A numbered heading is a line of its own, however punctuated inside (一、坚持创新驱动，推动产业升级),
+#: but no sentence: a line ending so, or holding a full stop, is a paragraph with a run-in number.
+MAX_NUMBERED_HEADING_LENGTH = 40
+SENTENCE_END = re.compile(r"[。！？；!?;]|…$")
 SENTENCE_PUNCTUATION = re.compile(r"[，。！？；：、,.!?;:…—]")
 MAX_HEADING_LENGTH = 30
 MAX_LINES_BEFORE_BYLINE = 3
@@ -62,6 +92,8 @@ class Byline:
     date: str | None = None
     author: str | None = None
     source: str | None = None
+    #: The dateline that opened the article (新华社昆明11月5日电（记者 李明）), on its own line or run in.
+    dateline: str | None = None
     iso_date: str | None = None
     #: The byline's time of day, as printed (its zone is [tool.pubflow] timezone).
     iso_time: str | None = None
@@ -78,6 +110,8 @@ class Byline:
 class Block:
     kind: str  # "heading" or "paragraph"
     text: str
+    #: A heading's depth below the title: 1 for a section, 2 for a section within it, …
+    level: int = 1
 
 
 @dataclass
@@ -86,8 +120,11 @@ class Article:
     subtitle: str | None
     byline: Byline
     blocks: list[Block]
+    #: The dateline that closes the article (法制网北京9月24日讯); one that opens it is the byline's.
     dateline: str | None
     left_out: list[str] = field(default_factory=list)
+    #: Picture and video markers taken out of the title and subtitle, as they stood.
+    dropped: list[str] = field(default_factory=list)
 
 
 def fullwidth_punctuation(text: str) -> str:
@@ -155,8 +192,11 @@ def parse_article(text: str, path: Path) -> Article:
             path,
             numbered[2][0],
         )
-    title = fullwidth_punctuation(numbered[0][1])
-    subtitle = fullwidth_punctuation(numbered[1][1]) if byline_index == 2 else None
+    dropped: list[str] = []
+    title = _without_media_markers(fullwidth_punctuation(numbered[0][1]), dropped)
+    subtitle = _without_media_markers(fullwidth_punctuation(numbered[1][1]), dropped) if byline_index == 2 else None
+    if not title:
+        raise PubflowError("the title is only a picture or video marker; expected the article's title", path, 1)
     byline = _parse_byline(numbered[byline_index][1], path, numbered[byline_index][0])
 
     body_lines: list[str] = []
@@ -168,18 +208,72 @@ def parse_article(text: str, path: Path) -> Article:
             body_lines.append(fullwidth_punctuation(line))
 
     dateline = None
+    if body_lines and DATELINE.match(body_lines[0]):
+        byline.dateline = body_lines.pop(0)
+    elif body_lines and (run_in := INLINE_DATELINE.match(body_lines[0])):
+        # 新华社昆明11月5日电（记者 李明）云南省公安厅5日通报…: the dateline joins the byline.
+        byline.dateline, body_lines[0] = run_in.group("dateline"), run_in.group("text")
     if body_lines and DATELINE.match(body_lines[-1]):
         dateline = body_lines.pop()
-    elif body_lines and DATELINE.match(body_lines[0]):
-        dateline = body_lines.pop(0)
 
-    blocks = [Block("heading" if _is_heading(line) else "paragraph", line) for line in body_lines]
-    while blocks and blocks[-1].kind == "heading":
-        # A short last line is a closing remark, not a section with no text.
-        blocks[-1].kind = "paragraph"
+    blocks = find_sections(body_lines)
     if not any(block.kind == "paragraph" for block in blocks):
         raise PubflowError("the article has no body paragraphs after the byline", path)
-    return Article(title, subtitle, byline, blocks, dateline, left_out)
+    return Article(title, subtitle, byline, blocks, dateline, left_out, dropped)
+
+
+def _without_media_markers(text: str, dropped: list[str]) -> str:
+    """The title without the (图), (组图) or 【视频】 a news site puts before or after it, noted in ``dropped``."""
+    dropped.extend(match.group().strip() for match in MEDIA_MARKERS.finditer(text) if match.group().strip())
+    return MEDIA_MARKERS.sub("", text).strip()
+
+
+def numbered_heading_rank(line: str) -> int | None:
+    """1 for 一、…, 2 for （一）…, 3 for 1. or 1、…, 4 for （1）…: when the line is a numbered heading."""
+    if len(line) > MAX_NUMBERED_HEADING_LENGTH or SENTENCE_END.search(line) or LIST_ITEM.match(line):
+        return None
+    return next((rank for rank, pattern in enumerate(NUMBERED_HEADINGS, start=1) if pattern.match(line)), None)
+
+
+def find_sections(lines: list[str]) -> list[Block]:
+    """Headings and paragraphs, with each heading's depth.
+
+    An article that numbers its sections (一、, （一）, 1., （1）) has those for
+    headings and no other; one that does not has its short lines with no
+    punctuation. A heading not followed by text of its own (a paragraph, or a
+    deeper heading that has one) before the next heading of its depth is no
+    heading (a closing remark); numbered lines in a row are a list.
+    """
+    ranks = [numbered_heading_rank(line) for line in lines]
+    # Numbered lines in a row at one rank are the items of a list, not sections.
+    listed = {i for i in range(len(lines) - 1) if ranks[i] is not None and ranks[i] == ranks[i + 1]}
+    listed |= {i + 1 for i in listed}
+    ranks = [None if i in listed else rank for i, rank in enumerate(ranks)]
+    numbered = any(rank is not None for rank in ranks)
+    blocks = []
+    for index, (line, rank) in enumerate(zip(lines, ranks, strict=True)):
+        if numbered:
+            blocks.append(Block("heading", line, rank) if rank is not None else Block("paragraph", line))
+        else:
+            is_heading = index not in listed and _is_heading(line)
+            blocks.append(Block("heading" if is_heading else "paragraph", line))
+    for index in reversed(range(len(blocks))):
+        block = blocks[index]
+        if block.kind != "heading":
+            continue
+        following = next((b for b in blocks[index + 1 :] if b.kind == "paragraph" or b.level <= block.level), None)
+        if following is None or following.kind == "heading":
+            block.kind = "paragraph"
+    # Depths as reST nests them: one level deeper at most than the heading before.
+    depths = sorted({b.level for b in blocks if b.kind == "heading"})
+    previous = 0
+    for block in blocks:
+        if block.kind == "heading":
+            block.level = min(depths.index(block.level) + 1, previous + 1)
+            previous = block.level
+        else:
+            block.level = 1
+    return blocks
 
 
 BYLINE_NAME = re.compile(rf"({AUTHOR_NAMES}|{SOURCE_NAMES})\s*[:：]")
@@ -248,6 +342,10 @@ def _classed_paragraph(css_class: str, text: str, indent: str = "") -> str:
     return f"{indent}.. rst-class:: {css_class}\n\n{indent}{escape_rst(text)}\n"
 
 
+#: Section underlines by depth (the title's is ``=``).
+SECTION_ADORNMENTS = '-~^"'
+
+
 def render_rst(article: Article, origin: str) -> str:
     """The article as a reST document; every visible text is a translatable message."""
     parts: list[str] = []
@@ -262,6 +360,7 @@ def render_rst(article: Article, origin: str) -> str:
         ("pubflow-author", article.byline.author),
         ("pubflow-source", article.byline.source),
         ("pubflow-date", article.byline.date),
+        ("pubflow-dateline", article.byline.dateline),
     ]
     present = [(css, text) for css, text in byline_fields if text]
     if present:
@@ -269,7 +368,7 @@ def render_rst(article: Article, origin: str) -> str:
         parts.append(f".. container:: {ARTICLE_MARK}\n\n{inner}")
     for block in article.blocks:
         if block.kind == "heading":
-            parts.append(_heading(block.text, "-"))
+            parts.append(_heading(block.text, SECTION_ADORNMENTS[min(block.level, len(SECTION_ADORNMENTS)) - 1]))
         else:
             parts.append(escape_rst(block.text) + "\n")
     if article.dateline:

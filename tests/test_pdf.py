@@ -275,7 +275,10 @@ def test_a_brief_fits_one_page(project: Path) -> None:
         with pymupdf.open(pdf) as document:
             assert document.page_count == 1, edition
         text = flat(pdftotext(pdf))
-        assert text.startswith(flat(PUBLICATION) + "云南警方破获一起跨境贩毒案") and "缴获毒品海洛因12.6千克" in text
+        # The title without the site's (图); the dateline that opened the text in the byline, before the text.
+        assert text.startswith(flat(PUBLICATION) + "云南警方破获一起跨境贩毒案")
+        assert text.index("新华社昆明11月5日电（记者李明）") < text.index("云南省公安厅5日通报")
+        assert "缴获毒品海洛因12.6千克" in text and "（图）" not in text
         (image,) = page_images(pdf, f"brief-{edition.replace('/', '-')}/page", last=1)
         rows = inked_rows(image)
         assert rows[0] < 0.12  # the title block at the top

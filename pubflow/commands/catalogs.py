@@ -30,9 +30,11 @@ def cmd_import(args: argparse.Namespace, config: ProjectConfig, report: Reporter
     state = "wrote" if result.written else "unchanged"
     report(
         f"{state} {shown(result.document)}: title, "
-        f"{'subtitle, ' if article.subtitle else ''}byline, {sections} section(s), "
-        f"{paragraphs} paragraph(s){', dateline' if article.dateline else ''}"
+        f"{'subtitle, ' if article.subtitle else ''}byline{' with its dateline' if article.byline.dateline else ''}, "
+        f"{sections} section(s), {paragraphs} paragraph(s){', dateline' if article.dateline else ''}"
     )
+    for marker in article.dropped:
+        report(f"left out {marker} from the title (a picture or video marker of the news site)")
     if article.left_out:
         report(f"left out {len(article.left_out)} line(s) of site navigation after the article:")
         for line in article.left_out:

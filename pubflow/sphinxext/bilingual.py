@@ -31,7 +31,14 @@ from sphinx.util.nodes import extract_messages
 from pubflow.checks.security import security_problems
 from pubflow.config import LocaleConfig
 from pubflow.sphinxext.editions import project_config
-from pubflow.sphinxext.latex import article_info, is_cjk, language_switch, publication_name, title_block
+from pubflow.sphinxext.latex import (
+    article_info,
+    in_byline,
+    is_cjk,
+    language_switch,
+    publication_name,
+    title_block,
+)
 from pubflow.sphinxext.status import FUZZY, UNTRANSLATED, mark_label
 
 logger = logging.getLogger(__name__)
@@ -137,7 +144,7 @@ class BilingualPairs(SphinxTransform):
             if not isinstance(node, nodes.paragraph):
                 continue
             classes = [c for c in node.get("classes", []) if c.startswith("pubflow-")]
-            if latex and classes and classes[0] in TITLE_PAGE_CLASSES:
+            if latex and classes and (classes[0] in TITLE_PAGE_CLASSES or in_byline(node)):
                 title_meta[classes[0].removeprefix("pubflow-")] = [(t, lang) for t, _, lang in texts]
                 node.parent.remove(node)
                 continue

@@ -33,7 +33,10 @@ from pubflow.sphinxext.editions import project_config
 
 CJK_REGION = {"zh_CN": "SC", "zh_SG": "SC", "zh_TW": "TC", "zh_HK": "HK", "zh_MO": "HK", "ja": "JP", "ko": "KR"}
 META_CLASSES = ("pubflow-subtitle", "pubflow-author", "pubflow-source", "pubflow-date")
-META_KEYS = ("title", "subtitle", "author", "source", "date")
+META_KEYS = ("title", "subtitle", "author", "source", "date", "dateline")
+#: The byline's own fields; a dateline is the byline's when it stands in it (pubflow import puts an
+#: opening dateline there) and stays in the text when it closes the article.
+BYLINE_FIELDS = ("author", "source", "date", "dateline")
 
 
 def cjk_region(language: str) -> str:
@@ -190,6 +193,18 @@ def _text_of(tree: nodes.Element, css_class: str) -> str:
     return ""
 
 
+def in_byline(node: nodes.Element) -> bool:
+    return isinstance(node.parent, nodes.Element) and "pubflow-byline" in node.parent.get("classes", [])
+
+
+def byline_dateline(tree: nodes.Element) -> str:
+    """The dateline that stands in the byline (新华社昆明11月5日电（记者 李明）), not one that closes the text."""
+    for node in tree.findall(nodes.paragraph):
+        if "pubflow-dateline" in node.get("classes", []) and in_byline(node):
+            return plain_text(node)
+    return ""
+
+
 def language_switch(lang: str, sans: bool = False) -> str:
     """The LaTeX that sets what follows in ``lang`` (a BCP 47 tag such as zh-TW or en): CJK face and punctuation.
 
@@ -258,7 +273,7 @@ def _meta_block(lang: str, meta: dict[str, str], title_size: str) -> list[str]:
     if esc["subtitle"]:
         lines.append(rf"\vspace{{0.6em}}{{{serif}\large {esc['subtitle']}\par}}")
     lines.append(r"\vspace{0.9em}")
-    lines += [rf"{{\small\sffamily{sans}{esc[key]}\par}}" for key in ("author", "source", "date") if esc[key]]
+    lines += [rf"{{\small\sffamily{sans}{esc[key]}\par}}" for key in BYLINE_FIELDS if esc[key]]
     return lines
 
 
@@ -326,6 +341,7 @@ def make_title_block(app: Sphinx, tree: nodes.document, docname: str) -> None:
         return
     title = plain_text(top[0])
     meta = {"title": title, **{key.removeprefix("pubflow-"): _text_of(top, key) for key in META_CLASSES}}
+    meta["dateline"] = byline_dateline(top)
     for node in list(top.findall(nodes.Element)):
         if set(node.get("classes", [])) & {*META_CLASSES, "pubflow-byline"} and node.parent is not None:
             node.parent.remove(node)
