@@ -41,6 +41,8 @@ class LocaleConfig:
     method: Method
     opencc_config: str | None = None
     quotes: dict[str, str] = field(default_factory=dict)
+    # Characters replaced in OpenCC's output where the edition's standard writes another (佈 → 布 for Taiwan).
+    characters: dict[str, str] = field(default_factory=dict)
     threshold: float = 0.0
     spelling: str | None = None  # a dictionary (en_GB, en_US) to check the translation's spelling with
     #: The least share of messages a person wrote or approved (``reviewed-threshold``); None: not gated.
@@ -191,6 +193,10 @@ def _one_character(key: str) -> str | None:
     return None if len(key) == 1 else f"a quotation mark to replace is one character, not {len(key)}"
 
 
+def _one_replaced_character(key: str) -> str | None:
+    return None if len(key) == 1 else f"a character to replace is one character, not {len(key)}"
+
+
 def _percentage(value: float) -> str | None:
     return None if 0 <= value <= 100 else f"expected a percentage from 0 to 100, not {value}"
 
@@ -240,6 +246,9 @@ LOCALE_KEYS: dict[str, Schema] = {
     "produced-by": Value((str,), "a string: source, translation or opencc", _one_of(*METHODS)),
     "opencc-config": Value((str,), "a string naming an OpenCC configuration, such as s2twp"),
     "quotes": TableOf(STRING, 'a table of quotation marks, as in { "“" = "「" }', _one_character),
+    "characters": TableOf(
+        STRING, 'a table of characters replaced after OpenCC, as in { "佈" = "布" }', _one_replaced_character
+    ),
     "threshold": PERCENTAGE,
     "reviewed-threshold": PERCENTAGE,
     "publish": Value((str,), "a publication policy such as 'complete'", _publish_policy),
@@ -677,6 +686,7 @@ def _locale_from_table(name: str, spec: dict, source_language: str, path: Path) 
         method=method,  # type: ignore[arg-type]
         opencc_config=opencc_config,
         quotes=dict(spec.get("quotes", {})),
+        characters=dict(spec.get("characters", {})),
         threshold=float(spec.get("threshold", 0)),
         spelling=spec.get("spelling") or None,
         reviewed_threshold=float(spec["reviewed-threshold"]) if "reviewed-threshold" in spec else None,

@@ -1,8 +1,8 @@
 """Script conversion: OpenCC, with the glossary's forms and the locale's quotation marks.
 
 The pipeline for one message: hide reST markup and URLs → hide glossary terms
-→ OpenCC → the locale's quotation marks → restore terms in their glossary
-form and markup as it was.
+→ OpenCC → the locale's quotation marks and character fixes → restore terms in
+their glossary form and markup as it was.
 """
 
 from __future__ import annotations
@@ -74,19 +74,25 @@ class ScriptConverter:
             if self._terms
             else None
         )
-        self._quotes = str.maketrans(locale.quotes) if locale.quotes else None
-        quotes = locale.quotes or {}
-        # One replacement after another is the same as one translation when no replacement makes a quote
+        # The locale's quotation marks and its character fixes (佈 → 布, · → ‧ for Taiwan) are one table of
+        # single characters replaced in OpenCC's output; glossary forms and masked markup are restored after it.
+        replacements = {**locale.quotes, **locale.characters}
+        self._quotes = str.maketrans(replacements) if replacements else None
+        # One replacement after another is the same as one translation when no replacement makes a character
         # that a later one would replace again.
-        plain = all(len(k) == 1 for k in quotes) and not any(k in "".join(quotes.values()) for k in quotes)
-        self._quote_pairs = list(quotes.items()) if quotes and plain else []
+        plain = all(len(k) == 1 for k in replacements) and not any(
+            k in "".join(replacements.values()) for k in replacements
+        )
+        self._quote_pairs = list(replacements.items()) if replacements and plain else []
         self._memo: dict[str, str] = {}
         self.calls = 0
 
     @cached_property
     def signature(self) -> str:
-        """What the output depends on: engine, version, configuration, glossary terms, quotes."""
+        """What the output depends on: engine, version, configuration, glossary terms, quotes, character fixes."""
         material = repr((str(self.engine), self.locale.opencc_config, sorted(self._terms.items()), self.locale.quotes))
+        if self.locale.characters:  # only then, so that a locale without character fixes keeps its signature
+            material += repr(sorted(self.locale.characters.items()))
         digest = hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
         return f"{self.engine}; config={self.locale.opencc_config}; rules={digest}"
 

@@ -48,6 +48,8 @@ EXECUTABLE = {"scripts/setup.sh", "scripts/publish.sh", "scripts/test.sh", ".ci/
 LABELS = {"zh_CN": "简体中文", "zh_SG": "简体中文（新加坡）", "zh_TW": "繁體中文", "zh_HK": "繁體中文（香港）"}
 #: Corner brackets for Traditional Chinese, as Taiwan and Hong Kong set them.
 CORNER_QUOTES = {"“": "「", "”": "」", "‘": "『", "’": "』"}
+#: Taiwan's standard forms (教育部) where OpenCC's s2tw and s2twp write others: 布 for 佈, ‧ for the interpunct.
+TAIWAN_CHARACTERS = {"佈": "布", "·": "‧"}
 
 
 @dataclass
@@ -179,6 +181,9 @@ def tool_pubflow(options: InitOptions) -> str:
             if locale.opencc_config.startswith(("s2t", "s2hk")):
                 quotes = ", ".join(f"{_toml_string(k)} = {_toml_string(v)}" for k, v in CORNER_QUOTES.items())
                 lines.append(f"quotes = {{ {quotes} }}")
+            if locale.opencc_config.startswith("s2tw"):
+                fixes = ", ".join(f"{_toml_string(k)} = {_toml_string(v)}" for k, v in TAIWAN_CHARACTERS.items())
+                lines.append(f"characters = {{ {fixes} }}")
         lines.append(f"threshold = {threshold}")
         if locale.method == "translation" and locale.name.split("_")[0] == "en":
             # An English edition is spell-checked; British unless the locale says en_US.

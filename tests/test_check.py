@@ -16,7 +16,7 @@ CATALOG = f"LC_MESSAGES/{ARTICLE}.po"
 ENTRY_CASES = [
     ("en", "2011年10月5日，两艘", "Naw Kham’s", "Nuo Kang’s", "glossary", "糯康 should be 'Naw Kham'"),
     ("en", "在国际刑警组织这个", "about 3,000", "about 300", "numbers", "约3000起 has 3000"),
-    ("en", "在国际刑警组织这个", "more than 200 INTERPOL", "200 INTERPOL", "numbers", "200余份 is approximate"),
+    ("en", "在国际刑警组织这个", "more than 200 Interpol", "200 Interpol", "numbers", "200余份 is approximate"),
     ("en", "2011年10月5日，两艘", "5 October 2011", "5 October 2012", "numbers", "has 2011"),
     ("en", "2011年10月5日，两艘", "5 October 2011", "5 August 2011", "numbers", "names October"),
     ("en", "走过17年", "nine countries", "many countries", "numbers", "has 9"),
@@ -239,7 +239,7 @@ def test_a_glossary_change_fails_until_convert_runs(project: Path) -> None:
     glossary = project / "glossary.csv"
     glossary.write_text(
         glossary.read_text(encoding="utf-8").replace(
-            "中国-东盟,China-ASEAN,中國-東協,", "中国-东盟,China-ASEAN,中國-東南亞國協,"
+            "中国-东盟,China-ASEAN,中國－東協,", "中国-东盟,China-ASEAN,中國－東南亞國協,"
         ),
         encoding="utf-8",
     )
@@ -252,7 +252,7 @@ def test_a_glossary_change_fails_until_convert_runs(project: Path) -> None:
     status, findings = check(project, "-l", "zh_TW")
     assert status == 0 and not findings
     text = (project / "locale" / "zh_TW" / CATALOG).read_text(encoding="utf-8")
-    assert "中國-東南亞國協" in text
+    assert "中國－東南亞國協" in text
 
 
 def test_a_skip_flag_silences_its_own_message_only(project: Path) -> None:

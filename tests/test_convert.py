@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import opencc
@@ -10,14 +11,16 @@ import pytest
 
 from pubflow import review
 from pubflow.config import load_config
+from pubflow.conversion import ScriptConverter
 from pubflow.convert import convert_catalogs
+from pubflow.glossary import load_glossary
 from pubflow.masking import mask
 from tests.conftest import ARTICLE, REPO, run_pubflow
 
 RAW_S2TWP = opencc.OpenCC("s2twp")
 
 #: Every place in the article where OpenCC's s2twp is wrong for news prose, the sentence
-#: it came from, what OpenCC writes, and what the glossary makes of it.
+#: it came from, what OpenCC writes, and what the glossary (or the locale's characters table) makes of it.
 GLOSSARY_FIXES = [
     (
         "目前，我国每年利用国际刑警组织渠道，与外国警方相互求查案件约3000起，申请发布国际刑警组织“红色通报”200余份",
@@ -31,7 +34,8 @@ GLOSSARY_FIXES = [
         "聯合聲明",
     ),
     ("驻阿根廷警务联络官推动当地执法部门建章立制并成立专班", "併成立", "並成立"),
-    ("我国公安机关与国际刑警组织、上海合作组织、中国-东盟、欧洲警察署等", "中國-東盟", "中國-東協"),
+    # Taiwan's 連接號 is the full-width －, never an ASCII hyphen between Chinese names.
+    ("我国公安机关与国际刑警组织、上海合作组织、中国-东盟、欧洲警察署等", "中國-東盟", "中國－東協"),
     ("“安全促发展”中国东盟执法安全合作部长级对话", "中國東盟", "中國東協"),
     ("驻外警务联络官积极加强和驻在国沟通联系", "溝通聯絡", "溝通聯繫"),
     ("欧洲的波黑、科索沃、塞浦路斯", "波黑", "波赫"),
@@ -44,7 +48,64 @@ GLOSSARY_FIXES = [
     # 渠道 as a channel of cooperation is 管道 in Taiwan; both of the article's 渠道 have that sense.
     ("我国每年利用国际刑警组织渠道，与外国警方相互求查案件约3000起", "組織渠道", "組織管道"),
     ("对外充分利用双边执法合作机制和警务联络官等资源渠道", "資源渠道", "資源管道"),
+    # Taiwan copy-desk corrections (issue 26): 水準 for a level, 教育部 forms, ROC names, Taiwan's words.
+    ("不断提升国际执法安全合作的能力和水平", "能力和水平", "能力和水準"),
+    ("遭遇糯康武装团伙的劫持", "團伙", "團夥"),
+    ("打掉针对华人实施侵害的犯罪团伙数十个", "團伙", "團夥"),
+    ("继续发挥中国维和警察的标杆作用", "標杆", "標竿"),
+    ("欧洲的波黑、科索沃、塞浦路斯", "塞普勒斯", "賽普勒斯"),
+    ("完善对外合作战略布局", "戰略佈局", "戰略布局"),  # the locale's characters table: 佈 → 布
+    ("足迹遍布阿根廷", "遍佈", "遍布"),
+    ("“10·5”血案的罪魁祸首", "10·5", "10‧5"),  # the characters table: Taiwan's 間隔號 ‧
+    ("针对中资企业和中国公民的恶性案事件时有发生", "惡性案事件", "惡性案件"),
+    ("成功处置一批我国公民在国外被杀害、绑架、羁押等重大案事件", "重大案事件", "重大案件"),
+    ("每当国外发生涉我重大突发案事件时", "突發案事件", "突發案件"),
+    ("驻阿根廷警务联络官推动当地执法部门建章立制并成立专班", "專班", "並成立專案小組"),
+    ("曼谷“8·17”爆炸案处置现场", "8·17", "2015年8月17日曼谷四面佛爆炸案"),
+    ("郭声琨出席世界禁毒问题特别联大", "特別聯大", "聯合國大會世界毒品問題特別會議"),
 ]
+
+
+def taiwan_converter() -> ScriptConverter:
+    """The shipped project's zh_TW conversion: OpenCC s2twp, the glossary, the quotes and characters tables."""
+    config = load_config(REPO)
+    return ScriptConverter(config.locales["zh_TW"], load_glossary(config.glossary_path, config.source_language))
+
+
+@pytest.mark.parametrize(
+    ("source", "converted"),
+    [
+        # 水平 is 水準 only where it means a level; the horizontal stays 水平 (no row blindly maps 水平).
+        ("不断提升执法能力和水平，保持船体水平。", "不斷提升執法能力和水準，保持船體水平。"),
+        ("地平线与水平线之间", "地平線與水平線之間"),
+        ("生活水平和技术水平", "生活水準和技術水準"),
+        # 案事件 only after the words that make it "cases and incidents"; 个案事件 (one case's events) stays.
+        ("涉外案事件与个案事件", "涉外案件與個案事件"),
+        # 专班 as a task force, not the special service of 旅游专班.
+        ("组建专班，开通旅游专班", "組建專案小組，開通旅遊專班"),
+        # 布 for every 佈 OpenCC writes, and ‧ for the Mainland interpunct, also in names.
+        (
+            "分布、公布、宣布、散布，联合国副秘书长让-皮埃尔·拉克鲁瓦",
+            "分布、公布、宣布、散布，聯合國副秘書長讓-皮埃爾‧拉克魯瓦",
+        ),
+        # Markup is masked from every rule: the literal keeps its characters.
+        ("见 ``分布·说明`` 的布局", "見 ``分布·说明`` 的布局"),
+        ("编者注与译者注", "編者註與譯者註"),
+    ],
+)
+def test_taiwan_rules_are_context_safe(source: str, converted: str) -> None:
+    assert taiwan_converter().convert(source) == converted
+
+
+def test_the_characters_table_is_part_of_the_conversion_and_its_signature() -> None:
+    """Without the table OpenCC's 佈 and · stay; with it the signature differs, so machine output is redone."""
+    with_table = taiwan_converter()
+    without = ScriptConverter(
+        dataclasses.replace(with_table.locale, characters={}), load_glossary(REPO / "glossary.csv", "zh_CN")
+    )
+    assert without.convert("战略布局与“10·5”血案") == "戰略佈局與「10·5」血案"
+    assert with_table.convert("战略布局与“10·5”血案") == "戰略布局與「10‧5」血案"
+    assert without.signature != with_table.signature
 
 
 def zh_tw(project: Path, doc: str = ARTICLE) -> polib.POFile:

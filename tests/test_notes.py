@@ -13,7 +13,15 @@ from pubflow.notes import NoteCount, count_notes, notes_path, source_hash
 from tests.conftest import ARTICLE, REPO, run_pubflow
 
 TIMOR = "2000年1月12日，15名中国警察走出国门，飞往当时还未完全独立的南太平洋国家东帝汶"
-NOTED = ("南太平洋国家东帝汶", "8名中国维和警察以身殉职", "糯康及其他5名骨干成员在老挝被捕")
+# The English notes in the document's order: Meng Hongwei's fate, East Timor in 2000, the Haiti deaths, the
+# Yu Xing 8's registration, the date of Naw Kham's arrest.
+NOTED = (
+    "新一任国际刑警组织主席",
+    "南太平洋国家东帝汶",
+    "8名中国维和警察以身殉职",
+    "两艘中国籍货船",
+    "糯康及其他5名骨干成员在老挝被捕",
+)
 
 
 def notes_file(project: Path, locale: str) -> Path:
@@ -22,8 +30,8 @@ def notes_file(project: Path, locale: str) -> Path:
 
 def test_the_shipped_notes_are_current_and_counted() -> None:
     config = load_config(REPO)
-    assert count_notes(config, "en", ARTICLE) == NoteCount(3, 0)
-    assert count_notes(config, "zh_TW", ARTICLE) == NoteCount(4, 0)
+    assert count_notes(config, "en", ARTICLE) == NoteCount(5, 0)
+    assert count_notes(config, "zh_TW", ARTICLE) == NoteCount(6, 0)
     assert count_notes(config, "zh_CN", ARTICLE) == NoteCount(0, 0)
     # The zh_TW note on point of view names what the edition says: 我國 ten times, 我駐 twice.
     catalog = polib.pofile(str(REPO / "locale" / "zh_TW" / "LC_MESSAGES" / f"{ARTICLE}.po"))
@@ -31,6 +39,10 @@ def test_the_shipped_notes_are_current_and_counted() -> None:
     assert (text.count("我國"), text.count("我駐")) == (10, 2)
     start_note = notes_file(REPO, "zh_TW").read_text(encoding="utf-8")
     assert "「我國」、「我駐」" in start_note and "中華人民共和國" in start_note
+    # … and what else a Taiwan reader would take for the ROC's: 全國, 國家, 我們, 中方, 黨中央, 僑胞, 海外華人.
+    for word in ("「全國」", "「國家」", "「我們」", "「中方」", "「黨中央」", "「僑胞」", "「海外華人」", "國人"):
+        assert word in start_note, word
+    assert "照錄原文" not in start_note  # the edition adapts characters, words, names and punctuation
 
 
 def test_a_changed_source_turns_its_note_stale_and_unpublished(project: Path) -> None:
@@ -65,8 +77,8 @@ def test_a_changed_source_turns_its_note_stale_and_unpublished(project: Path) ->
     source_notes.write_text(notes.read_text("utf-8"), "utf-8")
     run_pubflow("build", "--locale", "en", "--locale", "zh_CN", cwd=project, check=True)
     page = (project / "_build" / "html" / "en" / f"{ARTICLE}.html").read_text(encoding="utf-8")
-    assert "Timor-Leste a South Pacific nation. It lies" not in page
-    assert re.findall(r'id="pubflow-note-en-(\d)"', page) == ["1", "2", "3"]
+    assert "In January 2000 East Timor was not a state" not in page
+    assert re.findall(r'id="pubflow-note-en-(\d)"', page) == ["1", "2", "3", "4", "5"]
     first_note = page.split('id="pubflow-note-en-1"')[1].split('id="pubflow-note-en-2"')[0]
     assert "<strong>Translator’s note:</strong> A four-character parallel" in first_note
     assert "pubflow-note" not in (project / "_build" / "html" / "zh_CN" / f"{ARTICLE}.html").read_text("utf-8")
@@ -148,13 +160,13 @@ def test_each_edition_shows_its_own_notes(built_site: Path) -> None:
         ), passage
     notes = english[english.index('<div class="pubflow-notes') :]
     assert notes.startswith('<div class="pubflow-notes docutils container">\n<p class="rubric">Notes</p>')
-    assert re.findall(r'id="pubflow-note-en-(\d)"', notes) == ["1", "2", "3"]
-    assert "<strong>Editor’s note:</strong> The source calls Timor-Leste" in notes
+    assert re.findall(r'id="pubflow-note-en-(\d)"', notes) == ["1", "2", "3", "4", "5"]
+    assert "<strong>Editor’s note:</strong> In January 2000 East Timor was not a state" in notes
     # zh_TW: the point-of-view note at the start, after the byline and before the first paragraph.
     byline = traditional.index("pubflow-byline")
     start = traditional.index('<div class="pubflow-note-start')
     first_paragraph = traditional.index("沒有一個國家能實現")
     assert byline < start < first_paragraph
     assert "<strong>編按：</strong>本文原載中國大陸《法制日報》" in traditional[start:first_paragraph]
-    assert re.findall(r'id="pubflow-note-zh_TW-(\d)"', traditional) == ["1", "2", "3"]
+    assert re.findall(r'id="pubflow-note-zh_TW-(\d)"', traditional) == ["1", "2", "3", "4", "5"]
     assert '<p class="rubric">註釋</p>' in traditional

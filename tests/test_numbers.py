@@ -273,3 +273,17 @@ def test_numbers_in_other_languages(locale: str, source: str, translation: str, 
 def test_a_language_the_check_cannot_read_gets_no_finding_rather_than_a_wrong_one() -> None:
     finnish = LocaleConfig(name="fi", label="suomi", method="translation")
     assert list(check_numbers(context(HIJACK, "Kaksi rahtilaivaa kaapattiin.", finnish))) == []
+
+
+@pytest.mark.parametrize(
+    ("translation", "expected"),
+    [
+        ("2012年3月，「10‧5」血案的罪魁禍首在寮國被捕。", None),  # Taiwan's interpunct ‧ (教育部's 間隔號)
+        ("2012年3月，「10・5」血案的罪魁禍首在寮國被捕。", None),  # the katakana middle dot some fonts offer
+        ("2012年3月，「11‧5」血案的罪魁禍首在寮國被捕。", "month 10 is missing"),
+    ],
+)
+def test_a_date_code_reads_with_any_interpunct(translation: str, expected: str | None) -> None:
+    source = "2012年3月，“10·5”血案的罪魁祸首在老挝被捕。"
+    messages = [f.message for f in check_numbers(context(source, translation, TRADITIONAL))]
+    assert messages == ([] if expected is None else [f"{expected} from the translation"])
