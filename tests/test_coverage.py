@@ -126,3 +126,45 @@ def test_a_locale_with_no_catalog_yet_has_translated_nothing(project: Path) -> N
     assert fr["total"]["percent_messages"] == 0.0 and fr["passed"] is False
     text = run_pubflow("coverage", "--no-stale", "-l", "fr", cwd=project).stdout
     assert "no catalog yet: run pubflow extract && pubflow update --locale fr" in text
+
+
+def test_the_coverage_record_counts_again_only_what_changed(project: Path) -> None:
+    """Every edition's status page counts every catalog; unchanged ones come from _build/cache/coverage.json."""
+    from pubflow.config import load_config
+    from pubflow.coverage import project_coverage, record_path
+
+    config = load_config(project)
+    fresh = {loc.locale: loc.total.as_dict() for loc in project_coverage(config)}
+    record = json.loads(record_path(config).read_text(encoding="utf-8"))
+    assert len(record["units"]) == sum(1 for _ in (project / "locale").rglob("*.po"))
+    # A translator's edit is counted; the other catalogs' counts come from the record, equal to a fresh count.
+    path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    entry = next(e for e in catalog if e.msgstr and not e.obsolete)
+    entry.msgstr = ""
+    catalog.save()
+    after = {loc.locale: loc for loc in project_coverage(config)}
+    assert after["en"].total.untranslated == fresh["en"]["untranslated"] + 1
+    assert [c.as_dict() for c in after["en"].catalogs] == [
+        catalog_coverage(p).as_dict() for p in sorted((project / "locale" / "en").rglob("*.po"))
+    ]
+    # A review record that changed is counted again too: machine output and a person's text are told apart by it.
+    tw_path = project / "locale" / "zh_TW" / "LC_MESSAGES" / f"{ARTICLE}.po"
+
+    def tw_article() -> dict[str, object]:
+        tw = {loc.locale: loc for loc in project_coverage(config)}["zh_TW"]
+        return next(c.as_dict() for c in tw.catalogs if Path(c.path).name == tw_path.name)
+
+    before = tw_article()
+    tw_path.with_suffix(".review.json").unlink()
+    assert tw_article() == catalog_coverage(tw_path).as_dict()
+    assert tw_article()["machine"] != before["machine"] or before["machine"] == 0
+    # A damaged record, or one whose counts were tampered with, costs time, never a wrong count.
+    record = json.loads(record_path(config).read_text(encoding="utf-8"))
+    for unit in record["units"].values():
+        unit["counts"]["translated"] = "many"
+    record_path(config).write_text(json.dumps(record), encoding="utf-8")
+    again = {loc.locale: loc for loc in project_coverage(config)}
+    assert again["en"].total.as_dict() == after["en"].total.as_dict()
+    record_path(config).write_text("{", encoding="utf-8")
+    assert {loc.locale: loc for loc in project_coverage(config)}["en"].total.as_dict() == after["en"].total.as_dict()

@@ -154,6 +154,11 @@ def test_status_page_shows_the_numbers_of_pubflow_coverage(built_site: Path) -> 
                 assert any(cells[i : i + len(row)] == row for i in range(len(cells))), (edition, row)
     assert "翻譯狀態" in (built_site / "zh_TW" / "status.html").read_text(encoding="utf-8")
     assert ">Translated<" in (built_site / "en" / "status.html").read_text(encoding="utf-8")
+    # Staff's page is no reader's search result (and the index is not made again whenever a catalog changes).
+    for edition in EDITIONS:
+        text = (built_site / edition / "searchindex.js").read_text(encoding="utf-8")
+        docnames = json.loads(text[text.index("(") + 1 : text.rindex(")")])["docnames"]
+        assert ARTICLE in docnames and "status" not in docnames, edition
 
 
 def status_row(project: Path, edition: str, locale: str, document: str) -> list[str]:

@@ -177,6 +177,9 @@ class StatusCollector(EnvironmentCollector):
     def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
         if any(True for _node in doctree.findall(status_table)):
             status_pages(app.env).add(app.env.docname)
+            # Staff's page, not the readers': kept out of the search index, which would otherwise be
+            # made again (and Chinese word splitting loaded) in every edition whenever any catalog changes.
+            app.env.metadata[app.env.docname]["nosearch"] = True
 
 
 def status_inputs(project: ProjectConfig) -> str:
