@@ -8,10 +8,12 @@ with its header, ``scripts/setup.sh``, ``scripts/publish.sh``,
 substitutions are the repository's own files (symbolic links in the source
 tree, copies in a built wheel), so the two never drift apart.
 
-pubflow is not on PyPI, so the new project's ``pyproject.toml`` depends on
-pubflow by a direct reference (``pubflow @ file:///…`` or a git URL):
-``--pubflow-spec``, or by default where the running pubflow was installed
-from (its ``direct_url.json``, PEP 610).
+The new project's ``pyproject.toml`` depends on pubflow by name and version
+range (by default the releases compatible with the running pubflow,
+``pubflow>=0.1.0,<0.2``; ``--pubflow-spec`` takes another range), never by a
+path into one person's checkout, which a colleague or CI could not install:
+pip finds pubflow where the project's set-up is pointed (a folder of wheels,
+or pubflow installed into ``.venv`` first; README.md says how).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from docutils.utils import column_width
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.version import Version
 
 from pubflow.config import ANY_CONTROL_CHARACTER, GETTEXT_LOCALE, METHODS, Method, opencc_configurations
 from pubflow.errors import PubflowError
@@ -115,37 +119,36 @@ def label(name: str) -> str:
     return locale.get_display_name(locale) or name
 
 
-def installed_requirement() -> str:
-    """Where the running pubflow came from, as a requirement (PEP 610's direct_url.json)."""
-    try:
-        direct = metadata.distribution("pubflow").read_text("direct_url.json")
-    except metadata.PackageNotFoundError:
-        direct = None
-    if direct:
-        info = json.loads(direct)
-        url = info["url"]
-        vcs = info.get("vcs_info")
-        if vcs:
-            url = f"{vcs['vcs']}+{url}@{vcs.get('commit_id') or vcs.get('requested_revision', '')}".rstrip("@")
-        return f"pubflow @ {url}"
-    return f"pubflow=={metadata.version('pubflow')}"
+def compatible_range(version: str) -> str:
+    """The releases compatible with ``version``: the same minor release line before 1.0, the same major after."""
+    parsed = Version(version)
+    if parsed.major == 0:
+        return f">={parsed.base_version},<0.{parsed.minor + 1}"
+    return f">={parsed.base_version},<{parsed.major + 1}"
 
 
 def requirement_for(spec: str | None) -> str:
-    """``--pubflow-spec``: a path to pubflow's source or a wheel, a URL, or a requirement."""
+    """``--pubflow-spec``: a version range (``>=0.1,<0.3``) or a requirement on pubflow by name and range.
+
+    Default: the releases compatible with the running pubflow. A path or URL is refused: a
+    direct reference names one person's file and carries no version range.
+    """
     if not spec:
-        return installed_requirement()
-    path = Path(spec).expanduser()
-    if path.exists():
-        return f"pubflow @ {path.resolve().as_uri()}"
-    if re.match(r"^(?:git\+)?[a-z][a-z0-9+.-]*://", spec):
-        return f"pubflow @ {spec}"
-    if re.match(r"^pubflow\b", spec):
-        return spec
-    raise PubflowError(
-        f"--pubflow-spec {spec!r} is neither a path that exists, a URL nor a requirement "
-        "(for example /path/to/pubflow, a .whl, or git+https://host/pubflow.git)"
-    )
+        return f"pubflow{compatible_range(metadata.version('pubflow'))}"
+    text = spec.strip()
+    if text[:1] in "<>=!~":
+        text = f"pubflow{text}"
+    try:
+        requirement = Requirement(text)
+    except InvalidRequirement:
+        requirement = None
+    if requirement is None or requirement.name != "pubflow" or requirement.url or not requirement.specifier:
+        raise PubflowError(
+            f"--pubflow-spec {spec!r}: give a version range, as in '>=0.1,<0.3' or 'pubflow>=0.1,<0.3'; "
+            "a publication depends on pubflow by name and range, and its set-up finds pubflow in a folder of "
+            "wheels (PIP_FIND_LINKS) or installed into .venv first (see README: A new publication)"
+        )
+    return str(requirement)
 
 
 def _toml_string(value: str) -> str:

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Set up everything pubflow needs on a Debian machine, idempotently:
-#   1. the Debian packages for catalogs, PDF (xelatex, xeCJK, Noto CJK) and browser tests;
-#   2. a virtualenv in .venv with pubflow and its Python packages.
-# Re-running it installs only what is missing.
+# Set up everything publishing needs on a Debian machine, idempotently:
+#   1. the Debian packages for catalogs, checks and PDF (xelatex, xeCJK, Noto CJK);
+#   2. a virtualenv in .venv with the project (pubflow, by name and version range) and its Python packages.
+# Re-running it installs only what is missing. A project with tools of its own adds their Debian
+# packages in scripts/dev-packages.sh (pubflow's own repository: its test and benchmark tools).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,18 +21,17 @@ DEBIAN_PACKAGES=(
   fonts-noto-cjk               # Noto Serif/Sans CJK SC, TC
   fonts-noto-core              # Noto Serif/Sans for Latin text
   fontconfig                   # fc-list, fc-match: pubflow finds the fonts before xelatex runs
-  poppler-utils                # pdffonts, pdftotext, pdftoppm
-  chromium                     # browser tests
-  libatomic1                   # Playwright's bundled node driver links against it
-  omegat                       # CAT tool the exchange tests run (console mode); brings a Java runtime and groovy
   libenchant-2-2               # pyenchant's C library (pubflow check: spelling)
   hunspell-en-gb               # en_GB dictionary for the spelling check
   hunspell-en-us               # en_US dictionary
   hunspell-fr                  # fr_FR dictionary (spelling = "fr_FR")
   hunspell-de-de               # de_DE dictionary
   hunspell-ko                  # ko_KR dictionary (Debian has none for Japanese or Chinese)
-  time                         # GNU time: the coverage benchmark's peak memory of each command
 )
+if [ -f scripts/dev-packages.sh ]; then
+  # shellcheck source=/dev/null
+  source scripts/dev-packages.sh
+fi
 
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do

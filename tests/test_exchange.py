@@ -51,7 +51,7 @@ for (e in GlossaryReaderTBX.read(new File(args[1]), false)) {
 
 def java_home() -> str:
     java = shutil.which("java")
-    assert java, "java is missing: scripts/setup.sh installs omegat and its Java runtime"
+    assert java, "java is missing: scripts/setup.sh installs omegat and its Java runtime (scripts/dev-packages.sh)"
     return str(Path(os.path.realpath(java)).parents[1])
 
 

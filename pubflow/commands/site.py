@@ -140,7 +140,11 @@ def cmd_init(args: argparse.Namespace, config: None, report: Reporter) -> int:
     result = init_project(root, options)
     for path in result.written:
         report(f"wrote {shown(path)}")
-    report(f"pubflow comes from: {result.requirement}")
+    report(f"depends on {result.requirement}")
+    report(
+        "its set-up installs pubflow with pip: name a folder of pubflow wheels in PIP_FIND_LINKS "
+        "(pip wheel --no-deps -w DIR /path/to/pubflow makes one), or install pubflow into .venv first"
+    )
     report(f"next: cd {shown(root)} && bash scripts/setup.sh")
     report("then: .venv/bin/pubflow import RAW.txt && .venv/bin/pubflow publish")
     return EXIT_OK
@@ -208,7 +212,7 @@ def register(verbs: argparse._SubParsersAction) -> None:
         "Write a new pubflow project into DIR, asking nothing: pyproject.toml with [tool.pubflow], conf.py, "
         "docs/ (front page and status page), an empty locale/, glossary.csv with its header, "
         "scripts/setup.sh, scripts/publish.sh, scripts/test.sh and .ci/run. Its pyproject.toml depends on "
-        "pubflow by --pubflow-spec (default: where this pubflow was installed from).",
+        "pubflow by name and version range (--pubflow-spec; default: the releases compatible with this pubflow).",
         "pubflow init my-publication --name 'My Reader' --locale en --locale zh_TW:opencc:s2twp --bilingual zh_CN:en",
         lock="none",
     )
@@ -228,9 +232,9 @@ def register(verbs: argparse._SubParsersAction) -> None:
     p.add_argument("--copyright", help="the copyright line of every page")
     p.add_argument(
         "--pubflow-spec",
-        metavar="PATH|URL|REQUIREMENT",
-        help="where the project installs pubflow from: its source folder, a wheel, a git URL "
-        "(default: where this pubflow was installed from)",
+        metavar="RANGE",
+        help="the pubflow releases the project accepts, as '>=0.1,<0.3' "
+        "(default: those compatible with this pubflow, as '>=0.1.0,<0.2')",
     )
     p.set_defaults(no_project=True)
 
