@@ -7,7 +7,7 @@
 - :mod:`.bilingual`: the parallel edition, each unit beside its translation;
 - :mod:`.frontpage`: each edition's front page, its articles newest first with their translation state;
 - :mod:`.feed`: an Atom feed per edition, of its completely translated articles;
-- :mod:`.latex`: PDF editions: fonts per edition, a title page from the translated article;
+- :mod:`.latex`: PDF editions: fonts per edition, a title block on page one from the translated article;
 - :mod:`.notes`: editor's and translator's notes, numbered after their message or at the start;
 - :mod:`.safety`: no translation reads a file, adds a script link or raw markup, whatever the catalogs hold;
 - :mod:`.removed`: a document removed from docs/ takes its page out of every edition;

@@ -75,7 +75,7 @@ class MarkUntranslated(SphinxTransform):
             state = untranslated_state(self.app, self.env.docname, msgid)
             node["classes"].append(state)
             if self.app.builder.format == "latex" and is_document_title(node):
-                continue  # LaTeX takes the document title as plain text, for the title page
+                continue  # LaTeX takes the document title as plain text, for the title block
             fallback = node.children[:]
             if self.app.builder.format == "html" and fallback:
                 # The label is in the edition's language; the text after it is the source's, and says so.
