@@ -33,6 +33,7 @@ from pubflow.compile import compile_catalogs, compiled_locale_dir
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import display_path
 from pubflow.fileio import read_source_text, write_atomic
+from pubflow.interface import N_, label_for
 from pubflow.progress import NO_METER, Meter, Portion
 from pubflow.shard import article_documents, pdf_path
 
@@ -369,10 +370,7 @@ def write_root_index(config: ProjectConfig) -> Path:
     extra = ""
     if pairs:
         heading = " · ".join(
-            dict.fromkeys(
-                BILINGUAL_HEADINGS.get(loc.name, BILINGUAL_HEADINGS.get(loc.name[:2], "Bilingual"))
-                for loc in config.locales.values()
-            )
+            dict.fromkeys(label_for(loc.name, N_("Bilingual"), config.root) for loc in config.locales.values())
         )
         extra = (
             f'  <h2>{html.escape(heading)}</h2>\n  <ul class="pubflow-editions pubflow-bilingual-editions">\n'
@@ -391,13 +389,3 @@ def write_root_index(config: ProjectConfig) -> Path:
     remove_leftovers(root)
     write_atomic(target, page)
     return target
-
-
-#: The heading over the bilingual editions, in each language that has one.
-BILINGUAL_HEADINGS = {
-    "zh_CN": "双语对照",
-    "zh_TW": "雙語對照",
-    "zh_HK": "雙語對照",
-    "zh": "双语对照",
-    "en": "Bilingual",
-}

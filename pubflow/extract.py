@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,6 +182,13 @@ def template_of(config: ProjectConfig, pot_dir: Path, document: str) -> Path:
     return pot_dir / (config.root / document).relative_to(config.docs_dir).with_suffix(".pot")
 
 
+def has_messages(template_text: str) -> bool:
+    """Whether a template holds a message besides its header (``msgid ""``)."""
+    return re.search(r'^msgid "(?!")', template_text, re.MULTILINE) is not None or re.search(
+        r'^msgid ""\n"', template_text, re.MULTILINE
+    ) is not None
+
+
 def _run_gettext_builder(
     config: ProjectConfig, pot_dir: Path, documents: list[str] | None, result: ExtractResult, meter: Meter
 ) -> None:
@@ -208,6 +216,13 @@ def _run_gettext_builder(
             relative = template.relative_to(fresh)
             target = pot_dir / relative
             new_text = template.read_text(encoding="utf-8")
+            if not has_messages(new_text):
+                # Nothing to translate (the status page is all pubflow's own strings): no template, so no catalog.
+                template.unlink()
+                if target.exists():
+                    target.unlink()
+                    result.removed.append(target)
+                continue
             old_text = target.read_text(encoding="utf-8") if target.exists() else None
             if old_text is None or without_creation_date(old_text) != without_creation_date(new_text):
                 write_atomic(target, new_text)

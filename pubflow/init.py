@@ -45,6 +45,8 @@ VERBATIM = {
     "scripts/test.sh": "scripts/test.sh",
     ".ci/run": "ci/run",
     ".gitignore": "gitignore",
+    # Its title, prose and table are pubflow's own strings, in each edition's language: nothing to translate.
+    "docs/status.rst": "docs/status.rst",
 }
 EXECUTABLE = {"scripts/setup.sh", "scripts/publish.sh", "scripts/test.sh", ".ci/run"}
 
@@ -225,27 +227,9 @@ def project_files(root: Path, options: InitOptions, requirement: str) -> dict[st
     files["docs/index.rst"] = string.Template(
         (TEMPLATES / "docs" / "index.rst.in").read_text(encoding="utf-8")
     ).substitute(title=options.name, underline="=" * column_width(options.name))
-    files["docs/status.rst"] = status_page(options.source_language)
     columns = [options.source_language, *(loc.name for loc in options.locales), NOTE_COLUMN, FORBIDDEN_COLUMN]
     files["glossary.csv"] = ",".join(columns) + "\n"
     return files
-
-
-#: The OpenCC configuration that writes a Traditional source language's own standard.
-TRADITIONAL_STANDARD = {"zh_TW": "s2twp", "zh_HK": "s2hk", "zh_MO": "s2hk", "zh_Hant_TW": "s2twp"}
-
-
-def status_page(source_language: str) -> str:
-    """The status page in the source language: Simplified as written, Traditional by OpenCC, English otherwise."""
-    simplified = (TEMPLATES / "docs" / "status.rst").read_text(encoding="utf-8")
-    if source_language in TRADITIONAL_STANDARD:
-        import opencc
-
-        converted = opencc.OpenCC(TRADITIONAL_STANDARD[source_language]).convert(simplified)
-        return converted.translate(str.maketrans(CORNER_QUOTES))
-    if source_language.startswith("zh"):
-        return simplified
-    return (TEMPLATES / "docs" / "status.en.rst").read_text(encoding="utf-8")
 
 
 def init_project(root: Path, options: InitOptions) -> InitResult:

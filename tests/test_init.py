@@ -126,20 +126,14 @@ def test_a_new_publication_installs_pubflow_from_a_built_wheel_and_publishes(tmp
     assert "<entry" not in (html / "en" / "atom.xml").read_text(encoding="utf-8")  # nobody translated it yet
 
 
-@pytest.mark.parametrize(
-    ("source", "title", "words"),
-    [
-        ("zh_CN", "翻译状态", "“注释”"),
-        ("zh_TW", "翻譯狀態", "「註釋」"),
-        ("zh_HK", "翻譯狀態", "「註釋」"),
-        ("en", "Translation status", '"Notes"'),
-    ],
-)
-def test_the_status_page_is_in_the_source_language(tmp_path: Path, source: str, title: str, words: str) -> None:
+@pytest.mark.parametrize("source", ["zh_CN", "zh_TW", "en"])
+def test_the_status_page_has_nothing_to_translate(tmp_path: Path, source: str) -> None:
+    """Its title, prose and table come from pubflow's own catalog, in each edition's language."""
     target = "zh_CN" if source == "en" else "en"
     run_pubflow("init", str(tmp_path / "p"), "--source-language", source, "--locale", target, cwd=tmp_path, check=True)
     page = (tmp_path / "p" / "docs" / "status.rst").read_text(encoding="utf-8")
-    assert f"\n{title}\n" in page and words in page and ".. pubflow-translation-status::" in page
+    prose = [line for line in page.splitlines() if line and not line.startswith((":orphan:", ".."))]
+    assert ".. pubflow-status-page::" in page and prose == []
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,7 @@ from sphinx.util.nodes import extract_messages
 
 from pubflow.config import LocaleConfig
 from pubflow.errors import PubflowError
+from pubflow.interface import N_
 from pubflow.notes import Message, Note, load_resolved, notes_files
 from pubflow.sphinxext.bilingual import bilingual_locales, cell, cell_inline, pair
 from pubflow.sphinxext.editions import project_config
@@ -44,8 +45,8 @@ from pubflow.sphinxext.status import is_document_title
 logger = logging.getLogger(__name__)
 MSGID = "pubflow_msgid"
 BYLINE_CLASSES = {"pubflow-subtitle", "pubflow-byline", "pubflow-author", "pubflow-source", "pubflow-date"}
-LABELS = {"editor": "Editor’s note:", "translator": "Translator’s note:"}
-NOTES_HEADING = "Notes"
+LABELS = {"editor": N_("Editor’s note:"), "translator": N_("Translator’s note:")}
+NOTES_HEADING = N_("Notes")
 
 
 class RecordMessages(SphinxTransform):

@@ -7,6 +7,9 @@
 - The ``pubflow-translation-status`` directive becomes a table with the
   numbers of ``pubflow coverage``, per locale and per document, and the
   edition's notes (published, and held back as stale; see :mod:`pubflow.notes`).
+- The ``pubflow-status-page`` directive is a whole status page: its title, the
+  prose that explains the table, and the table, all in the edition's language
+  from pubflow's own catalog, so that a publication has nothing to translate.
 
 The labels come from the extension's own gettext catalog (``pubflow``), as
 Sphinx's own labels come from ``sphinx``.
@@ -33,6 +36,7 @@ from sphinx.util.nodes import extract_messages
 from pubflow.config import ProjectConfig
 from pubflow.coverage import project_coverage
 from pubflow.errors import PubflowError
+from pubflow.interface import N_
 from pubflow.notes import NoteCount, count_notes
 from pubflow.sphinxext.editions import lang_span, project_config
 from pubflow.sphinxext.labels import _
@@ -102,6 +106,51 @@ class TranslationStatusDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         return [status_table()]
+
+
+#: The status page's prose, in pubflow's catalog; ``literal`` is inline markup the translations keep.
+STATUS_INTRODUCTION = N_(
+    "The table shows how far each edition has translated each document; the numbers are those of "
+    "``pubflow coverage``. Fuzzy messages (the source changed, the translation awaits an update) do not count "
+    "as translated."
+)
+STATUS_REVIEW = N_(
+    "“Reviewed” counts the translations a person wrote or approved; “Machine, unreviewed” counts machine output "
+    "(OpenCC conversion, translation-memory proposals) that nobody has reviewed yet."
+)
+STATUS_NOTES = N_(
+    "“Notes” counts the editor’s and translator’s notes an edition publishes; “Stale notes” are those held back "
+    "because the source changed and an editor must look at them again, listed by ``pubflow check`` as "
+    "``note-stale``."
+)
+
+
+def prose_paragraph(text: str) -> nodes.paragraph:
+    """A paragraph of the catalog's prose: plain text with ``literals``, and nothing else read as markup."""
+    paragraph = nodes.paragraph(classes=["pubflow-status-prose"], translatable=False)
+    for number, part in enumerate(text.split("``")):
+        if part:
+            paragraph += nodes.literal(part, part) if number % 2 else nodes.Text(part)
+    return paragraph
+
+
+class StatusPageDirective(SphinxDirective):
+    """The whole status page in the edition's language: nothing in it is a message of the publication's catalogs.
+
+    Its nodes are not translatable, so Sphinx's gettext builder extracts nothing from them.
+    """
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        section = nodes.section(ids=["pubflow-translation-status"], names=["pubflow-translation-status"])
+        title = str(_("Translation status"))
+        section += nodes.title(title, title, translatable=False)
+        section += prose_paragraph(str(_(STATUS_INTRODUCTION)))
+        section += status_table()
+        section += prose_paragraph(str(_(STATUS_REVIEW)))
+        section += prose_paragraph(str(_(STATUS_NOTES)))
+        return [section]
 
 
 COLUMNS = ("messages", "translated", "reviewed", "machine", "fuzzy", "untranslated", "obsolete")
@@ -227,6 +276,7 @@ def setup(app: Sphinx) -> None:
     app.add_transform(MarkUntranslated)
     app.add_node(status_table)
     app.add_directive("pubflow-translation-status", TranslationStatusDirective)
+    app.add_directive("pubflow-status-page", StatusPageDirective)
     app.add_env_collector(StatusCollector)
     app.connect("env-get-outdated", _reread_status_on_change)
     app.connect("doctree-resolved", _on_doctree_resolved)
