@@ -184,9 +184,10 @@ def template_of(config: ProjectConfig, pot_dir: Path, document: str) -> Path:
 
 def has_messages(template_text: str) -> bool:
     """Whether a template holds a message besides its header (``msgid ""``)."""
-    return re.search(r'^msgid "(?!")', template_text, re.MULTILINE) is not None or re.search(
-        r'^msgid ""\n"', template_text, re.MULTILINE
-    ) is not None
+    return (
+        re.search(r'^msgid "(?!")', template_text, re.MULTILINE) is not None
+        or re.search(r'^msgid ""\n"', template_text, re.MULTILINE) is not None
+    )
 
 
 def _run_gettext_builder(
