@@ -48,11 +48,16 @@ SOURCE_NAMES = "来源|來源"
 BYLINE_FIELD = re.compile(
     rf"{DATE.pattern}|(?P<author>(?:{AUTHOR_NAMES})\s*[:：])|(?P<source>(?:{SOURCE_NAMES})\s*[:：])"
 )
-#: A dateline: who reports from where and when (新华社昆明11月5日电, 中央社台北4日電, 本报讯), with the
-#: reporters in brackets after it (（记者 李明）); in Simplified or Traditional characters.
+#: A dateline: a news organisation (…社, …网, …报, …台, …新闻), where and when it reports from, and
+#: 电 or 讯 (新华社昆明11月5日电, 中央社台北4日電, 本报讯, 南方日报讯), with the reporters in brackets
+#: after it (（记者 李明）); or a site's 央视网消息：. In Simplified or Traditional characters. Naming the
+#: organisation keeps a sentence such as 习近平11月5日电贺… or 11月5日电视台… out.
+NEWS_SOURCE = r"(?:社|网|網|报|報|台|新闻|新聞)"
 DATELINE_TEXT = (
-    rf"(?:[{HAN}]{{2,20}}?(?:\d{{1,2}}月)?\d{{1,2}}日|本报|本報)(?:电|讯|電|訊)"
+    rf"(?:(?:[{HAN}]{{0,12}}?{NEWS_SOURCE}[{HAN}]{{0,10}}?(?:\d{{1,2}}月)?\d{{1,2}}日|[{HAN}]{{0,10}}?(?:报|報))"
+    r"(?:电|讯|電|訊)"
     r"(?:[ \u3000]*[（(][^）)（(]{1,40}[）)])?"
+    rf"|[{HAN}]{{0,8}}?(?:网|網|社|台)消息(?:[（(][^）)（(]{{1,20}}[）)])?[：:])"
 )
 DATELINE = re.compile(rf"^{DATELINE_TEXT}$")
 #: A dateline that opens the first paragraph, run into its text.
@@ -60,7 +65,7 @@ INLINE_DATELINE = re.compile(rf"^(?P<dateline>{DATELINE_TEXT})[ \u3000]*(?P<text
 #: Picture, video and audio markers a news site adds to a title: (图), (组图), 【视频】, （組圖） …
 MEDIA_MARKER = (
     r"[ \u3000]*[（(【\[〔][ \u3000]*(?:高清)?(?:组图|組圖|多图|多圖|图片|圖片|图文|圖文|图表|圖表|附图|附圖|图|圖"
-    r"|附视频|附視頻|视频|視頻|影音|影片|音频|音頻)[ \u3000]*[)）】\]〕][ \u3000]*"
+    r"|图集|圖集|附视频|附視頻|视频|視頻|影音|影片|音频|音頻)[ \u3000]*[)）】\]〕][ \u3000]*"
 )
 MEDIA_MARKERS = re.compile(rf"^(?:{MEDIA_MARKER})+|(?:{MEDIA_MARKER})+$")
 #: Chinese numerals as section numbers (一 … 九十九).

@@ -11,7 +11,7 @@ from docutils.core import publish_doctree
 from docutils.parsers.rst import directives
 from docutils.parsers.rst.directives.misc import Class
 
-from pubflow.importer import FOOTER_MARKERS, MEDIA_MARKERS, find_sections, fullwidth_punctuation
+from pubflow.importer import FOOTER_MARKERS, INLINE_DATELINE, MEDIA_MARKERS, find_sections, fullwidth_punctuation
 from tests.conftest import ARTICLE, FIXTURES, REPO, SEED, run_pubflow
 
 # Sphinx's rst-class is docutils' class directive under another name.
@@ -431,3 +431,25 @@ def test_a_title_that_is_only_a_marker_is_refused_on_its_line(project: Path, tmp
     raw.write_text("(组图)\n2021-11-05 18:20 来源:云南日报\n\n正文。\n", encoding="utf-8")
     result = run_pubflow("import", str(raw), cwd=project)
     assert result.returncode == 2 and "marker.txt:1: the title is only a picture or video marker" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("first_paragraph", "dateline"),
+    [
+        ("新华社北京11月5日电（记者张三、李四）记者从公安部获悉，", "新华社北京11月5日电（记者张三、李四）"),
+        ("中国日报网11月5日电 近日，", "中国日报网11月5日电"),
+        ("本报讯（记者 张三 通讯员 李四）日前，", "本报讯（记者 张三 通讯员 李四）"),
+        ("南方日报讯（记者/张三）近日，", "南方日报讯（记者/张三）"),
+        ("澎湃新闻11月5日讯 今天，", "澎湃新闻11月5日讯"),
+        ("央视网消息（新闻联播）：国务院新闻办公室今天举行发布会。", "央视网消息（新闻联播）："),
+        # A sentence that only looks like one: no news organisation reports it.
+        ("习近平11月5日电贺新当选总统。", None),
+        ("我们从11月5日电视台的报道获悉，", None),
+        ("2015年12月，为落实中美两国元首的共识，", None),
+    ],
+)
+def test_an_inline_dateline_is_a_news_organisations(first_paragraph: str, dateline: str | None) -> None:
+    match = INLINE_DATELINE.match(first_paragraph)
+    assert (match.group("dateline") if match else None) == dateline
+    if match:  # nothing lost but the space between them
+        assert first_paragraph.startswith(match.group("dateline")) and first_paragraph.endswith(match.group("text"))

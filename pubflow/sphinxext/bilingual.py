@@ -307,7 +307,7 @@ def depart_cell_inline_latex(self: Any, node: cell_inline) -> None:
 BILINGUAL_PREAMBLE = r"""
 \usepackage{paracol}
 \setlength{\columnsep}{1.6em}
-\columnratio{0.5}
+\columnratio{0.44}
 \usepackage{ragged2e}
 % Headings are pairs in the columns; Sphinx's own \section commands print nothing.
 \RenewDocumentCommand\section{s O{} m}{}
