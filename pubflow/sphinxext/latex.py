@@ -315,7 +315,11 @@ def title_block(blocks: list[tuple[str, dict[str, str]]], publication: str, info
 
 
 def publication_name(app: Sphinx) -> str:
-    return project_config(app).name
+    """The publication's name as this edition gives it: its front page's title, translated like any
+    message (as the HTML masthead has it), or ``name`` when there is none."""
+    title = app.env.titles.get(app.config.root_doc)
+    text = plain_text(title).strip() if title is not None else ""
+    return text or project_config(app).name
 
 
 def article_info(app: Sphinx, docname: str, meta: dict[str, str], language: str) -> PdfInfo:
