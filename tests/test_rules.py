@@ -54,6 +54,10 @@ def security(msgid: str, msgstr: str) -> list[str]:
         ("`x <data:text/html;base64,AAAA>`_", "script link", "data:"),
         ("a <script>alert(1)</script>", "raw HTML", "<script>"),
         ("a <img src=x onerror=alert(1)/>", "raw HTML", "<img src=x onerror=alert(1)/>"),
+        # No space after the tag's name, as a browser reads it: still a tag.
+        ("Title <img/src/onerror=alert(document.domain)>", "raw HTML", "<img/src/onerror=alert(document.domain)>"),
+        ("a <svg><script>x</script>", "raw HTML", "<svg>"),
+        ("a <!-- x -->", "raw HTML", "<!-- x -->"),
         ("a &#60; b", "raw HTML", "&#60;"),
         ("a \\input{secrets}", "raw LaTeX", "\\input"),
         ("a\n.. raw:: html", "directive", ".. raw::"),

@@ -16,7 +16,7 @@ from pubflow.checks.model import EntryContext, Finding
 TOKEN = re.compile(
     r"""
       (?P<literal>``.+?``)
-    | :(?P<role>[A-Za-z][\w.:+-]*):`(?P<role_body>[^`]*)`
+    | (?<![\w.:+-]):(?P<role>[A-Za-z][\w.:+-]*):`(?P<role_body>[^`]*)`
     | `(?P<ref_body>[^`]+)`(?P<ref_mark>__?)
     | _`(?P<target>[^`]+)`
     | `(?P<interpreted>[^`]+)`

@@ -158,6 +158,8 @@ def year_value(text: str) -> float | None:
 
 def _listed_countries(text: str, start: int, count: float, unit: str | None) -> bool:
     """中美两国, 中老缅泰四国: the count restates the countries just named."""
+    if not math.isfinite(count):
+        return False
     n = int(count)
     if unit != "国" or n < 2 or n != count or start < n:
         return False
@@ -165,6 +167,7 @@ def _listed_countries(text: str, start: int, count: float, unit: str | None) -> 
 
 
 CLAUSE_END = re.compile(r"[。，；：！？;:!?（）()]")  # not the comma, which separates listed items
+CLAUSE_WINDOW = 200
 CONJUNCTION = re.compile(r"和|与|及|或|跟|同|、|\band\b|\bor\b|,")
 
 
@@ -172,7 +175,9 @@ def _restates_a_list(text: str, start: int, count: float) -> bool:
     """A 和 B 两个类, 甲、乙和丙三方: a count of the items just listed in the same clause."""
     if count not in (2, 3):
         return False
-    clause = CLAUSE_END.split(text[:start])[-1]
+    # The clause just before the count; a list of two or three items is never longer than this window,
+    # and reading back to the start of the text for every count would be quadratic.
+    clause = CLAUSE_END.split(text[max(0, start - CLAUSE_WINDOW) : start])[-1]
     return len(CONJUNCTION.findall(clause)) + 1 >= count and len(CONJUNCTION.findall(clause)) > 0
 
 

@@ -13,7 +13,7 @@ import re
 MARKUP = re.compile(
     r"""
       ``.+?``                                       # inline literal
-    | :[A-Za-z][\w.:+-]*:`[^`]*`                    # role with its target: :doc:`index`, :ref:`x <y>`
+    | (?<![\w.:+-]):[A-Za-z][\w.:+-]*:`[^`]*`        # role with its target: :doc:`index`, :ref:`x <y>`
     | `[^`]*`:[A-Za-z][\w.:+-]*:                    # role written after its body
     | \[(?:\#[\w.-]*|\*|[\w.-]+)\]_                 # footnote or citation label: [#f1]_, [1]_, [CIT2002]_
     | \|[^|\s](?:[^|]*[^|\s])?\|_{0,2}              # substitution
@@ -23,7 +23,7 @@ MARKUP = re.compile(
     | (?:https?|ftp|file)://[^\s<>`"]+              # URL
     | \bwww\.[^\s<>`"]+
     | \bmailto:[^\s<>`"]+
-    | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                   # e-mail address
+    | (?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+       # e-mail address
     """,
     re.VERBOSE,
 )

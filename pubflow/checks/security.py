@@ -20,11 +20,14 @@ SCRIPT_SCHEME = re.compile(r"\b(?:javascript|vbscript|data)\s*:", re.I)
 PATTERNS = {
     "URL": re.compile(r"\b(?:https?|ftp|file)://[^\s<>`\"]+|\bwww\.[^\s<>`\"]+|\bmailto:[^\s<>`\"]+", re.I),
     "script link": SCRIPT_SCHEME,
-    "raw HTML": re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?\s*>|&#?\w+;"),
+    # What a browser's HTML parser reads as a tag (``<`` then a letter, ``/``, ``!`` or ``?``), closed or
+    # not (``<img/src/onerror=…>`` has no space), or as a character reference. Linear: no backtracking.
+    "raw HTML": re.compile(r"</?[a-zA-Z][^<>]*>?|<[!?][^<>]*>?|&#?\w+;"),
     "raw LaTeX": re.compile(r"\\[a-zA-Z@]{2,}"),
     # docutils accepts ``.. name::`` and ``.. name ::``, with names such as ``a.b+c``.
     "directive": re.compile(r"(?:^|\s)\.\.\s+[\w.+:-]+\s*::"),
-    "role": re.compile(r":[\w.+-]+(?::[\w.+-]+)*:`|`:[\w.+-]+(?::[\w.+-]+)*:"),
+    # A role starts where its name does, never inside one: starting again at every colon is quadratic.
+    "role": re.compile(r"(?<![\w.+-]):[\w.+-]+(?::[\w.+-]+)*:`|`:[\w.+-]+(?::[\w.+-]+)*:"),
     "substitution": re.compile(r"\|[^|\s](?:[^|]*[^|\s])?\|"),
     "hyperlink target": re.compile(r"(?:^|\s)\.\.\s+_[^:]*:|^\s*__\s", re.M),
     "include": re.compile(r"\binclude\s*::|\bliteralinclude\s*::|:file:|:url:", re.I),

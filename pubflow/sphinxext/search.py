@@ -8,15 +8,28 @@ Sphinx loads through ``html_search_options['dict']``.
 jieba loads its dictionaries (most of a second) only when the first page is
 indexed, not whenever the search index is prepared: a rebuild with no change
 indexes no page and so never loads them.
+
+Sphinx's search page shows each result's title with ``innerHTML``, and keeps
+section titles in ``searchindex.js`` as their plain text (Sphinx 8.2): a
+heading ``Title <img src=x onerror=…>`` ran its script in a reader's browser
+when a search found it. Once Sphinx has written the index,
+:func:`inert_search_index` rewrites every text the page renders as HTML
+(document and section titles, object labels) as escaped plain text, so the
+page shows it literally whatever it holds. The rewriting is idempotent, as it
+must be: the next incremental build loads the index again and keeps it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 from pathlib import Path
+from typing import Any
 
+from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.search import js_index
 from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese
 
 from pubflow.fileio import write_atomic
@@ -61,6 +74,45 @@ class LazyChinese(SearchChinese):
         return super().split(input)
 
 
+def inert_text(markup: str) -> str:
+    """``markup`` (HTML, or text that may look like it) as escaped text with no tag: inert under innerHTML.
+
+    Tags are dropped and entities read (``A <em>B</em> &amp; C`` is the text ``A B & C``), then
+    ``<``, ``>`` and ``&`` escaped. Applied twice it gives the same as once.
+    """
+    return html.escape(Markup(markup).striptags(), quote=False)
+
+
+def inert_index(index: dict[str, Any]) -> dict[str, Any]:
+    """A frozen search index whose every HTML-rendered text is inert (see the module's doc)."""
+    cleaned = dict(index)
+    if isinstance(index.get("titles"), list):
+        cleaned["titles"] = [inert_text(t) if isinstance(t, str) else t for t in index["titles"]]
+    if isinstance(index.get("alltitles"), dict):
+        # Section titles are plain text (node.astext()): escape, do not strip, so they show literally.
+        cleaned["alltitles"] = {}
+        for title, places in index["alltitles"].items():
+            cleaned["alltitles"].setdefault(html.escape(html.unescape(title), quote=False), []).extend(places)
+    if isinstance(index.get("objnames"), dict):
+        cleaned["objnames"] = {
+            key: [inert_text(part) if isinstance(part, str) else part for part in value]
+            if isinstance(value, list)
+            else value
+            for key, value in index["objnames"].items()
+        }
+    return cleaned
+
+
+def inert_search_index(app: Sphinx, exception: BaseException | None) -> None:
+    """Rewrite the ``searchindex.js`` Sphinx just wrote with :func:`inert_index` (when it wrote one)."""
+    path = Path(app.outdir) / getattr(app.builder, "searchindex_filename", "")
+    if exception is not None or app.builder.format != "html" or not path.is_file():
+        return
+    original = path.read_text(encoding="utf-8")
+    write_atomic(path, js_index.dumps(inert_index(js_index.loads(original))))
+
+
 def setup(app: Sphinx) -> None:
     app.add_search_language(LazyChinese)
     app.connect("config-inited", _on_config_inited, priority=600)
+    app.connect("build-finished", inert_search_index)

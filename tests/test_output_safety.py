@@ -1,0 +1,98 @@
+"""Text that looks like markup stays text wherever it is published: the site search in a real browser.
+
+Sphinx 8.2 keeps section titles in ``searchindex.js`` as plain text and its
+search page shows a result's title with ``innerHTML``, so a heading
+``… <img/src/onerror=alert(document.domain)>`` ran a script in a reader's
+browser. The index is made inert (``pubflow/sphinxext/search.py``); these tests
+search such headings in Chromium, through the source door (an imported article,
+``pubflow build``) and the translation door (a catalog, built by Sphinx alone,
+since ``pubflow build`` refuses the message outright).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+
+from pubflow.sphinxext.search import inert_index
+from tests.browser import chromium, serve
+from tests.conftest import ARTICLE, copy_project, run_pubflow
+
+PAYLOAD = "<img/src/onerror=alert(document.domain)>"
+# Long enough that Sphinx's search matches the title by these words alone (at least half the title).
+HEADING_ZH_START = "湄公河流域执法安全合作的回顾与展望：六国警方携手打击跨国犯罪、"
+HEADING_ZH = HEADING_ZH_START + "维护地区安全稳定、共同守护湄公河航运的历程与经验"
+HEADING_EN = "Cooperation along the Mekong: what the police of six countries have achieved together since 2011"
+
+
+def add_heading(root: Path) -> None:
+    """A section at the end of the article, its heading holding the payload (as an imported body line would)."""
+    doc = root / "docs" / f"{ARTICLE}.rst"
+    title = f"{HEADING_ZH} {PAYLOAD}"
+    doc.write_text(
+        doc.read_text(encoding="utf-8") + f"\n{title}\n{'-' * (2 * len(title))}\n\n湄公河。\n", encoding="utf-8"
+    )
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = copy_project(tmp_path_factory.mktemp("search") / "project")
+    add_heading(root)
+    run_pubflow("extract", cwd=root, check=True)
+    run_pubflow("update", "--locale", "en", "--no-memory", cwd=root, check=True)
+    run_pubflow("build", "--format", "html", "--locale", "zh_CN", cwd=root, check=True)
+    catalog_path = root / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    catalog = polib.pofile(str(catalog_path), wrapwidth=0)
+    entry = catalog.find(f"{HEADING_ZH} {PAYLOAD}")
+    assert entry is not None
+    entry.msgstr = f"{HEADING_EN} {PAYLOAD}"
+    entry.flags = []
+    catalog.save()
+    # Sphinx alone, as sphinx-intl users run it: the translation reaches the index whatever pubflow refuses.
+    built = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(root), "-q", "-D", "language=en", "docs", "out/en"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    return {"zh_CN": root / "_build" / "html", "en": root / "out"}
+
+
+@pytest.mark.parametrize(("edition", "query"), [("zh_CN", HEADING_ZH), ("en", HEADING_EN)])
+def test_a_search_shows_a_title_that_looks_like_markup_as_text_and_runs_no_script(
+    sites: dict[str, Path], edition: str, query: str
+) -> None:
+    with serve(sites[edition]) as base, chromium() as browser:
+        page = browser.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(f"{base}/{edition}/search.html?q={query}")
+        result = page.locator("ul.search li a", has_text=PAYLOAD).first
+        result.wait_for(timeout=15000)
+        assert PAYLOAD in result.inner_text()  # the heading's text, shown literally
+        assert page.locator("ul.search img").count() == 0
+        page.wait_for_timeout(500)  # an image's error event would have fired by now
+        assert dialogs == []
+        assert page.evaluate("document.querySelectorAll('[onerror]').length") == 0
+
+
+def test_the_index_is_made_inert_once_and_for_all() -> None:
+    index = {
+        "titles": ["A <em>B</em> &amp; C", "x"],
+        "alltitles": {f"T {PAYLOAD}": [[0, "t"]], "A B & C": [[0, None]]},
+        "objnames": {"0": ["py", "function", "<b>f</b>"]},
+    }
+    once = inert_index(index)
+    assert once["titles"] == ["A B &amp; C", "x"]
+    assert once["alltitles"] == {
+        "T &lt;img/src/onerror=alert(document.domain)&gt;": [[0, "t"]],
+        "A B &amp; C": [[0, None]],
+    }
+    assert once["objnames"] == {"0": ["py", "function", "f"]}
+    assert inert_index(once) == once  # an incremental build loads it again and keeps it
