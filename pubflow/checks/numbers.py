@@ -488,6 +488,8 @@ def read_latin(text: str, language: LatinLanguage = ENGLISH) -> TranslationNumbe
 def number_text(value: float) -> str:
     """2017.0 → '2017'; 15000.0 → '15,000'; 98.99 → '98.99'; 1/3 → '1/3'."""
     value = float(value)
+    if not math.isfinite(value):  # a run of hundreds of digits: too large for a float, named as it is
+        return f"{value}"
     if not value.is_integer():
         for denominator in (3, 6, 7, 9, 11, 12):
             if math.isclose(value * denominator, round(value * denominator), rel_tol=1e-9):
