@@ -169,10 +169,7 @@ def parse_article(text: str, path: Path) -> Article:
     if not numbered:
         raise PubflowError("the file is empty; expected a news article saved as text", path)
 
-    byline_index = next(
-        (i for i, (_, line) in enumerate(numbered[: MAX_LINES_BEFORE_BYLINE + 1]) if _is_byline(line)),
-        None,
-    )
+    byline_index, byline_end = _find_byline(numbered)
     if byline_index is None:
         dateless = next(
             (number for number, line in numbered[1 : MAX_LINES_BEFORE_BYLINE + 1] if BYLINE_NAME.search(line)), None
@@ -202,11 +199,13 @@ def parse_article(text: str, path: Path) -> Article:
     subtitle = _without_media_markers(fullwidth_punctuation(numbered[1][1]), dropped) if byline_index == 2 else None
     if not title:
         raise PubflowError("the title is only a picture or video marker; expected the article's title", path, 1)
-    byline = _parse_byline(numbered[byline_index][1], path, numbered[byline_index][0])
+    byline = Byline()
+    for number, line in numbered[byline_index:byline_end]:
+        _parse_byline(line, path, number, byline)
 
     body_lines: list[str] = []
     left_out: list[str] = []
-    for _, line in numbered[byline_index + 1 :]:
+    for _, line in numbered[byline_end:]:
         if left_out or line.startswith(FOOTER_MARKERS):
             left_out.append(line)
         else:
@@ -288,6 +287,36 @@ def _is_byline(line: str) -> bool:
     return DATE.search(line) is not None and BYLINE_NAME.search(line) is not None
 
 
+#: A line of a byline set on several lines: a field first (a date, 作者：, 来源：), perhaps after a
+#: short label of the site's (发布时间：2023-06-20 10:00).
+BYLINE_PART = re.compile(
+    rf"^(?:[{HAN}]{{2,4}}\s*[:：]\s*)?(?:{DATE.pattern}|(?:{AUTHOR_NAMES}|{SOURCE_NAMES})\s*[:：])"
+)
+MAX_BYLINE_PART_LENGTH = 60
+MAX_BYLINE_LINES = 4
+
+
+def _find_byline(numbered: list[tuple[int, str]]) -> tuple[int | None, int]:
+    """Where the byline is among the lines (numbered[start:end]): one line with a date and an author or
+    source, or a few short lines in a row, each starting with one of them, that hold both together."""
+    head = numbered[: MAX_LINES_BEFORE_BYLINE + 1]
+    single = next((i for i, (_, line) in enumerate(head) if _is_byline(line)), None)
+    if single is not None:
+        return single, single + 1
+    for start in range(1, len(head)):
+        end = start
+        while (
+            end < len(numbered)
+            and end - start < MAX_BYLINE_LINES
+            and len(numbered[end][1]) <= MAX_BYLINE_PART_LENGTH
+            and BYLINE_PART.match(numbered[end][1])
+        ):
+            end += 1
+        if end - start > 1 and _is_byline(" ".join(line for _, line in numbered[start:end])):
+            return start, end
+    return None, 0
+
+
 #: A line starting so is an item of a list, however short: never a section heading.
 LIST_ITEM = re.compile(r"^[-–•·*●○■□◆◇▪]\s*")
 
@@ -296,13 +325,14 @@ def _is_heading(line: str) -> bool:
     return len(line) <= MAX_HEADING_LENGTH and not SENTENCE_PUNCTUATION.search(line) and not LIST_ITEM.match(line)
 
 
-def _parse_byline(line: str, path: Path, number: int) -> Byline:
-    """Cut the byline at each field it holds, keeping each field's own wording."""
-    byline = Byline()
+def _parse_byline(line: str, path: Path, number: int, byline: Byline) -> None:
+    """Cut a line of the byline at each field it holds, keeping each field's own wording (a label
+    before the first, as 发布时间：, stays with it)."""
     matches = list(BYLINE_FIELD.finditer(line))
     for index, match in enumerate(matches):
+        start = 0 if index == 0 else match.start()
         end = matches[index + 1].start() if index + 1 < len(matches) else len(line)
-        segment = fullwidth_punctuation(line[match.start() : end].strip())
+        segment = fullwidth_punctuation(line[start:end].strip())
         if match.group("year"):
             byline.date = segment
             clock = (match.group("time") or "0:00").split(":")
@@ -321,7 +351,6 @@ def _parse_byline(line: str, path: Path, number: int) -> Byline:
             byline.author = segment
         elif match.group("source") and byline.source is None:
             byline.source = segment
-    return byline
 
 
 # -- rendering -----------------------------------------------------------------------------

@@ -333,6 +333,15 @@ NEWS = {
         "sections": [(1, "一、各地停班停課情形"), (1, "二、交通運輸調整")],
         "left_out": ["責任編輯:林怡君"],
     },
+    "byline_lines": {
+        # A byline set on three lines, the date after a label of the site's.
+        "title": "公安部部署开展夏季治安打击整治行动",
+        "dropped": None,
+        "byline": ["作者：张伟", "来源：公安部网站", "发布时间：2023-06-20 10:00"],
+        "first": "6月19日，公安部召开电视电话会议",
+        "sections": [],
+        "left_out": ["【打印】【关闭窗口】"],
+    },
     "run_in_numbers": {
         "title": "我省出台措施支持民营经济发展",
         "dropped": None,
