@@ -65,7 +65,7 @@ def make_project(root: Path, count: int) -> list[str]:
     shutil.copy2(REPO / "docs" / "status.rst", root / "docs" / "status.rst")
     catalogs = root / "locale" / "en" / "LC_MESSAGES"
     catalogs.mkdir(parents=True)
-    for name in ["index.po", "status.po"]:
+    for name in ["index.po"]:
         shutil.copy2(REPO / "locale" / "en" / "LC_MESSAGES" / name, catalogs / name)
     source = (REPO / "docs" / f"{ARTICLE}.rst").read_text(encoding="utf-8")
     po = (REPO / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po").read_text(encoding="utf-8")
@@ -106,7 +106,7 @@ def add_traditional_catalogs(root: Path, names: list[str]) -> None:
     shipped = REPO / "locale" / "zh_TW" / "LC_MESSAGES"
     catalogs = root / "locale" / "zh_TW" / "LC_MESSAGES"
     catalogs.mkdir(parents=True, exist_ok=True)
-    for name in ["index.po", "status.po"]:
+    for name in ["index.po"]:
         shutil.copy2(shipped / name, catalogs / name)
     po = (shipped / f"{ARTICLE}.po").read_text(encoding="utf-8")
     title = "全国公安机关国际执法安全合作述评（上）"

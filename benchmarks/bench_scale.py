@@ -84,7 +84,7 @@ def chain(root: Path) -> dict[str, Timing]:
 def prepare(root: Path, count: int) -> dict[str, Timing]:
     """The project of ``count`` articles after its first publish (HTML); the cold pipeline's times."""
     make_project(root, count)
-    for name in ["index.po", "status.po"]:
+    for name in ["index.po"]:
         target = root / "locale" / "zh_TW" / "LC_MESSAGES"
         target.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO / "locale" / "zh_TW" / "LC_MESSAGES" / name, target / name)
