@@ -104,6 +104,8 @@ PREAMBLE = r"""
 % A glyph missing from every font is logged; pubflow fails the build on it.
 \tracinglostchars=2
 \emergencystretch=3em
+% One word space after a full stop or a colon, as publishers set English today.
+\frenchspacing
 \setcounter{secnumdepth}{0}
 \usepackage[fit]{truncate}
 \setlength{\parskip}{0.3\baselineskip}
