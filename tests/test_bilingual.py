@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -194,27 +195,37 @@ def test_each_pdf_column_is_set_in_its_languages_font(bilingual_site: Path) -> N
         assert any(font.endswith("NotoSerif-Regular") for font in fonts), fonts
 
 
+def noted_passages(locale: str) -> list[str]:
+    """The passages (a msgid or part of one) that the locale's notes file attaches a note to."""
+    path = REPO / "locale" / locale / "notes" / f"{ARTICLE}.toml"
+    return [note["message"] for note in tomllib.loads(path.read_text(encoding="utf-8"))["note"]]
+
+
 def test_each_columns_notes_stay_in_its_column(bilingual_site: Path) -> None:
-    # en has three notes; zh_TW the same three and one at the start; zh_CN, the source, none.
-    for first, lang, first_notes in [("zh_CN", "zh-CN", 0), ("zh_TW", "zh-TW", 3)]:
+    # en and zh_TW note the same passages, and zh_TW its title besides; zh_CN, the source, none.
+    title = "全国公安机关国际执法安全合作述评（上）"
+    english_notes = noted_passages("en")
+    taiwan_notes = [p for p in noted_passages("zh_TW") if p != title]
+    assert title in noted_passages("zh_TW") and len(english_notes) >= 3
+    for first, lang, first_notes in [("zh_CN", "zh-CN", 0), ("zh_TW", "zh-TW", len(taiwan_notes))]:
         page = bilingual_site / "html" / "bilingual" / f"{first}-en" / f"{ARTICLE}.html"
         parsed = parse(page)
         marked = [(a, b) for a, b in parsed.pairs if a["notes"] or b["notes"]]
         english = catalog(REPO, "en")
-        noted = [english[m] for m in english if any(p in m for p in ("南太平洋国家东帝汶", "以身殉职", "糯康及其他"))]
+        noted = [english[m] for m in english if any(p in m for p in english_notes)]
         assert [b["text"] for _, b in marked] == noted
         assert all(b["notes"] for _, b in marked)
         assert sum(1 for a, _ in marked if a["notes"]) == first_notes
         *start, notes = parsed.note_pairs
         assert [c["lang"] for c in notes] == [lang, "en"]
-        assert notes[1]["text"].startswith("Notes") and notes[1]["text"].count("Editor’s note:") == 3
+        assert notes[1]["text"].startswith("Notes") and notes[1]["text"].count("Editor’s note:") == len(english_notes)
         if first == "zh_TW":
-            assert notes[0]["text"].startswith("註釋") and notes[0]["text"].count("編按：") == 3
+            assert notes[0]["text"].startswith("註釋") and notes[0]["text"].count("編按：") == len(taiwan_notes)
             assert len(start) == 1 and "中華人民共和國" in start[0][0]["text"] and start[0][1]["text"] == ""
         else:
             assert notes[0]["text"] == "" and not start
         pdf = bilingual_site / "pdf" / "bilingual" / f"{first}-en" / f"{ARTICLE}.{first}-en.pdf"
         with pymupdf.open(pdf) as document:
             text = "".join("".join(p.get_text().split()) for p in document)
-        assert text.count("Editor’snote:") == 3
-        assert text.count("編按：") == (4 if first == "zh_TW" else 0)
+        assert text.count("Editor’snote:") == len(english_notes)
+        assert text.count("編按：") == (len(taiwan_notes) + 1 if first == "zh_TW" else 0)
