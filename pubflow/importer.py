@@ -298,7 +298,8 @@ MAX_BYLINE_LINES = 4
 
 def _find_byline(numbered: list[tuple[int, str]]) -> tuple[int | None, int]:
     """Where the byline is among the lines (numbered[start:end]): one line with a date and an author or
-    source, or a few short lines in a row, each starting with one of them, that hold both together."""
+    source, or a few short lines in a row, each starting with one of them, that hold both together;
+    failing those, a short line with a date and no sentence in it."""
     head = numbered[: MAX_LINES_BEFORE_BYLINE + 1]
     single = next((i for i, (_, line) in enumerate(head) if _is_byline(line)), None)
     if single is not None:
@@ -314,6 +315,11 @@ def _find_byline(numbered: list[tuple[int, str]]) -> tuple[int | None, int]:
             end += 1
         if end - start > 1 and _is_byline(" ".join(line for _, line in numbered[start:end])):
             return start, end
+    # A date alone, or with a name but no field (人民日报 2021年11月05日): a byline with no author or source.
+    for start in range(1, len(head)):
+        line = head[start][1]
+        if DATE.search(line) and len(line) <= MAX_BYLINE_PART_LENGTH and not SENTENCE_END.search(line):
+            return start, start + 1
     return None, 0
 
 

@@ -342,6 +342,14 @@ NEWS = {
         "sections": [],
         "left_out": ["【打印】【关闭窗口】"],
     },
+    "date_only": {
+        # A byline with a date and the site's name, and no 作者: or 来源: field.
+        "title": "国务院常务会议部署稳就业工作",
+        "dropped": None,
+        "byline": ["人民网 2022年05月18日 20:35"],
+        "first": "国务院总理5月18日主持召开国务院常务会议",
+        "sections": [],
+    },
     "run_in_numbers": {
         "title": "我省出台措施支持民营经济发展",
         "dropped": None,

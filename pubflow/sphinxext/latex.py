@@ -281,7 +281,8 @@ def _meta_block(lang: str, meta: dict[str, str], title_size: str) -> list[str]:
 
 def title_block(blocks: list[tuple[str, dict[str, str]]], publication: str, info: PdfInfo) -> str:
     """The top of page one: the publication's name, then per language (a BCP 47 tag, and the title,
-    subtitle, author, source and date); no page of its own, so that a short article fits one page.
+    subtitle, author, source, date and the byline's dateline); no page of its own, so that a short
+    article fits one page.
 
     One block spans the text; two stand side by side in paracol's columns, which
     stay open for the pairs that follow (:mod:`pubflow.sphinxext.bilingual` closes them).
