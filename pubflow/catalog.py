@@ -437,13 +437,14 @@ def format_catalogs(paths: list[Path], wrap_width: int, check_only: bool = False
     """Rewrite catalogs in pubflow's layout; only line breaks change, never a message."""
     result = FormatResult()
     for path in paths:
+        read_as = read_bytes(path)  # first: a save in an editor after this is never written over
         # The file's own line ends: layout is line breaks within entries, not a Windows editor's CRLF.
         data = render_catalog(load_catalog(path), wrap_width).replace("\n", file_newline(path)).encode("utf-8")
-        if data == path.read_bytes():
+        if data == read_as:
             result.kept += 1
             continue
         if not check_only:
-            write_atomic(path, data)
+            write_atomic(path, data, read_as=read_as)
         result.changed.append(path)
     return result
 

@@ -37,7 +37,7 @@ from pubflow import review
 from pubflow.catalog import CatalogLayout, MsgfmtJudge, file_newline, read_catalog
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.conversion import ScriptConverter
-from pubflow.fileio import write_atomic, write_atomic_many
+from pubflow.fileio import Write, read_bytes, write_atomic, write_atomic_many
 from pubflow.glossary import load_glossary
 from pubflow.progress import NO_METER, Meter
 
@@ -52,6 +52,7 @@ class ConvertResult:
     reviewed_kept: int = 0
     adopted: int = 0  # machine output a person edited or approved since: now theirs
     unverified: int = 0  # marked as machine output with no record of it: left for a person to review
+    needs_work: int = 0  # machine output a reviewer marked fuzzy: kept fuzzy
     written: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     unrecorded: list[Path] = field(default_factory=list)  # catalogs that had no review record
@@ -70,23 +71,43 @@ def _wears_machine_mark(entry: polib.POEntry) -> bool:
     return review.has_note(entry) or review.LEGACY_MACHINE_FLAG in entry.flags
 
 
+def _copied_by_msgmerge(entry: polib.POEntry, live: dict[review.Key, polib.POEntry]) -> bool:
+    """A fuzzy message holding, unchanged, the translation of another message still in the catalog."""
+    if not entry.fuzzy or entry.previous_msgid is None:
+        return False
+    other = live.get((entry.previous_msgctxt, entry.previous_msgid))
+    return other is not None and other is not entry and other.msgstr == entry.msgstr
+
+
 def convert_catalog(
     catalog: polib.POFile, record: review.ReviewRecord, converter: ScriptConverter, result: ConvertResult
 ) -> None:
     """Apply the conversion rules to one catalog and its review record, in memory."""
     wrote = False
+    live = {review.key_of(entry): entry for entry in catalog if not entry.obsolete}
     for entry in catalog:
         if entry.obsolete or not entry.msgid:
             continue
         state = review.state_of(entry, record)
+        if state is not review.State.MACHINE and _copied_by_msgmerge(entry, live):
+            # A new message msgmerge filled with a similar one's text (fuzzy, "#| msgid" the other message's):
+            # nobody's translation of this source. Converted, as any new message.
+            state = review.State.UNTRANSLATED
         if state is not review.State.MACHINE and state is not review.State.UNTRANSLATED:
-            # A person's, unless it is exactly what convert writes now and still marked as machine
-            # output (a catalog from before the record, or a run killed between catalog and record).
-            if _wears_machine_mark(entry) and not entry.fuzzy and entry.msgstr == converter.convert(entry.msgid):
+            message = record.get(entry)
+            recorded = message is not None and bool(message.outputs())
+            # A person's, unless the record has nothing for it (a catalog from before the record) and it is
+            # exactly what convert writes now and still marked as machine output. When the record has machine
+            # output for it, a different text is a person's correction, even one a new glossary row would give.
+            if (
+                not recorded
+                and _wears_machine_mark(entry)
+                and not entry.fuzzy
+                and entry.msgstr == converter.convert(entry.msgid)
+            ):
                 review.mark_machine(entry, record, entry.msgstr, ORIGIN, converter.signature)
                 continue
-            message = record.get(entry)
-            if message is not None and message.machine is not None:  # recorded machine output, edited since
+            if recorded:  # recorded machine output, edited or approved since
                 review.mark_person(entry, record)
                 result.adopted += 1
             elif _wears_machine_mark(entry):
@@ -104,6 +125,21 @@ def convert_catalog(
         if produced and produced.origin != ORIGIN and not entry.fuzzy:
             continue  # another engine's proposal (translation memory …) for the current source
         fresh = converter.convert(entry.msgid)
+        # Fuzzy with no previous msgid, on output made by these rules from this very source: a reviewer's
+        # "needs work" (Poedit's fuzzy toggle), not a changed source. It stays until a reviewer clears it.
+        if (
+            entry.fuzzy
+            and entry.previous_msgid is None
+            and produced is not None
+            and (entry.msgstr == fresh or produced.signature != converter.signature)
+        ):
+            result.needs_work += 1
+            if entry.msgstr != fresh:  # new rules: their output, still marked as needing work
+                review.mark_machine(entry, record, fresh, ORIGIN, converter.signature)
+                entry.flags.append("fuzzy")
+                result.reconverted += 1
+                wrote = True
+            continue
         if entry.fuzzy or entry.msgstr != fresh:
             result.reconverted += 1
         if entry.fuzzy or entry.msgstr != fresh or produced is None or produced.signature != converter.signature:
@@ -127,10 +163,12 @@ def _convert_batch(
     cache: dict[str, str],
     result: ConvertResult,
 ) -> None:
-    writes: list[tuple[Path, str | bytes]] = []
+    writes: list[Write] = []
     records: list[review.ReviewRecord] = []
+    catalog_writes: list[int] = []  # where in writes each catalog is
     try:
         for path, key in batch:
+            read_as = read_bytes(path)  # first: a save in an editor after this is never written over
             catalog, text = read_catalog(path, judge)
             layout = CatalogLayout(text, catalog, file_newline(path))
             record = review.load_record(path)
@@ -139,18 +177,19 @@ def _convert_batch(
             review.follow_catalog(record, catalog)
             convert_catalog(catalog, record, converter, result)
             new_text = layout.splice(catalog, config.wrap_width)
-            record_text = review.render_record(record)
-            # Each catalog before its record: a run killed between them leaves machine output that still wears
-            # its note and equals the conversion, which the next run recognises.
-            writes += [(path, new_text), (record.path, record_text)]
+            # The record in transition when machine output is replaced, the catalog, the record: a run killed
+            # between any two leaves a record that tells the catalog's machine output (review.record_writes).
+            pair = review.writes_with_catalog(record, catalog, path, new_text, read_as)
+            catalog_writes.append(len(writes) + len(pair) - 2)
+            writes += pair
             records.append(record)
-            cache[key] = _digest(new_text.encode("utf-8") + record_text.encode("utf-8"))
+            cache[key] = _digest(new_text.encode("utf-8") + str(pair[-1][1]).encode("utf-8"))
     finally:
         # The catalogs converted before a bad one are written all the same, as when each was written at once.
         written = write_atomic_many(writes)
-        for (path, _), catalog_written, record in zip(batch, written[::2], records, strict=False):
+        for (path, _), at, record in zip(batch, catalog_writes, records, strict=False):
             record.existed = True
-            if catalog_written:
+            if written[at]:
                 result.written.append(path)
 
 

@@ -147,7 +147,37 @@ def describe_os_error(exc: OSError) -> str:
     return errno.errorcode.get(exc.errno, type(exc).__name__) if exc.errno else type(exc).__name__
 
 
-def write_atomic(path: Path, content: str | bytes) -> bool:
+class ChangedMeanwhile(PubflowError):
+    """The file changed after pubflow read it (an editor saved it): pubflow's version is not written over it."""
+
+    def __init__(self, path: Path):
+        super().__init__(
+            "changed on disk while pubflow was working on it (saved in an editor?); that change is kept and "
+            "nothing was written over it: run the command again",
+            path,
+        )
+
+
+def _still_as_read(path: Path, read_as: bytes | None, data: bytes) -> bool:
+    """Whether the file may be replaced: it holds what the caller read (or the caller read nothing).
+
+    Raises :class:`ChangedMeanwhile` when someone else changed it since, unless it now holds
+    exactly ``data`` (then there is nothing to write: False).
+    """
+    if read_as is None:
+        return True
+    try:
+        current = path.read_bytes()
+    except FileNotFoundError:
+        current = None
+    if current == read_as:
+        return True
+    if current == data:
+        return False
+    raise ChangedMeanwhile(path)
+
+
+def write_atomic(path: Path, content: str | bytes, read_as: bytes | None = None) -> bool:
     """Write ``content`` to ``path`` through a temporary file and a rename.
 
     An interrupted run leaves either the old file or the new one, never a
@@ -155,9 +185,15 @@ def write_atomic(path: Path, content: str | bytes) -> bool:
     (:func:`remove_stale_temporaries`). Returns False, writing nothing, when
     the file already holds exactly this content, so that re-running a stage
     changes no byte and no mtime.
+
+    ``read_as``: the bytes the caller read and worked from. A file that no
+    longer holds them was saved by someone else meanwhile (a translator's
+    editor): it is left as it is and :class:`ChangedMeanwhile` raised, checked
+    just before the rename. When ``content`` is what was read, nothing is
+    written at all, whatever the file holds now.
     """
     data = content.encode("utf-8") if isinstance(content, str) else content
-    if _holds(path, data):
+    if data == read_as or _holds(path, data):
         return False
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -175,6 +211,9 @@ def write_atomic(path: Path, content: str | bytes) -> bool:
                 os.chmod(tmp_name, path.stat().st_mode & 0o777)
             else:
                 os.chmod(tmp_name, 0o644)
+            if not _still_as_read(path, read_as, data):
+                Path(tmp_name).unlink()
+                return False
             os.replace(tmp_name, path)
     except BaseException as exc:
         Path(tmp_name).unlink(missing_ok=True)
@@ -201,7 +240,11 @@ def usable_cores() -> int:
 _BATCH_FILES = 128
 
 
-def write_atomic_many(writes: Sequence[tuple[Path, str | bytes]]) -> list[bool]:
+#: A file to write: (path, content), or (path, content, the bytes the caller read from it) as ``read_as``.
+Write = tuple[Path, str | bytes] | tuple[Path, str | bytes, bytes | None]
+
+
+def write_atomic_many(writes: Sequence[Write]) -> list[bool]:
     """:func:`write_atomic` for many files, each as safe, with their flushes to disk overlapping.
 
     Each file still goes through its own temporary file, flushed to disk
@@ -209,7 +252,10 @@ def write_atomic_many(writes: Sequence[tuple[Path, str | bytes]]) -> list[bool]:
     (a catalog before its review record, say). Only the waits overlap: the
     fsyncs run on threads, so the filesystem commits them together instead of
     one journal commit after another (about ten times faster on ext4).
-    Unchanged files are not written; the result says which were.
+    Unchanged files are not written; the result says which were. A file
+    given with the bytes it was read as is checked as :func:`write_atomic`
+    checks it, every one before the first rename: when one changed
+    meanwhile, none of the batch is written.
     """
     written: list[bool] = []
     for start in range(0, len(writes), _BATCH_FILES):
@@ -217,17 +263,21 @@ def write_atomic_many(writes: Sequence[tuple[Path, str | bytes]]) -> list[bool]:
     return written
 
 
-def _write_batch(writes: Sequence[tuple[Path, str | bytes]]) -> list[bool]:
+def _write_batch(writes: Sequence[Write]) -> list[bool]:
     pending: list[tuple[Path, str, BinaryIO]] = []
     written: list[bool] = []
+    checks: list[tuple[int, int, Path, bytes, bytes]] = []  # (index in written, in pending, path, read as, data)
     current: Path | None = None
     try:
-        for path, content in writes:
+        for path, content, *rest in writes:
+            read_as = rest[0] if rest else None
             current = path
             data = content.encode("utf-8") if isinstance(content, str) else content
-            if _holds(path, data):
+            if data == read_as or _holds(path, data):
                 written.append(False)
                 continue
+            if read_as is not None:
+                checks.append((len(written), len(pending), path, read_as, data))
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             handle = os.fdopen(fd, "wb")
@@ -242,8 +292,17 @@ def _write_batch(writes: Sequence[tuple[Path, str | bytes]]) -> list[bool]:
 
             with ThreadPoolExecutor(max_workers=min(32, len(pending))) as pool:
                 list(pool.map(_fsync, pending))
-        for path, tmp_name, _ in pending:
+        unneeded = set()
+        for index, pending_index, path, read_as, data in checks:
             current = path
+            if not _still_as_read(path, read_as, data):  # someone wrote just this meanwhile
+                written[index] = False
+                unneeded.add(pending_index)
+        for pending_index, (path, tmp_name, _) in enumerate(pending):
+            current = path
+            if pending_index in unneeded:
+                Path(tmp_name).unlink()
+                continue
             os.chmod(tmp_name, path.stat().st_mode & 0o777 if path.exists() else 0o644)
             os.replace(tmp_name, path)
     except BaseException as exc:

@@ -40,27 +40,30 @@ from rapidfuzz import fuzz, process
 from pubflow.catalog import CatalogLayout, file_newline, load_catalog, newline_ends_agree
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.exchange.tmx import Pair, read_tmx
-from pubflow.fileio import write_atomic
+from pubflow.fileio import read_bytes, write_atomic
 from pubflow.incremental import WorkRecord, file_digest
 from pubflow.progress import NO_METER, Meter
 from pubflow.review import (
     LEGACY_MACHINE_FLAG,
+    MEMORY_COMMENT_PREFIX,
     MEMORY_EXACT_ORIGIN,
     MEMORY_FUZZY_ORIGIN,
     ReviewRecord,
     State,
+    has_note,
     load_record,
     mark_machine,
     mark_person,
+    origin_of,
     record_path,
-    save_record,
+    save_with_catalog,
     state_of,
 )
 
 EXACT_ORIGIN = MEMORY_EXACT_ORIGIN
 FUZZY_ORIGIN = MEMORY_FUZZY_ORIGIN
 #: The translator comment line naming a proposal's similarity and document.
-COMMENT_PREFIX = "pubflow memory:"
+COMMENT_PREFIX = MEMORY_COMMENT_PREFIX
 
 
 @dataclass(frozen=True)
@@ -167,21 +170,16 @@ def is_memory_output(entry: polib.POEntry, record: ReviewRecord) -> bool:
     A fuzzy proposal a person approved by clearing the fuzzy flag is theirs,
     although its text is still the one pubflow wrote.
     """
-    if state_of(entry, record) is not State.MACHINE:
-        return False
-    message = record.get(entry)
-    origin = message.machine.origin if message and message.machine else ""
+    origin = origin_of(entry, record)
     return origin == EXACT_ORIGIN or (origin == FUZZY_ORIGIN and entry.fuzzy)
 
 
 def is_unreviewed(entry: polib.POEntry, record: ReviewRecord) -> bool:
     """Machine output of any stage (OpenCC, memory) that no person has taken over."""
-    if state_of(entry, record) is not State.MACHINE:
-        return False
-    message = record.get(entry)
-    if message and message.machine and message.machine.origin == FUZZY_ORIGIN:
+    origin = origin_of(entry, record)
+    if origin == FUZZY_ORIGIN:
         return entry.fuzzy
-    return True
+    return origin is not None
 
 
 def catalog_documents(config: ProjectConfig, locale: LocaleConfig) -> Iterator[tuple[str, Path]]:
@@ -231,7 +229,7 @@ def _needs_a_pass(entry: polib.POEntry, record: ReviewRecord) -> bool:
     """Whether the memory stage has anything to do for this message: no translation, fuzzy, or machine output."""
     if entry.obsolete or not entry.msgid or entry.msgid_plural:
         return False
-    return not entry.msgstr or entry.fuzzy or state_of(entry, record) is State.MACHINE
+    return not entry.msgstr or entry.fuzzy or has_note(entry) or state_of(entry, record) is State.MACHINE
 
 
 def _read_for_memory(document: str, path: Path) -> tuple[list[list], bool]:
@@ -313,6 +311,7 @@ class MemoryResult:
     exact: int = 0
     fuzzy: int = 0
     approved: int = 0  # fuzzy proposals a person approved by clearing the flag: now theirs
+    adopted: int = 0  # proposals a person edited, or approved by deleting the note: now theirs, note gone
     memory_sizes: dict[str, int] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
     locales_skipped: list[str] = field(default_factory=list)  # produced by OpenCC
@@ -353,7 +352,23 @@ def wants_proposal(entry: polib.POEntry, record: ReviewRecord) -> bool:
     """An untranslated message, or memory output still fuzzy: never a person's translation."""
     if entry.obsolete or not entry.msgid or entry.msgid_plural:
         return False
-    return state_of(entry, record) is State.UNTRANSLATED or (is_memory_output(entry, record) and entry.fuzzy)
+    if state_of(entry, record) is State.UNTRANSLATED:
+        return True
+    # A close match, or a proposal whose source changed since (msgmerge's #| msgid). An exact match a
+    # reviewer marked fuzzy ("needs work" in Poedit) is theirs to fix: not proposed over.
+    return (
+        is_memory_output(entry, record)
+        and entry.fuzzy
+        and (origin_of(entry, record) == FUZZY_ORIGIN or entry.previous_msgid is not None)
+    )
+
+
+def edited_since_proposed(entry: polib.POEntry, record: ReviewRecord) -> bool:
+    """Machine output a person has edited (or approved by deleting its note): the record still says machine."""
+    message = record.get(entry)
+    if message is None or not message.outputs() or not entry.msgstr:
+        return False
+    return state_of(entry, record) is State.PERSON
 
 
 def propose_in_catalog(
@@ -371,8 +386,13 @@ def propose_in_catalog(
         state = state_of(entry, record)
         if state is State.MACHINE and not is_unreviewed(entry, record):
             mark_person(entry, record)  # an approved fuzzy proposal
-            set_memory_comment(entry, None)
             result.approved += 1
+            changed = True
+            continue
+        if edited_since_proposed(entry, record):
+            # A person's text now: the note saying "machine output" would tell Poedit's user otherwise.
+            mark_person(entry, record)
+            result.adopted += 1
             changed = True
             continue
         if not wants_proposal(entry, record):
@@ -446,17 +466,16 @@ def _propose_in_locale(
     for document, path in catalog_documents(config, locale):
         if document not in with_work:
             continue  # every message translated by a person: nothing to propose
+        read_as = read_bytes(path)  # before anything else: a save in an editor after this is never lost
         catalog = load_catalog(path)
         # Only changed messages are laid out anew.
         layout = CatalogLayout(path.read_text(encoding="utf-8"), catalog, file_newline(path))
-        opened.append((path, catalog, layout, load_record(path)))
-    wanted = [e.msgid for _path, catalog, _layout, record in opened for e in catalog if wants_proposal(e, record)]
+        opened.append((path, read_as, catalog, layout, load_record(path)))
+    wanted = [e.msgid for _p, _r, catalog, _l, record in opened for e in catalog if wants_proposal(e, record)]
     proposals = memory.propose_many(wanted, threshold)
-    for path, catalog, layout, record in opened:
+    for path, read_as, catalog, layout, record in opened:
         if not propose_in_catalog(catalog, record, proposals, threshold, result):
             continue
-        # The record first: if the run is killed in between, the catalog still has no
-        # proposal, and the next run makes it again.
-        save_record(record)
-        if write_atomic(path, layout.splice(catalog, config.wrap_width)):
+        # Record and catalog in an order that a kill at any point leaves true (review.writes_with_catalog).
+        if save_with_catalog(record, catalog, path, layout.splice(catalog, config.wrap_width), read_as):
             result.written.append(path)

@@ -36,7 +36,7 @@ from pathlib import Path
 import polib
 
 from pubflow.errors import PubflowError
-from pubflow.fileio import write_atomic
+from pubflow.fileio import Write, write_atomic, write_atomic_many
 
 SCHEMA = "pubflow-review/1"
 RECORD_SUFFIX = ".review.json"
@@ -48,6 +48,8 @@ LEGACY_MACHINE_FLAG = "machine-converted"
 #: The origins the memory stage records; a fuzzy one stays machine output only while the message is fuzzy.
 MEMORY_EXACT_ORIGIN = "memory"
 MEMORY_FUZZY_ORIGIN = "memory, fuzzy"
+#: The translator comment line naming a memory proposal's similarity and document; a person's text has none.
+MEMORY_COMMENT_PREFIX = "pubflow memory:"
 
 Key = tuple[str | None, str]
 
@@ -70,9 +72,15 @@ class MachineOutput:
 class MessageRecord:
     machine: MachineOutput | None = None
     skip: set[str] = field(default_factory=set)
+    #: The machine output the catalog held before a stage replaced it, while the stage writes the catalog: a run
+    #: killed between the record and the catalog leaves a catalog that either still holds this or holds ``machine``.
+    earlier: MachineOutput | None = None
 
     def empty(self) -> bool:
-        return self.machine is None and not self.skip
+        return self.machine is None and self.earlier is None and not self.skip
+
+    def outputs(self) -> list[MachineOutput]:
+        return [m for m in (self.machine, self.earlier) if m is not None]
 
 
 @dataclass
@@ -82,6 +90,10 @@ class ReviewRecord:
     path: Path
     existed: bool
     messages: dict[Key, MessageRecord] = field(default_factory=dict)
+    #: The file's bytes as read (None: there was none), so that a change made meanwhile is never written over.
+    loaded: bytes | None = None
+    #: Per message, the machine output the file on disk records (what its catalog on disk may still hold).
+    on_disk: dict[Key, MachineOutput] = field(default_factory=dict)
 
     def get(self, entry: polib.POEntry) -> MessageRecord | None:
         return self.messages.get(key_of(entry))
@@ -115,11 +127,15 @@ def digest(text: str) -> str:
 def load_record(catalog_path: Path) -> ReviewRecord:
     """The record beside ``catalog_path``; an empty one (``existed=False``) when there is none."""
     path = record_path(catalog_path)
-    record = ReviewRecord(path, existed=path.is_file())
-    if not record.existed:
-        return record
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return ReviewRecord(path, existed=False)
+    except IsADirectoryError:
+        raise PubflowError("review record is a folder; restore it from git", path) from None
+    record = ReviewRecord(path, existed=True, loaded=raw)
+    try:
+        text = raw.decode("utf-8")
         data = json.loads(text)
     except UnicodeDecodeError:
         raise PubflowError("review record is not UTF-8; restore it from git", path) from None
@@ -142,15 +158,12 @@ def load_record(catalog_path: Path) -> ReviewRecord:
                 raise TypeError("skip is a list of check names")
             if not isinstance(key[1], str) or not isinstance(key[0], str | None):
                 raise TypeError("msgid and msgctxt are strings")
-            machine = item.get("machine")
-            if machine and not all(isinstance(machine[name], str) for name in ("origin", "signature", "msgstr-sha256")):
-                raise TypeError("origin, signature and msgstr-sha256 are strings")
-            record.messages[key] = MessageRecord(
-                machine=MachineOutput(machine["origin"], machine["signature"], machine["msgstr-sha256"])
-                if machine
-                else None,
-                skip=set(skip),
+            message = MessageRecord(
+                machine=_machine_field(item.get("machine")), skip=set(skip), earlier=_machine_field(item.get(EARLIER))
             )
+            record.messages[key] = message
+            if message.machine is not None:
+                record.on_disk[key] = message.machine
         except (KeyError, TypeError, AttributeError):
             raise PubflowError(
                 f"malformed message in the review record: {str(item)[:60]}; restore it from git",
@@ -158,6 +171,20 @@ def load_record(catalog_path: Path) -> ReviewRecord:
                 _line_of(text, item),
             ) from None
     return record
+
+
+#: A message's machine output before the stage that is writing its catalog replaced it (see MessageRecord.earlier).
+EARLIER = "earlier-machine"
+
+
+def _machine_field(machine: object) -> MachineOutput | None:
+    if not machine:
+        return None
+    if not isinstance(machine, dict) or not all(
+        isinstance(machine[name], str) for name in ("origin", "signature", "msgstr-sha256")
+    ):
+        raise TypeError("origin, signature and msgstr-sha256 are strings")
+    return MachineOutput(machine["origin"], machine["signature"], machine["msgstr-sha256"])
 
 
 def _line_of(text: str, item: object) -> int | None:
@@ -176,12 +203,9 @@ def render_record(record: ReviewRecord) -> str:
         item: dict[str, object] = {"msgid": msgid}
         if msgctxt is not None:
             item["msgctxt"] = msgctxt
-        if message.machine:
-            item["machine"] = {
-                "origin": message.machine.origin,
-                "signature": message.machine.signature,
-                "msgstr-sha256": message.machine.digest,
-            }
+        for name, output in (("machine", message.machine), (EARLIER, message.earlier)):
+            if output is not None:
+                item[name] = {"origin": output.origin, "signature": output.signature, "msgstr-sha256": output.digest}
         if message.skip:
             item["skip"] = sorted(message.skip)
         messages.append(item)
@@ -221,32 +245,126 @@ def _indented(value: object, depth: int = 0) -> str:
     return opening + inner[1:] + inner.join(items) + "\n" + " " * depth + closing
 
 
-def save_record(record: ReviewRecord) -> bool:
-    """Write the record atomically; False when its file already says exactly this."""
-    written = write_atomic(record.path, render_record(record))
-    record.existed = True
+def save_record(record: ReviewRecord, catalog: polib.POFile | None = None) -> bool:
+    """Write the record atomically; False when its file already says exactly this.
+
+    With the catalog it describes, what a killed run left in transition is settled first (:func:`settle`).
+    A record changed on disk since it was read is not written over (:class:`pubflow.fileio.ChangedMeanwhile`).
+    """
+    if catalog is not None:
+        settle(record, catalog)
+    text = render_record(record)
+    written = write_atomic(record.path, text, read_as=record.loaded)
+    _now_on_disk(record, text)
     return written
 
 
+def _now_on_disk(record: ReviewRecord, text: str) -> None:
+    record.existed = True
+    record.loaded = text.encode("utf-8")
+    record.on_disk = {key: m.machine for key, m in record.messages.items() if m.machine is not None}
+
+
+def settle(record: ReviewRecord, catalog: polib.POFile) -> None:
+    """Keep, of a message's machine output and its ``earlier`` one, the one its text is; drop the other."""
+    for entry in catalog:
+        message = record.get(entry)
+        if message is None or message.earlier is None:
+            continue
+        if message.earlier.digest == digest(text_of(entry)) and (
+            message.machine is None or message.machine.digest != message.earlier.digest
+        ):
+            message.machine = message.earlier
+        message.earlier = None
+
+
+def record_writes(record: ReviewRecord, catalog: polib.POFile) -> tuple[str | None, str]:
+    """The record's text while the catalog is being written (None: no need), and its text afterwards.
+
+    Written in this order: the record in transition, the catalog, the record. A message whose recorded
+    machine output changes or goes keeps the one on disk as well until the catalog is written, so a run
+    killed at any point leaves a record that tells the machine output in either catalog: a proposal
+    replaced by another, or taken back, is never taken for a person's text.
+    """
+    settle(record, catalog)
+    final = render_record(record)
+    transition = {
+        key: old for key, old in record.on_disk.items() if (m := record.messages.get(key)) is None or m.machine != old
+    }
+    if not transition:
+        return None, final
+    kept = dict(record.messages)
+    try:
+        for key, old in transition.items():
+            message = kept.get(key)
+            machine = message.machine if message is not None else None
+            skip = set(message.skip) if message is not None else set()
+            record.messages[key] = MessageRecord(machine or old, skip, earlier=old if machine else None)
+        middle = render_record(record)
+    finally:
+        record.messages = kept
+    return middle, final
+
+
+def writes_with_catalog(
+    record: ReviewRecord, catalog: polib.POFile, catalog_path: Path, catalog_text: str, catalog_read_as: bytes | None
+) -> list[Write]:
+    """What to write, in this order, for a catalog and its review record (for :func:`write_atomic_many`).
+
+    A run killed between any two of the writes leaves a true state (:func:`record_writes`), and neither
+    file is written over a change made to it on disk since it was read.
+    """
+    middle, final = record_writes(record, catalog)
+    writes: list[Write] = []
+    if middle is not None:
+        writes.append((record.path, middle, record.loaded))
+    writes.append((catalog_path, catalog_text, catalog_read_as))
+    writes.append((record.path, final, None if middle is not None else record.loaded))
+    return writes
+
+
+def save_with_catalog(
+    record: ReviewRecord, catalog: polib.POFile, catalog_path: Path, catalog_text: str, catalog_read_as: bytes | None
+) -> bool:
+    """Write a catalog and its review record (:func:`writes_with_catalog`); whether the catalog was written."""
+    writes = writes_with_catalog(record, catalog, catalog_path, catalog_text, catalog_read_as)
+    written = write_atomic_many(writes)
+    _now_on_disk(record, str(writes[-1][1]))
+    return written[-2]
+
+
 # -- the state of a message ------------------------------------------------------------------
+
+
+def recorded_output(entry: polib.POEntry, record: ReviewRecord) -> MachineOutput | None:
+    """The machine output the record holds for this message whose text the message still is, note or not."""
+    message = record.get(entry)
+    if message is None or (message.machine is None and message.earlier is None):
+        return None
+    text_digest = digest(text_of(entry))
+    return next((m for m in message.outputs() if m.digest == text_digest), None)
 
 
 def state_of(entry: polib.POEntry, record: ReviewRecord) -> State:
     text = text_of(entry)
     if not text.strip("\x00"):
         return State.UNTRANSLATED
-    message = record.get(entry)
-    if message and message.machine and message.machine.digest == digest(text) and has_note(entry):
+    if has_note(entry) and recorded_output(entry, record) is not None:
         return State.MACHINE
     return State.PERSON if record.existed else State.UNKNOWN
 
 
 def machine_output(entry: polib.POEntry, record: ReviewRecord) -> MachineOutput | None:
     """What the record says produced this message, when it is still that machine output."""
-    if state_of(entry, record) is not State.MACHINE:
+    if not text_of(entry).strip("\x00") or not has_note(entry):
         return None
-    message = record.get(entry)
-    return message.machine if message else None
+    return recorded_output(entry, record)
+
+
+def origin_of(entry: polib.POEntry, record: ReviewRecord) -> str | None:
+    """The origin of the machine output this message still is (``opencc``, ``memory``…), or None."""
+    produced = machine_output(entry, record)
+    return produced.origin if produced else None
 
 
 def note(origin: str) -> str:
@@ -280,13 +398,16 @@ def mark_machine(entry: polib.POEntry, record: ReviewRecord, text: str, origin: 
 
 
 def mark_person(entry: polib.POEntry, record: ReviewRecord) -> None:
-    """The message is a person's from now on: the machine record and the note go, skips stay."""
+    """The message is a person's from now on: the machine record, the note and the memory's comment go, skips stay."""
     message = record.get(entry)
     if message:
         message.machine = None
+        message.earlier = None
     if LEGACY_MACHINE_FLAG in entry.flags:
         entry.flags.remove(LEGACY_MACHINE_FLAG)
     _set_note(entry, None)
+    lines = [ln for ln in (entry.tcomment or "").split("\n") if ln and not ln.startswith(MEMORY_COMMENT_PREFIX)]
+    entry.tcomment = "\n".join(lines)
 
 
 def has_note(entry: polib.POEntry) -> bool:
@@ -338,7 +459,7 @@ def follow_catalog(record: ReviewRecord, catalog: polib.POFile) -> None:
     keys = {key_of(entry) for entry in catalog}
     # Machine output whose message is gone under its old key, by the digest of what the machine wrote: a
     # merge that kept the msgstr but dropped the previous msgid (sphinx-intl's, Babel's) still carries it.
-    gone = {m.machine.digest: m for k, m in old.items() if k not in keys and m.machine is not None}
+    gone = {out.digest: m for k, m in old.items() if k not in keys for out in m.outputs()}
     for entry in catalog:
         key = key_of(entry)
         found = old.get(key)
@@ -347,7 +468,7 @@ def follow_catalog(record: ReviewRecord, catalog: polib.POFile) -> None:
         if found is None and gone and text_of(entry).strip("\x00"):
             found = gone.get(digest(text_of(entry)))
         if found is not None and not found.empty():
-            current[key] = MessageRecord(found.machine, set(found.skip))
+            current[key] = MessageRecord(found.machine, set(found.skip), found.earlier)
     record.messages = current
     for entry in catalog:
         record_skips(entry, record)

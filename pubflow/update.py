@@ -42,7 +42,7 @@ from pubflow.catalog import (
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError
 from pubflow.extract import templates_out_of_date
-from pubflow.fileio import write_atomic
+from pubflow.fileio import ChangedMeanwhile, read_bytes, write_atomic
 from pubflow.incremental import WorkRecord, file_digest
 from pubflow.notes import notes_path
 from pubflow.progress import NO_METER, Meter
@@ -60,6 +60,8 @@ class UpdateResult:
     unrecorded: list[Path] = field(default_factory=list)  # catalogs that had no review record
     #: A new catalog started from an orphaned one (its document renamed): (new catalog, the orphan).
     carried: list[tuple[Path, Path]] = field(default_factory=list)
+    #: Catalogs saved (in an editor) while they were being merged, and so merged again with that save.
+    remerged: list[Path] = field(default_factory=list)
 
 
 def catalog_path(config: ProjectConfig, locale: LocaleConfig, template: Path, pot_dir: Path) -> Path:
@@ -156,6 +158,34 @@ def merge_catalog(po_path: Path, template: Path, wrap_width: int = 0) -> tuple[s
     return layout.splice(merged, wrap_width), merged
 
 
+#: How many times a catalog saved in an editor during its merge is merged again before update gives up.
+MERGE_ATTEMPTS = 3
+
+
+def merge_into_catalog(po_path: Path, template: Path, wrap_width: int, result: UpdateResult) -> review.ReviewRecord:
+    """Merge the template into the catalog and write both, merging again when the catalog was saved meanwhile.
+
+    The catalog's bytes are read before anything else and must be the file's still at the rename, so a
+    translator's save during the merge is never written over: it is merged in turn (``result.remerged``).
+    """
+    for attempt in range(1, MERGE_ATTEMPTS + 1):
+        read_as = read_bytes(po_path)
+        record = review.load_record(po_path)
+        text, merged = merge_catalog(po_path, template, wrap_width)
+        review.follow_catalog(record, merged)
+        try:
+            written = write_atomic(po_path, text, read_as=read_as)
+        except ChangedMeanwhile:
+            if attempt == MERGE_ATTEMPTS:
+                raise
+            result.remerged.append(po_path)
+            continue
+        (result.updated if written else result.unchanged).append(po_path)
+        review.save_record(record, merged)
+        return record
+    raise AssertionError("unreachable")  # pragma: no cover - the last attempt returns or raises
+
+
 def carry_flags(old: polib.POFile, merged: polib.POFile) -> bool:
     """Put back the flags msgmerge drops (it keeps only fuzzy and format flags), in their old order.
 
@@ -227,9 +257,10 @@ def update_catalogs(
                         text, merged = merge_catalog(seed, template, config.wrap_width)
                     record = review.load_record(orphan if orphan is not None else po_path)
                     record.path = review.record_path(po_path)
+                    record.loaded = None  # the orphan's: this catalog's record is written anew
                     review.follow_catalog(record, merged)
                     write_atomic(po_path, text)
-                    review.save_record(record)
+                    review.save_record(record, merged)
                     if orphan is not None:
                         carry_notes(config, locale, orphan, po_path)
                         result.carried.append((po_path, orphan))
@@ -241,16 +272,9 @@ def update_catalogs(
                     result.unchanged.append(po_path)
                     meter.advance()
                     continue
-                record = review.load_record(po_path)
+                record = merge_into_catalog(po_path, template, config.wrap_width, result)
                 if not record.existed:
                     result.unrecorded.append(po_path)
-                text, merged = merge_catalog(po_path, template, config.wrap_width)
-                review.follow_catalog(record, merged)
-                if write_atomic(po_path, text):
-                    result.updated.append(po_path)
-                else:
-                    result.unchanged.append(po_path)
-                review.save_record(record)
                 done.put(unit, merge_state(template_digests[template], po_path))
                 meter.advance()
             result.orphaned.extend(orphans)

@@ -61,8 +61,7 @@ def check_completeness(
 
 
 def _why_fuzzy(entry: polib.POEntry, record: review.ReviewRecord | None) -> str:
-    message = record.get(entry) if record is not None else None
-    if message and message.machine and message.machine.origin == review.MEMORY_FUZZY_ORIGIN:
+    if record is not None and review.origin_of(entry, record) == review.MEMORY_FUZZY_ORIGIN:
         return "a close match from the translation memory, to review"
     if entry.previous_msgid:
         return "source changed, translation outdated"

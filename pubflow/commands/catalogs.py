@@ -79,6 +79,8 @@ def cmd_update(args: argparse.Namespace, config: ProjectConfig, report: Reporter
             report(f"created {shown(path)}")
     for path in result.updated:
         report(f"updated {shown(path)}")
+    for path in dict.fromkeys(result.remerged):
+        report(f"{shown(path)} was saved (in an editor?) while it was being merged: merged again with that save")
     report(f"{len(result.unchanged)} catalog(s) unchanged")
     from pubflow.notes import notes_folder_of
 
@@ -107,6 +109,8 @@ def cmd_memory(args: argparse.Namespace, config: ProjectConfig, report: Reporter
         f"translation memory ({sizes or 'no translated locale'}): {result.exact} exact, {result.fuzzy} fuzzy "
         f"(>= {config.memory_threshold:g}%) proposal(s); {result.approved} approved fuzzy proposal(s) now a person's"
     )
+    if result.adopted:
+        report(f"{result.adopted} proposal(s) a person edited or approved since: now theirs, their note removed")
     if result.tmx_without_pairs:
         from pubflow.exchange.tmx import language_tag, tmx_languages
 
@@ -141,6 +145,8 @@ def cmd_convert(args: argparse.Namespace, config: ProjectConfig, report: Reporte
         "or approved since, "
         f"{len(result.skipped)} catalog(s) unchanged since the last run"
     )
+    if result.needs_work:
+        report(f"{result.needs_work} message(s) of machine output a reviewer marked fuzzy (needs work): kept so")
     if result.unverified:
         report(
             f"warning: {result.unverified} message(s) marked as machine output with no entry in their review "

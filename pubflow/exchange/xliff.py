@@ -53,10 +53,19 @@ from pubflow.exchange.xmlfiles import (
     write_xml,
     xml_illegal,
 )
-from pubflow.fileio import write_atomic
+from pubflow.fileio import read_bytes
 from pubflow.glossary import Glossary, load_glossary
-from pubflow.memory import EXACT_ORIGIN, FUZZY_ORIGIN, catalog_documents, is_unreviewed, set_memory_comment
-from pubflow.review import LEGACY_MACHINE_FLAG, ReviewRecord, State, load_record, mark_person, save_record, state_of
+from pubflow.memory import EXACT_ORIGIN, FUZZY_ORIGIN, catalog_documents, is_unreviewed
+from pubflow.review import (
+    LEGACY_MACHINE_FLAG,
+    ReviewRecord,
+    State,
+    load_record,
+    mark_person,
+    origin_of,
+    save_with_catalog,
+    state_of,
+)
 
 NAMESPACE = "urn:oasis:names:tc:xliff:document:1.2"
 #: States a CAT tool sets on a target that still needs work: imported as fuzzy.
@@ -100,8 +109,7 @@ def unit_state(entry: polib.POEntry, record: ReviewRecord) -> tuple[str, str | N
     """The XLIFF state and state-qualifier of a message."""
     if not entry.msgstr:
         return "new", None
-    message = record.get(entry)
-    origin = message.machine.origin if message and message.machine else None
+    origin = origin_of(entry, record)
     if entry.fuzzy:
         return "needs-review-translation", "fuzzy-match" if origin == FUZZY_ORIGIN else None
     if LEGACY_MACHINE_FLAG in entry.flags or is_unreviewed(entry, record):
@@ -231,6 +239,7 @@ class CatalogChanges:
     catalog: polib.POFile
     layout: CatalogLayout
     record: ReviewRecord
+    read_as: bytes  # the catalog's bytes as read
     changes: list[Change] = field(default_factory=list)
     kept_newer: int = 0  # changed in the catalog since the export, untouched in the file
 
@@ -284,9 +293,10 @@ def _read_file(
         raise PubflowError(
             f"<file original={original!r}> has target-language {language!r}, not {locale.name}", path, file_line
         )
+    read_as = read_bytes(po_path)  # first: a save in an editor after this is never written over
     catalog = load_catalog(po_path)
     layout = CatalogLayout(po_path.read_text(encoding="utf-8"), catalog, file_newline(po_path))
-    found = CatalogChanges(po_path, catalog, layout, load_record(po_path))
+    found = CatalogChanges(po_path, catalog, layout, load_record(po_path), read_as)
     entries = {unit_id(e.msgctxt, e.msgid): e for e in _units(catalog)}
     renamed = {
         unit_id(e.previous_msgctxt or e.msgctxt, e.previous_msgid): e for e in entries.values() if e.previous_msgid
@@ -393,8 +403,9 @@ def import_xliff(config: ProjectConfig, path: Path) -> ImportResult:
             continue
         for change in changes.changes:
             _apply(change, changes.record)
-        save_record(changes.record)
-        if write_atomic(changes.path, changes.layout.splice(changes.catalog, config.wrap_width)):
+        # In an order that a kill at any point leaves true, and never over a save made since the reading.
+        text = changes.layout.splice(changes.catalog, config.wrap_width)
+        if save_with_catalog(changes.record, changes.catalog, changes.path, text, changes.read_as):
             result.written.append(changes.path)
         result.changed[changes.path] = len(changes.changes)
     return result
@@ -404,7 +415,6 @@ def _apply(change: Change, record: ReviewRecord) -> None:
     entry = change.entry
     entry.msgstr = change.text
     mark_person(entry, record)
-    set_memory_comment(entry, None)
     if change.fuzzy:
         if "fuzzy" not in entry.flags:
             entry.flags.append("fuzzy")
