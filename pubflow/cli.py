@@ -85,10 +85,12 @@ def main(argv: list[str] | None = None) -> int:
             shared = args.lock == "shared"
             with project_lock(config.output_dir, args.verb, wait=not args.no_wait, progress=report, shared=shared):
                 # Another reader may be writing its own temporary files now: only a writer's time is all clear.
-                remove_stale_temporaries(config.work_folders, before=None if shared else time.time())
+                remove_stale_temporaries(
+                    config.work_folders, before=None if shared else time.time(), top_level=[config.root]
+                )
                 return _flushed(args.run(args, config, report))
         if config is not None:
-            remove_stale_temporaries(config.work_folders)
+            remove_stale_temporaries(config.work_folders, top_level=[config.root])
         return _flushed(args.run(args, config, report))
     except PubflowError as exc:
         print(f"pubflow: error: {exc}", file=sys.stderr)

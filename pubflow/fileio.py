@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import glob
 import os
 import re
 import shutil
@@ -347,17 +348,28 @@ def _left_by_a_dead_run(path: Path, before: float) -> bool:
     return older and _unlocked(path)
 
 
-def remove_stale_temporaries(folders: Iterable[Path], before: float | None = None) -> list[Path]:
+def remove_stale_temporaries(
+    folders: Iterable[Path], before: float | None = None, top_level: Iterable[Path] = ()
+) -> list[Path]:
     """Delete temporary files and scratch folders that a killed run left in ``folders``.
 
     Only what is older than ``before`` (default: this process's start) and not
     locked by a live writer is removed, so a concurrent pubflow run never loses
     its temporary file. A caller holding the project lock passes the time it got
     the lock: a killed command's orphaned Sphinx may have written into its
-    scratch folder until then. Returns what was removed.
+    scratch folder until then. ``top_level``: folders searched without their
+    sub-folders (the project's own, where ``tmx export -o memory.tmx`` writes).
+    Returns what was removed.
     """
     before = PROCESS_START if before is None else before
     removed: list[Path] = []
+    for folder in top_level:
+        with contextlib.suppress(OSError):
+            for candidate in folder.iterdir():
+                if TEMPORARY_NAME.match(candidate.name) and _left_by_a_dead_run(candidate, before):
+                    with contextlib.suppress(FileNotFoundError):
+                        candidate.unlink()
+                        removed.append(candidate)
     for folder in folders:
         if not folder.is_dir():
             continue
@@ -376,6 +388,18 @@ def remove_stale_temporaries(folders: Iterable[Path], before: float | None = Non
                     if _left_by_a_dead_run(candidate, before):
                         shutil.rmtree(candidate, ignore_errors=True)
                         removed.append(candidate)
+    return removed
+
+
+def remove_stale_temporaries_of(path: Path) -> list[Path]:
+    """Delete the temporary files a killed run left while writing ``path`` (anywhere: an output given by -o)."""
+    removed: list[Path] = []
+    with contextlib.suppress(OSError):
+        for candidate in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+            if TEMPORARY_NAME.match(candidate.name) and _left_by_a_dead_run(candidate, PROCESS_START):
+                with contextlib.suppress(FileNotFoundError):
+                    candidate.unlink()
+                    removed.append(candidate)
     return removed
 
 

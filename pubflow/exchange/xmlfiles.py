@@ -18,7 +18,7 @@ from defusedxml import DefusedXmlException, EntitiesForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
 from pubflow.errors import PubflowError
-from pubflow.fileio import write_atomic
+from pubflow.fileio import remove_stale_temporaries_of, write_atomic
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -136,6 +136,7 @@ def write_xml(path: Path, root: ET.Element, doctype: str | None = None) -> bool:
     ET.indent(root, space=" ")
     body = ET.tostring(root, encoding="unicode")
     head = '<?xml version="1.0" encoding="UTF-8"?>\n' + (f"{doctype}\n" if doctype else "")
+    remove_stale_temporaries_of(path)  # what a killed export to this file left, wherever -o put it
     return write_atomic(path, head + body + "\n")
 
 
