@@ -24,6 +24,16 @@ def make_check_converted(converter: ScriptConverter) -> Callable[[EntryContext],
             return
         produced = review.machine_output(ctx.entry, ctx.record)
         if produced is None and review.has_note(ctx.entry) and review.text_of(ctx.entry).strip("\x00"):
+            message = ctx.record.get(ctx.entry)
+            if message is not None and message.outputs():
+                yield ctx.finding(
+                    "converted",
+                    "marked as machine output, but its text is no longer what its review record says pubflow "
+                    "wrote: a person's edit, which counts as a person's; the next pubflow convert (or memory) "
+                    "removes the note",
+                    Severity.WARNING,
+                )
+                return
             yield ctx.finding(
                 "converted",
                 "marked as machine output, but its review record has no entry for it, so pubflow cannot tell "

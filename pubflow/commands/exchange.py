@@ -54,12 +54,23 @@ def cmd_tmx_export(args: argparse.Namespace, config: ProjectConfig, report: Repo
 
     locales = config.select(args.locale)
     path = Path(args.output) if args.output else config.output_dir / "memory.tmx"
-    units = write_tmx(
-        path,
-        config.source_language,
-        ((loc.name, catalog_pairs(config, loc, with_obsolete=False)) for loc in locales),
-    )
-    report(f"wrote {shown(path)}: {units} translation unit(s) for {', '.join(loc.name for loc in locales)}")
+    pairs = {loc.name: list(catalog_pairs(config, loc, with_obsolete=False)) for loc in locales}
+    # A CAT tool takes every unit of a memory for a person's translation (OmegaT ignores our review prop and
+    # inserts it as a 100% match): machine output not yet reviewed goes into a file of its own, or nowhere.
+    people = [(name, [p for p in found if not p.machine]) for name, found in pairs.items()]
+    units = write_tmx(path, config.source_language, people)
+    names = ", ".join(loc.name for loc in locales)
+    machine = sum(1 for found in pairs.values() for p in found if p.machine)
+    report(f"wrote {shown(path)}: {units} translation unit(s) for {names}, each a person's translation")
+    if args.machine_output:
+        machine_path = Path(args.machine_output)
+        machines = [(name, [p for p in found if p.machine]) for name, found in pairs.items()]
+        machine_units = write_tmx(machine_path, config.source_language, machines)
+        report(f"wrote {shown(machine_path)}: {machine_units} unit(s) of machine output not yet reviewed (for a "
+               "CAT tool's machine-translation folder, such as OmegaT's tm/mt/)")  # fmt: skip
+    elif machine:
+        report(f"left out {machine} message(s) of machine output not yet reviewed (--machine-output FILE writes them "
+               "to a file of their own)")  # fmt: skip
     return EXIT_OK
 
 
@@ -125,14 +136,20 @@ def register(verbs: argparse._SubParsersAction) -> None:
         "export",
         cmd_tmx_export,
         "write every source-target pair of every locale as TMX 1.4b",
-        "Write every translated, non-fuzzy message of every locale as a TMX 1.4b translation unit "
-        "(zh-CN, en, zh-TW), naming its document; machine output not yet reviewed is marked "
-        "x-pubflow-review=machine. Default: _build/memory.tmx.",
-        "pubflow tmx export -o memory.tmx",
+        "Write every message a person translated or approved, of every locale, as a TMX 1.4b translation "
+        "unit (zh-CN, en, zh-TW), naming its document. Machine output not yet reviewed (OpenCC, memory "
+        "proposals) is left out, since CAT tools take every unit for a person's: --machine-output writes it "
+        "to a file of its own, marked x-pubflow-review=machine. Default: _build/memory.tmx.",
+        "pubflow tmx export -o memory.tmx --machine-output machine.tmx",
         lock="exclusive",
     )
     add_locale_option(p)
     p.add_argument("-o", "--output", metavar="FILE", help="where to write the TMX file")
+    p.add_argument(
+        "--machine-output",
+        metavar="FILE",
+        help="also write the machine output not yet reviewed, to this file of its own (OmegaT: tm/mt/)",
+    )
     p = add_verb(
         actions,
         "import",

@@ -75,8 +75,10 @@ NEEDS_WORK = {"needs-review-translation", "needs-review-adaptation", "needs-revi
 DONE = {"translated", "final", "signed-off", "new", ""}
 #: States a person sets to approve a target; a missing state or ``new`` approves nothing.
 APPROVING = {"translated", "final", "signed-off"}
-#: ``m`` + digest of msgctxt and msgid, then ``-t`` + digest of the exported translation (absent in older files).
-UNIT_ID = re.compile(r"(?P<message>m[0-9a-f]{16})(?:-t(?P<exported>[0-9a-f]{8}))?")
+#: ``m`` + digest of msgctxt and msgid, then ``-t`` + digest of the exported translation (absent in older files),
+#: then ``-s`` when the target held the source in its place (--copy-source, a translation still to review).
+UNIT_ID = re.compile(r"(?P<message>m[0-9a-f]{16})(?:-t(?P<exported>[0-9a-f]{8}))?(?P<held_back>-s)?")
+HELD_BACK = "-s"
 
 
 def unit_id(msgctxt: str | None, msgid: str) -> str:
@@ -146,10 +148,17 @@ def _add_unit(
                 po_path,
                 entry.linenum,
             )
-    uid = f"{unit_id(entry.msgctxt, entry.msgid)}-t{exported_digest(entry.msgstr)}"
+    state, qualifier = unit_state(entry, record)
+    # OmegaT shows a target's text as the segment's source: a translation still to review (OpenCC's, the
+    # memory's, a fuzzy one) would stand where the Chinese source should. For OmegaT it stays out of the
+    # target, which holds the source as for an untranslated message, and is named in a note (and offered
+    # by tmx export --machine-output in tm/mt/); a target the reviewer sets to it approves it.
+    held_back = copy_source and state == "needs-review-translation"
+    uid = f"{unit_id(entry.msgctxt, entry.msgid)}-t{exported_digest(entry.msgstr)}{HELD_BACK if held_back else ''}"
     unit = ET.SubElement(body, "trans-unit", {"id": uid, XML_SPACE: "preserve"})
     ET.SubElement(unit, "source").text = entry.msgid
-    state, qualifier = unit_state(entry, record)
+    if held_back:
+        state, qualifier = "new", None
     attributes = {"state": state}
     if qualifier:
         attributes["state-qualifier"] = qualifier
@@ -157,7 +166,9 @@ def _add_unit(
         unit.set("approved", "yes")  # translate-toolkit (and Weblate) read a unit without it as fuzzy
     target = ET.SubElement(unit, "target", attributes)
     # OmegaT's XLIFF filter translates what <target> holds: it needs the source there.
-    target.text = entry.msgstr or (entry.msgid if copy_source else "")
+    target.text = entry.msgid if held_back else entry.msgstr or (entry.msgid if copy_source else "")
+    if held_back:
+        _note(unit, f"to review: {entry.msgstr}", "pubflow")
     _glossary_notes(unit, entry.msgid, glossary, locale)
     if entry.tcomment:
         _note(unit, entry.tcomment, "translator")
@@ -333,13 +344,19 @@ def _read_file(
         target = child(unit, "target")
         text = _plain_text(target, uid, path, line)
         state = (target.get("state", "") if target is not None else "").strip()
-        if not state and unit.get("approved") == "no":
+        approved = unit.get("approved")
+        if approved == "no" and state not in NEEDS_WORK:
             state = "needs-review-translation"
+        elif approved == "yes" and state in NEEDS_WORK:
+            # Weblate's and translate-toolkit's approval (markapproved) sets approved="yes" and leaves the
+            # state as it was; translate-toolkit reads such a unit as translated, and so does pubflow.
+            state = "translated"
         if state not in NEEDS_WORK and state not in DONE:
             # x-… states of other tools: a translation, unless it says otherwise
             state = "translated"
-        if not entry.msgstr and text == entry.msgid and state in ("new", "needs-translation"):
-            text = ""  # the source copied into an untranslated target (--copy-source), not a translation
+        held_back = bool(parsed and parsed["held_back"])
+        if (not entry.msgstr or held_back) and text == entry.msgid and state in ("new", "needs-translation"):
+            text = ""  # the source copied into the target (--copy-source), not a translation
         if text and not newline_ends_agree(entry.msgid, text):
             raise PubflowError(
                 f"unit {uid}: the target {_short(text)} begins or ends with a line break where the source "
@@ -359,7 +376,9 @@ def _read_file(
                 path,
                 line,
             )
-        if text == entry.msgstr and text and _approves(unit, target, state) and _awaits_approval(entry, found.record):
+        # A reviewer who put the translation held back into the target (OmegaT never sets a state) approves it.
+        approves = held_back or _approves(unit, target, state)
+        if text == entry.msgstr and text and approves and _awaits_approval(entry, found.record):
             found.changes.append(Change(entry, text, fuzzy=False, approval=True))
             continue
         if not text or text == entry.msgstr:
@@ -369,7 +388,10 @@ def _read_file(
 
 
 def _approves(unit: ET.Element, target: ET.Element | None, state: str) -> bool:
-    """Whether the CAT tool says a person approved the target (not merely that it has one)."""
+    """Whether the CAT tool says a person approved the target (not merely that it has one).
+
+    ``state`` is the unit's state as read with its ``approved`` attribute.
+    """
     explicit = (target.get("state", "") if target is not None else "").strip()
     return state not in NEEDS_WORK and (unit.get("approved") == "yes" or explicit in APPROVING)
 
