@@ -320,17 +320,24 @@ def test_a_control_character_xml_cannot_carry_stops_the_export(omegat_run: dict[
 
 
 def test_tmx_has_every_pair_of_every_locale(omegat_run: dict[str, Path], tmp_path: Path) -> None:
-    path = tmp_path / "memory.tmx"
-    run_pubflow("-q", "tmx", "export", "-o", str(path), cwd=omegat_run["project"], check=True)
-    store = tmx.tmxfile.parsefile(str(path))
-    text = path.read_text(encoding="utf-8")
-    assert 'srclang="zh-CN"' in text and 'xml:lang="en"' in text and 'xml:lang="zh-TW"' in text
+    """A person's pairs in the memory file; machine output not yet reviewed only in a file of its own."""
+    path, machine_path = tmp_path / "memory.tmx", tmp_path / "machine.tmx"
     project = omegat_run["project"]
-    pairs = set()
+    run_pubflow("-q", "tmx", "export", "-o", str(path), "--machine-output", str(machine_path), cwd=project, check=True)
+    store, machine_store = tmx.tmxfile.parsefile(str(path)), tmx.tmxfile.parsefile(str(machine_path))
+    text, machine_text = path.read_text(encoding="utf-8"), machine_path.read_text(encoding="utf-8")
+    assert 'srclang="zh-CN"' in text and 'xml:lang="en"' in text and 'xml:lang="zh-TW"' in machine_text
+    pairs: dict[bool, set[tuple[str, str, str]]] = {True: set(), False: set()}
     for locale in ["en", "zh_TW"]:
         for po in (project / "locale" / locale / "LC_MESSAGES").glob("*.po"):
-            pairs |= {(locale, e.msgid, e.msgstr) for e in polib.pofile(str(po)) if e.translated() and not e.obsolete}
-    assert len(store.units) == len(pairs) > 120
+            record = load_record(po)
+            for e in polib.pofile(str(po)):
+                if e.translated() and not e.obsolete:
+                    pairs[state_of(e, record) is State.MACHINE].add((locale, e.msgid, e.msgstr))
+    assert len(store.units) == len(pairs[False]) > 60 and "x-pubflow-review" not in text
+    assert len(machine_store.units) == len(pairs[True]) > 60 and machine_text.count(">machine</prop>") == len(
+        pairs[True]
+    )
     english = {(u.source, u.target) for u in store.units}
     assert ("作者：蔡长春", "By Cai Changchun") in english
 
