@@ -25,9 +25,9 @@ import polib
 from pubflow.catalog import CatalogLayout, file_newline, read_catalog
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError, display_path
-from pubflow.fileio import write_atomic
+from pubflow.fileio import read_bytes
 from pubflow.memory import catalog_documents, is_unreviewed, set_memory_comment
-from pubflow.review import ReviewRecord, load_record, mark_person, save_record
+from pubflow.review import ReviewRecord, load_record, mark_person, origin_of, save_with_catalog
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,7 @@ def _waiting(entry: polib.POEntry, record: ReviewRecord) -> bool:
 
 
 def _pending(locale: LocaleConfig, document: str, path: Path, entry: polib.POEntry, record: ReviewRecord) -> Pending:
-    message = record.get(entry)
-    origin = message.machine.origin if message and message.machine else "machine"
+    origin = origin_of(entry, record) or "machine"
     return Pending(locale.name, document, path, entry.linenum, entry.msgctxt, entry.msgid, entry.msgstr, origin,
                    entry.fuzzy, entry.previous_msgid)  # fmt: skip
 
@@ -137,7 +136,7 @@ def approve_messages(
             line_targets[(absolute, line)] = target
     matched_lines: set[tuple[Path, int]] = set()
     matched_documents: set[str] = set()
-    plans: list[tuple[Path, polib.POFile, str, ReviewRecord, list[tuple[polib.POEntry, Pending]]]] = []
+    plans: list[tuple[Path, bytes, polib.POFile, str, ReviewRecord, list[tuple[polib.POEntry, Pending]]]] = []
     known_documents: set[str] = set()
     for locale in locales:
         for document, path in catalog_documents(config, locale):
@@ -146,6 +145,7 @@ def approve_messages(
             wanted_here = {line for (p, line) in line_targets if p == resolved}
             if not (everything or document in document_targets or wanted_here):
                 continue
+            read_as = read_bytes(path)  # first: a save in an editor after this is never written over
             catalog, text = read_catalog(path)
             record = load_record(path)
             chosen: list[tuple[polib.POEntry, Pending]] = []
@@ -160,7 +160,7 @@ def approve_messages(
             if document in document_targets:
                 matched_documents.add(document)
             if chosen:
-                plans.append((path, catalog, text, record, chosen))
+                plans.append((path, read_as, catalog, text, record, chosen))
     for (path, line), target in line_targets.items():
         if (path, line) not in matched_lines:
             raise PubflowError(
@@ -172,17 +172,17 @@ def approve_messages(
             f"{document!r}: no catalog of this document in {', '.join(loc.name for loc in locales)} "
             f"(known: {', '.join(sorted(known_documents)) or 'none'})"
         )
-    approved_lines = {(p.path.resolve(), p.line) for plan in plans for _e, p in plan[4]}
+    approved_lines = {(p.path.resolve(), p.line) for plan in plans for _e, p in plan[5]}
     for (path, line), target in line_targets.items():
         if (path, line) not in approved_lines:
             raise PubflowError(f"{target}: this message is not machine output waiting for review; nothing approved")
     result = ApproveResult()
-    for path, catalog, text, record, chosen in plans:
+    for path, read_as, catalog, text, record, chosen in plans:
         layout = CatalogLayout(text, catalog, file_newline(path))
         for entry, pending in chosen:
             approve_entry(entry, record)
             result.approved.append(pending)
-        save_record(record)
-        if write_atomic(path, layout.splice(catalog, config.wrap_width)):
+        # Catalog and record in an order a kill at any point leaves true, never over a save made meanwhile.
+        if save_with_catalog(record, catalog, path, layout.splice(catalog, config.wrap_width), read_as):
             result.written.append(path)
     return result
