@@ -368,7 +368,56 @@ def render_catalog(catalog: polib.POFile, wrap_width: int = WRAP_WIDTH) -> str:
     catalog.wrapwidth = 0
     text = _in_own_order(catalog)
     text = text if text.endswith("\n") else text + "\n"
-    return _gettext_wrapped(text, catalog, wrap_width) if wrap_width else text
+    if not wrap_width:
+        return text
+    if _wrap_style == TRANSLATE_TOOLKIT:
+        return _same_messages(_translate_toolkit_wrapped(text, wrap_width), catalog, "translate-toolkit", wrap_width)
+    return _gettext_wrapped(text, catalog, wrap_width)
+
+
+TRANSLATE_TOOLKIT = "translate-toolkit"
+_wrap_style = "gettext"
+
+
+def use_wrap_style(style: str) -> None:
+    """Wrap with GNU gettext's msgcat (``gettext``) or as translate-toolkit, and so Weblate, writes a unit."""
+    global _wrap_style
+    _wrap_style = style
+
+
+def _translate_toolkit_wrapped(text: str, wrap_width: int) -> str:
+    """Every message laid out as translate-toolkit lays out one it changed: what Weblate commits.
+
+    Weblate writes a unit its user changed through translate-toolkit, which wraps CJK text by display
+    width in its own way (no msgcat width gives the same lines). A catalog laid out so is left as it
+    is by Weblate's next commit, whichever of its messages that commit changes.
+    """
+    try:
+        from translate.storage import pypo
+    except ImportError:
+        raise PubflowError(
+            "wrap-style = 'translate-toolkit' needs translate-toolkit (pip install 'translate-toolkit>=3.13,<4', "
+            "or scripts/setup.sh, which installs it)"
+        ) from None
+    store = pypo.pofile(width=wrap_width)
+    store.parse(text.encode("utf-8"))
+    for unit in store.units:
+        if unit.isheader():
+            continue
+        # A field set anew is quoted again at the store's width; one set to its own value is left as parsed.
+        for name in ("source", "target", "prev_source"):
+            value = getattr(unit, name)
+            if value:
+                setattr(unit, name, value + "\x01")
+                setattr(unit, name, value)
+    return bytes(store).decode("utf-8")
+
+
+def _same_messages(laid_out: str, catalog: polib.POFile, tool: str, wrap_width: int) -> str:
+    # Wrapping must change line breaks only; refuse rather than write a catalog that says something else.
+    if [_entry_content(e) for e in polib.pofile(laid_out)] != [_entry_content(e) for e in catalog]:
+        raise PubflowError(f"{tool} at width {wrap_width} changed a message, not only line breaks; nothing written")
+    return laid_out
 
 
 def _in_own_order(catalog: polib.POFile) -> str:

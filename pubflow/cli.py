@@ -75,10 +75,11 @@ def main(argv: list[str] | None = None) -> int:
         optional = getattr(args, "project_optional", False) and getattr(args, "paths", None)
         no_project = optional or getattr(args, "no_project", False)
         config = None if no_project else load_config(Path(args.project) if args.project else None)
-        from pubflow.catalog import default_verdict_folder, use_verdict_cache
+        from pubflow.catalog import default_verdict_folder, use_verdict_cache, use_wrap_style
 
         # msgfmt's acceptances are kept in the project's _build (outside a project, the user's cache).
         use_verdict_cache(config.output_dir / "cache" / "msgfmt-verdicts" if config else default_verdict_folder())
+        use_wrap_style(config.wrap_style if config else "gettext")
         if config is not None and args.lock != "none":
             from pubflow.lock import project_lock
 

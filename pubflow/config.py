@@ -68,6 +68,8 @@ class ProjectConfig:
     bilingual: list[tuple[str, str]] = field(default_factory=list)
     #: Column at which catalogs are written (0: unwrapped, as msgmerge --no-wrap); 79 is powrap's.
     wrap_width: int = 0
+    #: Whose line breaking wraps at ``wrap_width``: GNU gettext's (msgcat, powrap) or translate-toolkit's (Weblate).
+    wrap_style: str = "gettext"
     #: Whether ``pubflow check`` fails on a catalog not laid out at ``wrap_width`` (see ``pubflow format``).
     strict_format: bool = False
     #: TMX files whose pairs join the translation memory (``memory-files``).
@@ -201,6 +203,10 @@ def _percentage(value: float) -> str | None:
     return None if 0 <= value <= 100 else f"expected a percentage from 0 to 100, not {value}"
 
 
+#: The line breaking of ``wrap-style``: GNU gettext's msgcat, or translate-toolkit's (what Weblate writes).
+WRAP_STYLES = ("gettext", "translate-toolkit")
+
+
 def _one_of(*choices: str) -> Callable[[str], str | None]:
     def check(value: str) -> str | None:
         return None if value in choices else f"expected one of {', '.join(choices)}, not {value!r}"
@@ -274,6 +280,7 @@ SCHEMA = Table(
             _pair,
         ),
         "wrap-width": INTEGER,
+        "wrap-style": Value((str,), "a string: gettext or translate-toolkit", _one_of(*WRAP_STYLES)),
         "strict-format": BOOLEAN,
         "memory-files": PROJECT_PATHS,
         "memory-threshold": PERCENTAGE,
@@ -512,6 +519,7 @@ def _project_config(
         glossary_path=root / table.get("glossary", "glossary.csv"),
         locales=locales,
         wrap_width=_wrap_width(table.get("wrap-width", 0), path),
+        wrap_style=table.get("wrap-style", "gettext"),
         strict_format=_strict_format(table.get("strict-format", False), path),
         memory_files=[root / name for name in _memory_files(table, path)],
         memory_threshold=_memory_threshold(table, path),

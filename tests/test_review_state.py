@@ -254,3 +254,51 @@ def test_omegat_reviews_zh_tw_against_the_simplified_source(omegat_review: dict[
     # Every unit the reviewer did not touch came back as its source and changed nothing.
     assert all(state is State.MACHINE for m, state in states(project, SECOND).items()
                if m not in {CORRECTED, str(omegat_review["approved"]), BYLINE})  # fmt: skip
+
+
+# -- Weblate's wrapping ----------------------------------------------------------------------
+
+
+def committed_by_weblate(path: Path, width: int = 77) -> bytes:
+    """The catalog as Weblate commits it after a change to every message: translate-toolkit's po storage."""
+    from translate.storage import pypo
+
+    store = pypo.pofile(width=width)
+    store.parse(path.read_bytes())
+    for unit in store.units:
+        if not unit.isheader():
+            target = unit.target
+            unit.target = target + "…"  # a translator's edit, then undone: the unit is written anew
+            unit.target = target
+    return bytes(store)
+
+
+def test_the_translate_toolkit_wrap_style_is_weblates_own_layout(project: Path) -> None:
+    """Case 9: format and update lay catalogs out so that Weblate's next commit re-wraps no message."""
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(
+        text.replace("[tool.pubflow]\n", '[tool.pubflow]\nwrap-width = 77\nwrap-style = "translate-toolkit"\n', 1),
+        encoding="utf-8",
+    )
+    catalogs = sorted((project / "locale").rglob("*.po"))
+    assert any(committed_by_weblate(path) != path.read_bytes() for path in catalogs)  # unwrapped as shipped
+    run_pubflow("format", cwd=project, check=True)
+    for path in catalogs:
+        assert committed_by_weblate(path) == path.read_bytes(), path
+    # A source edit merged by update (and the conversion of its zh_TW message): still Weblate's layout.
+    doc = project / "docs" / f"{ARTICLE}.rst"
+    changed = "没有一个国家能实现脱离世界安全的自身安全"
+    doc.write_text(doc.read_text(encoding="utf-8").replace(changed, changed + "，这是共识"), encoding="utf-8")
+    run_pubflow("-q", "update", cwd=project, check=True)
+    run_pubflow("-q", "convert", cwd=project, check=True)
+    merged = [p for p in catalogs if "这是共识" in p.read_text(encoding="utf-8")]
+    assert len(merged) == 2
+    for path in catalogs:
+        assert committed_by_weblate(path) == path.read_bytes(), path
+    assert run_pubflow("format", "--check", cwd=project).returncode == 0
+    # msgcat's wrapping at any width is not Weblate's: why the style exists.
+    widths = [w for w in (76, 77, 78, 79, 80) if subprocess.run(
+        ["msgcat", f"--width={w}", str(merged[1])], capture_output=True, check=True
+    ).stdout == merged[1].read_bytes()]  # fmt: skip
+    assert widths == []
