@@ -107,6 +107,10 @@ def test_a_new_paragraph_like_a_reviewed_one_is_converted_not_taken_from_it(proj
     assert after.find(reviewed).msgstr == reviewed_text and states(project)[reviewed] is State.PERSON
     check = run_pubflow("check", "--no-stale", "-l", "zh_TW", cwd=project)
     assert "source changed" not in check.stdout and "以安全促稳定" not in check.stdout
+    # In English, a person translates it: msgmerge's guess is named for what it is, not a changed source.
+    check = run_pubflow("check", "--no-stale", "-l", "en", cwd=project)
+    line = next(ln for ln in check.stdout.splitlines() if "以安全促稳定" in ln)
+    assert "a new message, filled with the translation of a similar one (以合作促安全，以安全促发展。)" in line
 
 
 def test_the_converted_warning_names_an_edit_under_the_note_for_what_it_is(project: Path) -> None:

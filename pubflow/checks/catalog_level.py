@@ -49,20 +49,25 @@ def check_duplicates(path: Path, catalog: polib.POFile, record: review.ReviewRec
 def check_completeness(
     path: Path, catalog: polib.POFile, record: review.ReviewRecord | None = None
 ) -> Iterator[Finding]:
+    live = {(e.msgctxt, e.msgid) for e in catalog if not e.obsolete}
     for entry in catalog:
         if entry.obsolete or not entry.msgid:
             continue
         skips = review.skipped_checks(entry, record)
         if entry.fuzzy and "fuzzy" not in skips:
-            yield Finding(path, entry.linenum, "fuzzy", f"{_why_fuzzy(entry, record)}: {excerpt(entry.msgid)}",
-                          Severity.WARNING)  # fmt: skip
+            why = _why_fuzzy(entry, record, live)
+            yield Finding(path, entry.linenum, "fuzzy", f"{why}: {excerpt(entry.msgid)}", Severity.WARNING)
         elif not entry.fuzzy and not entry.translated() and "untranslated" not in skips:
             yield Finding(path, entry.linenum, "untranslated", excerpt(entry.msgid), Severity.WARNING)
 
 
-def _why_fuzzy(entry: polib.POEntry, record: review.ReviewRecord | None) -> str:
+def _why_fuzzy(entry: polib.POEntry, record: review.ReviewRecord | None, live: set[tuple[str | None, str]]) -> str:
     if record is not None and review.origin_of(entry, record) == review.MEMORY_FUZZY_ORIGIN:
         return "a close match from the translation memory, to review"
+    if entry.previous_msgid is not None and (entry.previous_msgctxt, entry.previous_msgid) in live:
+        # msgmerge's guess for a new message: the translation of a similar one, which is still there.
+        similar = excerpt(entry.previous_msgid)
+        return f"a new message, filled with the translation of a similar one ({similar}), to review"
     if entry.previous_msgid:
         return "source changed, translation outdated"
     return "marked fuzzy (needs review)"  # by a translator or a CAT tool's state, with no source change
