@@ -37,5 +37,7 @@ pubflow/fileio.py|tests/test_fileio.py tests/test_faults.py -k "not killed and n
 pubflow/checks/security.py|tests/test_rules.py -k security
 pubflow/convert.py|tests/test_rules.py tests/test_faults.py tests/test_convert.py tests/test_translator_tools.py -k "convert or rename or record or person or machine or crlf or review"
 pubflow/update.py|tests/test_rules.py tests/test_faults.py tests/test_catalogs.py -k "update or carry or merge or rename or rerunning"
+pubflow/review.py|tests/test_review_state.py tests/test_translator_tools.py tests/test_lost_save.py -k "not omegat and not wrap and not tmx"
+pubflow/memory.py|tests/test_memory.py tests/test_lost_save.py -k "memory or proposal or tmx"
 EOF
 echo "(survivors: $COPY/mutation-*.txt)"
