@@ -152,6 +152,20 @@ def test_a_persons_edit_of_a_memory_proposal_loses_the_machine_note(second: Path
     assert 'state="final"' in str(unit) and unit.isapproved()
 
 
+def test_needs_work_on_a_memory_proposal_is_kept_by_the_memory(second: Path) -> None:
+    """Case 5 for the memory: an exact match a reviewer marked fuzzy is not proposed over."""
+    path = second / "locale" / "en" / "LC_MESSAGES" / f"{SECOND}.po"
+    proposal = catalog(second).find(BYLINE)
+    assert not proposal.fuzzy and states(second, SECOND, "en")[BYLINE] is State.MACHINE
+    edit_msgstr_as_poedit_does(path, BYLINE, proposal.msgstr, fuzzy=True)
+    saved = path.read_bytes()
+    result = run_pubflow("memory", "-l", "en", cwd=second, check=True)
+    assert "0 exact" in result.stderr
+    assert path.read_bytes() == saved
+    entry = catalog(second).find(BYLINE)
+    assert entry.fuzzy and entry.msgstr == proposal.msgstr and review.has_note(entry)
+
+
 @pytest.mark.parametrize("locale", ["en", "zh_TW"])
 def test_an_approval_as_weblate_writes_it_is_honoured(second: Path, locale: str) -> None:
     """Case 3: translate-toolkit's markapproved (Weblate's approval) sets approved="yes" and leaves the state."""
