@@ -259,3 +259,10 @@ def test_a_killed_tmx_export_leaves_no_temporary_file_after_the_next_run(tmp_pat
     verb = ["coverage", "--no-stale"] if where == "project" else ["tmx", "export", "-o", str(output)]
     assert subprocess.run([sys.executable, "-m", "pubflow", "-q", *verb], cwd=project, check=False).returncode == 0
     assert not [p.name for p in folder.iterdir() if temporary.match(p.name)]
+
+
+def test_review_approve_refuses_to_write_over_a_save(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    catalog = project / "locale" / "zh_TW" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    result, editor = race(project, catalog, "review", "approve", "-l", "zh_TW", ARTICLE)
+    assert_refused_and_kept(result, editor)
