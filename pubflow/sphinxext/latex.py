@@ -99,8 +99,9 @@ def font_setup(language: str) -> str:
 
 
 PREAMBLE = r"""
-% The mark Sphinx puts on an untranslated paragraph (see pubflow.sphinxext.status).
-\expandafter\def\csname DUrolepubflow-mark\endcsname#1{\fbox{\scriptsize\sffamily #1}\ }
+% The mark Sphinx puts on an untranslated paragraph (see pubflow.sphinxext.status), its frame close
+% enough to stay within the line.
+\expandafter\def\csname DUrolepubflow-mark\endcsname#1{{\fboxsep=1.5pt\fbox{\scriptsize\sffamily #1}}\ }
 % A glyph missing from every font is logged; pubflow fails the build on it.
 \tracinglostchars=2
 \emergencystretch=3em
