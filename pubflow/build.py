@@ -22,6 +22,7 @@ import os
 import shutil
 import string
 import subprocess
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -283,17 +284,26 @@ def remove_pdfs_of_removed_articles(config: ProjectConfig) -> None:
                 empty.rmdir()
 
 
+def href_attribute(path: str) -> str:
+    """A relative path as an ``href`` value: percent-encoded, then escaped for a quoted attribute.
+
+    A file name is the publisher's, not HTML: ``x" onmouseover="….pdf`` must stay one path.
+    """
+    return html.escape(urllib.parse.quote(path, safe="/"), quote=True)
+
+
 def pdf_links(config: ProjectConfig, edition: str) -> str:
     """Links from the root index to an edition's PDFs, when they have been built; folded when there are many."""
     folder = config.output_dir / "pdf" / edition
     pdfs = sorted((p.relative_to(folder).as_posix() for p in folder.rglob("*.pdf")), reverse=True)
     names = {pdf: html.escape(pdf.removesuffix(".pdf")) for pdf in pdfs}
-    links = [f'<li><a class="pubflow-pdf" href="../pdf/{edition}/{pdf}">{names[pdf]}</a></li>' for pdf in pdfs]
+    hrefs = {pdf: href_attribute(f"../pdf/{edition}/{pdf}") for pdf in pdfs}
+    links = [f'<li><a class="pubflow-pdf" href="{hrefs[pdf]}">{names[pdf]}</a></li>' for pdf in pdfs]
     if not links:
         return ""
     if len(pdfs) == 1:
         only = pdfs[0]
-        return f'<a class="pubflow-pdf" href="../pdf/{edition}/{only}" title="{names[only]}">PDF</a>'
+        return f'<a class="pubflow-pdf" href="{hrefs[only]}" title="{names[only]}">PDF</a>'
     listing = f'<ul class="pubflow-pdfs">{"".join(links)}</ul>'
     return f"<details><summary>PDF ({len(links)})</summary>{listing}</details>"
 

@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import urllib.parse
+from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
 import pytest
 
+from pubflow.build import write_root_index
+from pubflow.config import load_config
 from pubflow.sphinxext.search import inert_index
 from tests.browser import chromium, serve
 from tests.conftest import ARTICLE, copy_project, run_pubflow
@@ -96,3 +100,31 @@ def test_the_index_is_made_inert_once_and_for_all() -> None:
     }
     assert once["objnames"] == {"0": ["py", "function", "f"]}
     assert inert_index(once) == once  # an incremental build loads it again and keeps it
+
+
+def test_a_document_name_stays_one_path_on_the_root_page(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    config = load_config(root)
+    (root / "_build" / "html" / "en").mkdir(parents=True)
+    (root / "_build" / "html" / "en" / "index.html").write_text("<html></html>", encoding="utf-8")
+    name = 'x" onmouseover="alert(1)'
+    for pdf in (f"{name}.en.pdf", f"{ARTICLE}.en.pdf"):
+        (root / "_build" / "pdf" / "en").mkdir(parents=True, exist_ok=True)
+        (root / "_build" / "pdf" / "en" / pdf).write_bytes(b"%PDF-1.4\n")
+    page = write_root_index(config).read_text(encoding="utf-8")
+    parser = Attributes()
+    parser.feed(page)
+    assert all(not attribute.startswith("on") for _, attribute, _ in parser.found), parser.found
+    hrefs = [value for tag, attribute, value in parser.found if tag == "a" and attribute == "href" and ".pdf" in value]
+    assert "../pdf/en/x%22%20onmouseover%3D%22alert%281%29.en.pdf" in hrefs
+    # The link leads to the file: a browser decodes the path to the name on disk.
+    assert all((root / "_build" / "html" / urllib.parse.unquote(href)).is_file() for href in hrefs), hrefs
+
+
+class Attributes(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.extend((tag, name, value or "") for name, value in attrs)
