@@ -30,6 +30,7 @@ from pathlib import Path
 from pubflow import sphinxrun
 from pubflow.catalog import load_catalog
 from pubflow.checks.model import Finding
+from pubflow.checks.notes import unpublishable_notes
 from pubflow.compile import compile_catalogs, compiled_locale_dir
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import display_path
@@ -112,12 +113,15 @@ def safe_editions(
     # Compiling reads every changed catalog strictly (msgfmt -c), so a malformed one fails here, before Sphinx
     # would skip it with a vague warning; an unchanged one was valid when it was last compiled.
     compiled = compile_catalogs(config, locales)
+    # Notes are published as translators wrote them: one the note check fails refuses its editions too.
+    notes = {locale.name: unpublishable_notes(config, locale) for locale in locales if locale.method != "source"}
     refused: dict[str, list[Finding]] = {}
     for edition in editions:
         findings = [finding for name in edition.locales for finding in compiled.unsafe.get(name, [])]
+        findings += [finding for name in edition.locales for finding in notes.get(name, [])]
         if findings:
             refused[edition.name] = findings
-            progress(f"{edition.name}: refused, its catalogs have {len(findings)} security error(s)")
+            progress(f"{edition.name}: refused, its catalogs or notes have {len(findings)} error(s)")
     return [edition for edition in editions if edition.name not in refused], refused
 
 

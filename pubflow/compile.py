@@ -32,7 +32,7 @@ import polib
 
 from pubflow.catalog import read_catalog, render_catalog, require_utf8_charset
 from pubflow.checks.model import Finding
-from pubflow.checks.security import security_problems
+from pubflow.checks.security import entry_security_problems
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.fileio import write_atomic
 from pubflow.incremental import WorkRecord, file_digest
@@ -59,11 +59,7 @@ def withhold_unsafe(path: Path, catalog: polib.POFile) -> list[Finding]:
     """Empty every translation the security check rejects; returns what was withheld and why."""
     findings: list[Finding] = []
     for entry in catalog:
-        if entry.obsolete:
-            continue
-        forms = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
-        source = f"{entry.msgid}\n{entry.msgid_plural}" if entry.msgid_plural else entry.msgid
-        problems = [problem for form in forms for problem in security_problems(source, form)]
+        problems = entry_security_problems(entry)
         if problems:
             findings.extend(Finding(path, entry.linenum, "security", problem) for problem in problems)
             entry.msgstr = ""

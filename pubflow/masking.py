@@ -5,7 +5,9 @@ hold Chinese but must stay byte-for-byte the same: inline literals, role
 targets and whole roles without an explicit title, reference names,
 substitutions, internal targets, footnote references and URLs. Each hidden
 span becomes one private-use character, which OpenCC passes through and which
-also keeps OpenCC from joining words across the span.
+also keeps OpenCC from joining words across the span. A private-use character
+the text already holds (an imported article may have one) is itself hidden
+and restored, so it never collides with a span's.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from dataclasses import dataclass, field
 
 PRIVATE_USE_START = 0xE000
 PRIVATE_USE_END = 0xF8FF
-_PRIVATE_USE = re.compile(f"[{chr(PRIVATE_USE_START)}-{chr(PRIVATE_USE_END)}]")
+#: Where span markers come from: the private-use area, then planes 15 and 16 (137,468 in all).
+PRIVATE_USE_RANGES = ((0xE000, 0xF8FF), (0xF0000, 0xFFFFD), (0x100000, 0x10FFFD))
+_MARKERS = [code for low, high in PRIVATE_USE_RANGES for code in range(low, high + 1)]
+_PRIVATE_USE_CLASS = "".join(f"{chr(low)}-{chr(high)}" for low, high in PRIVATE_USE_RANGES)
 
 PROTECTED = re.compile(
     r"""
@@ -28,7 +33,8 @@ PROTECTED = re.compile(
     | \|[^|\s](?:[^|]*[^|\s])?\|_{0,2}     # substitution reference
     | \[(?:\#|\*|\#?[\w.-]+)\]_            # footnote or citation reference
     | (?:https?|ftp|mailto):[^\s<>`"]+     # URL (an IRI may hold Chinese)
-    """,
+    | [PRIVATE_USE]                        # a private-use character of the text itself
+    """.replace("PRIVATE_USE", _PRIVATE_USE_CLASS),
     re.VERBOSE,
 )
 
@@ -41,7 +47,7 @@ class Masked:
     def restore(self, text: str) -> str:
         if not self.spans:
             return text
-        return text.translate({PRIVATE_USE_START + i: span for i, span in enumerate(self.spans)})
+        return text.translate({_MARKERS[i]: span for i, span in enumerate(self.spans)})
 
 
 def mask(
@@ -55,12 +61,12 @@ def mask(
     place (the glossary's form of a term); protected markup is restored as it was.
     """
     masked = Masked("")
-    if _PRIVATE_USE.search(text):
-        raise ValueError("text already contains private-use characters")
 
     def hide(value: str) -> str:
+        if len(masked.spans) == len(_MARKERS):
+            return value  # beyond 137,468 spans (no real message has them) the rest is converted as it is
         masked.spans.append(value)
-        return chr(PRIVATE_USE_START + len(masked.spans) - 1)
+        return chr(_MARKERS[len(masked.spans) - 1])
 
     text = PROTECTED.sub(lambda m: hide(m.group()), text)
     if extra is not None:

@@ -11,8 +11,10 @@ since ``pubflow build`` refuses the message outright).
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import tomllib
 import urllib.parse
 from html.parser import HTMLParser
 from pathlib import Path
@@ -24,7 +26,7 @@ from pubflow.build import write_root_index
 from pubflow.config import load_config
 from pubflow.sphinxext.search import inert_index
 from tests.browser import chromium, serve
-from tests.conftest import ARTICLE, copy_project, run_pubflow
+from tests.conftest import ARTICLE, REPO, copy_project, run_pubflow
 
 PAYLOAD = "<img/src/onerror=alert(document.domain)>"
 # Long enough that Sphinx's search matches the title by these words alone (at least half the title).
@@ -128,3 +130,73 @@ class Attributes(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.found.extend((tag, name, value or "") for name, value in attrs)
+
+
+def test_a_note_check_fails_is_a_note_the_build_refuses(tmp_path: Path) -> None:
+    """Links, a substitution or a control character in a note: check names them, and build refuses the edition."""
+    root = copy_project(tmp_path / "project")
+    notes = root / "locale" / "en" / "notes" / f"{ARTICLE}.toml"
+    first = tomllib.loads(notes.read_text(encoding="utf-8"))["note"][0]
+    header = "\n".join(
+        f"{key} = {json.dumps(first[key], ensure_ascii=False)}" for key in ("message", "source-hash", "by")
+    )
+    texts = {
+        "URL 'https://evil.example/x'": "See https://evil.example/x now.",
+        "URL 'phish@evil.example'": "Write to phish@evil.example now.",
+        "substitution '|sub|'": "A |sub| here.",
+        "control character 'U+001B'": "An escape \\u001b[31m here.",
+        "control character 'U+0085'": "A next line \\u0085 here.",
+    }
+    start = len(notes.read_text(encoding="utf-8").splitlines())
+    with notes.open("a", encoding="utf-8") as handle:
+        for text in texts.values():
+            handle.write(f'\n[[note]]\n{header}\ntext = "{text}"\n')
+    lines = [number for number, line in enumerate(notes.read_text(encoding="utf-8").splitlines(), 1) if number > start]
+    text_lines = [n for n in lines if notes.read_text(encoding="utf-8").splitlines()[n - 1].startswith("text")]
+    where = f"locale/en/notes/{ARTICLE}.toml"
+    checked = run_pubflow("-q", "check", "--no-stale", "-l", "en", cwd=root)
+    built = run_pubflow("build", "--format", "html", "--locale", "en", cwd=root)
+    assert checked.returncode == 1 and built.returncode == 1, built.stderr
+    for (finding, _), line in zip(texts.items(), text_lines, strict=True):
+        expected = f"{where}:{line}: note: the note has {finding}"
+        assert expected in checked.stdout, (expected, checked.stdout)
+        assert expected in built.stderr, (expected, built.stderr)
+    assert "Traceback" not in built.stderr and "please report" not in built.stderr.lower()
+    assert not (root / "_build" / "html" / "en").exists()
+
+
+def test_control_characters_in_a_translation_are_one_line_each_from_check_and_build(tmp_path: Path) -> None:
+    """U+0001, U+001B, U+007F, U+0085 in a title translation crashed Sphinx ("please report") after check passed."""
+    root = copy_project(tmp_path / "project")
+    path = root / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    controls = ["\x01", "\x1b", "\x7f", "\x85"]
+    entries = [e for e in catalog if e.msgstr and not e.obsolete and not e.fuzzy][: len(controls)]
+    for entry, control in zip(entries, controls, strict=True):
+        entry.msgstr = f"Title{control}[31m"
+    catalog.save()
+    reread = polib.pofile(str(path))
+    where = f"locale/en/LC_MESSAGES/{ARTICLE}.po"
+    checked = run_pubflow("-q", "check", "--no-stale", "-l", "en", cwd=root)
+    built = run_pubflow("build", "--format", "html", "--locale", "en", cwd=root)
+    assert checked.returncode == 1 and built.returncode == 1
+    for entry, control in zip(entries, controls, strict=True):
+        line = reread.find(entry.msgid).linenum
+        expected = f"{where}:{line}: security: the translation adds control character 'U+{ord(control):04X}'"
+        assert expected in checked.stdout and expected in built.stderr, (expected, checked.stdout, built.stderr)
+    assert "\x1b" not in checked.stdout + built.stderr  # named, never sent to the terminal
+    assert "Traceback" not in built.stderr and "please report" not in built.stderr.lower()
+
+
+def test_a_private_use_character_in_an_imported_article_is_converted_around(tmp_path: Path) -> None:
+    """U+E000 in a raw article made every later convert and publish crash (masking's own markers)."""
+    root = copy_project(tmp_path / "project")
+    raw = (REPO / "raw" / "000_9a6e5b4a2d73f28a.txt").read_text(encoding="utf-8")
+    (root / "pua.txt").write_text(raw.replace("以合作促安全", "以合作\ue000促安全", 1), encoding="utf-8")
+    run_pubflow("-q", "import", "pua.txt", "--name", "pua-article", "--force", cwd=root, check=True)
+    run_pubflow("-q", "update", "--locale", "zh_TW", "--no-memory", cwd=root, check=True)
+    converted = run_pubflow("-q", "convert", cwd=root)
+    assert converted.returncode == 0 and "Traceback" not in converted.stderr, converted.stderr
+    catalog = polib.pofile(str(root / "locale" / "zh_TW" / "LC_MESSAGES" / "pua-article.po"))
+    entry = next(e for e in catalog if "\ue000" in e.msgid)
+    assert entry.msgstr == "以合作\ue000促安全，以安全促發展。"

@@ -12,8 +12,10 @@ from pathlib import Path
 import polib
 import pytest
 
+from pubflow import links
 from pubflow.checks.model import EntryContext
 from pubflow.checks.security import check_security
+from pubflow.compile import withhold_unsafe
 from pubflow.config import load_config
 from pubflow.conversion import ScriptConverter
 from pubflow.convert import (
@@ -83,11 +85,64 @@ def test_security_names_what_a_translation_adds(msgstr: str, kind: str, item: st
         ("`x <java\\script:alert(1)>`_", "script link", "javascript:"),
         ("a\n.. _t: java script:alert(1)", "script link", "javascript:"),
         ("`x <run:calc.exe>`_", "script link", "run:"),  # a PDF reader may launch it
+        # Off-site and file links however spelt, and what docutils links in running text (issue 25).
+        ("`x <//evil.example/login>`_", "URL", "//evil.example/login"),
+        ("`x <\\\\evil.example\\w.pdf>`_", "URL", "evil.examplew.pdf"),
+        ("see http:\\evil.example/x", "URL", "http:\\evil.example/x"),
+        ("`x <http:\\evil.example/x>`_", "URL", "http:\\evil.example/x"),
+        ("`x <java\\script:alert(1)\\>>`_", "script link", "javascript:"),
+        ("`x <../../../../etc/passwd.pdf>`_", "URL", "../../../../etc/passwd.pdf"),
+        ("`x <evil.exe>`_", "URL", "evil.exe"),
+        ("call tel:+123456 now", "script link", "tel:"),
+        ("open smb://evil.example/share", "script link", "smb:"),
+        ("write to phish@evil.example", "URL", "phish@evil.example"),
     ],
 )
 def test_security_names_markup_and_disguised_links_a_translation_adds(msgstr: str, kind: str, item: str) -> None:
     found = security("以合作促安全。", msgstr)
     assert f"the translation adds {kind} {item!r} that its source does not have" in found, found
+
+
+@pytest.mark.parametrize(
+    ("uri", "pdf", "problem"),
+    [
+        ("https://example.org/x", False, None),
+        ("mailto:a@example.org", True, None),
+        ("other.html#x", False, None),
+        ("#section", True, None),
+        ("//evil.example/login", False, "a protocol-relative link (//…, another site)"),
+        ("\\\\evil.example\\w.pdf", False, "a protocol-relative link (//…, another site)"),
+        ("http:\\evil.example/x", False, "an http: link without // (a browser goes to another site)"),
+        ("java\\script:alert(1)", False, "a javascript: link"),
+        (" JavaScript\t:alert(1)", False, "a javascript: link"),
+        ("tel:+123", False, "a tel: link"),
+        ("smb://evil.example/share", False, "a smb: link"),
+        ("../../etc/passwd.pdf", True, "a relative link in a PDF (a reader opens or launches the file)"),
+        ("evil.exe", True, "a relative link in a PDF (a reader opens or launches the file)"),
+    ],
+)
+def test_one_link_rule_for_check_html_and_pdf(uri: str, pdf: bool, problem: str | None) -> None:
+    assert links.link_problem(uri, pdf=pdf) == problem
+
+
+def test_check_and_build_judge_a_fuzzy_message_alike() -> None:
+    """A fuzzy message holding a script: check reports it, and the build withholds it, from one rule."""
+    catalog = polib.POFile(wrapwidth=0)
+    catalog.append(polib.POEntry(msgid="以合作促安全。", msgstr="Security <script>alert(1)</script>", flags=["fuzzy"]))
+    catalog.append(polib.POEntry(msgid="", msgstr="Last-Translator: A <a@example.org>\n"))
+    entry = catalog[0]
+    context = EntryContext(Path("x.po"), entry, CONFIG.locale("en"), "zh_CN", Glossary(Path("g.csv"), "zh_CN", []))
+    reported = [finding.message for finding in check_security(context)]
+    withheld = [finding.message for finding in withhold_unsafe(Path("x.po"), catalog)]
+    assert (
+        reported
+        == withheld
+        == [
+            "the translation adds raw HTML '</script>' that its source does not have",
+            "the translation adds raw HTML '<script>' that its source does not have",
+        ]
+    )
+    assert entry.msgstr == ""
 
 
 def test_security_allows_the_webs_own_links_in_a_target() -> None:

@@ -28,6 +28,10 @@ LEAKS = re.compile(r"root:x:0:0|\[build-system\]|setuptools\.build_meta|" + SECR
 # A link with a scheme other than the web's (javascript:, data:, run: …).
 SCRIPT_LINK_HTML = re.compile(r"""(?:href|src)\s*=\s*["']?\s*(?!https?:|mailto:)[a-z][a-z0-9+.-]*:""", re.I)
 SCRIPT_LINK_TEX = re.compile(r"\\(?:sphinx)?(?:href|url)\{\s*(?!https?:|mailto:)[a-z][a-z0-9+.-]*:", re.I)
+# In a PDF any link that is no web address is a file a reader opens or launches (GoToR, Launch).
+FILE_LINK_TEX = re.compile(r"\\sphinx(?:href|url)\{\s*(?!https?://|mailto:|ftp://)", re.I)
+# An off-site link however spelt, in HTML (a web address or a mailto: is the compile stage's to withhold).
+OFF_SITE_HTML = re.compile(r"""href\s*=\s*["']?\s*(?://|\\|https?:[^/]|tel:|smb:)""", re.I)
 HOSTILE = [
     "`Click here <javascript:alert(1)>`_",
     "`Picture <data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==>`_",
@@ -46,6 +50,14 @@ HOSTILE = [
     "See :download:`../secret.txt`.",
     "A `trap`__.\n\n__ javascript:alert(3)",
     "`launch <run:/bin/sh>`_",
+    # Off-site and file links, however they are spelt (issue 25): one allow-list for check, HTML and PDF.
+    "`log in <//evil.example/login>`_",
+    "`x <http:\\evil.example/x>`_",
+    "`x <java\\script:alert(4)\\>>`_",
+    "`file <../../../../etc/passwd.pdf>`_",
+    "`run <evil.exe>`_",
+    "Call tel:+123456 or smb://evil.example/share now.",
+    "Write to phish@evil.example today.",
 ]
 # A translation that is not a security problem but names a reference the document lacks.
 UNDEFINED_REFERENCE = "Cooperation for `security`_; security for development."
@@ -91,6 +103,11 @@ def assert_nothing_unsafe(folder: Path) -> None:
         assert not LEAKS.search(text), (path, LEAKS.search(text))
         assert not SCRIPT_LINK_HTML.search(text), (path, SCRIPT_LINK_HTML.search(text))
         assert not SCRIPT_LINK_TEX.search(text), (path, SCRIPT_LINK_TEX.search(text))
+        if path.suffix == ".tex":
+            assert not FILE_LINK_TEX.search(text), (path, FILE_LINK_TEX.search(text))
+        if path.suffix == ".html":  # a relative link stays on the site in HTML; a PDF's is SCRIPT_LINK_TEX's
+            assert not OFF_SITE_HTML.search(text), (path, OFF_SITE_HTML.search(text))
+        assert b"/GoToR" not in path.read_bytes() and b"/Launch" not in path.read_bytes(), path
         assert "alert(" not in text and "msgbox(" not in text and "\\input{/etc" not in text, path
 
 

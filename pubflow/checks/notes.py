@@ -1,11 +1,15 @@
 """Notes: an edition's notes are checked as its translations are, and turn stale with their source.
 
 - ``note``: a notes file that does not parse, or a note that would publish a
-  link, raw HTML or LaTeX, a directive or a substitution (the same patterns as
-  ``security``), markup other than emphasis and strong or left unpaired, more
+  link, raw HTML or LaTeX, a directive, a substitution or a control character
+  (the same reading as ``security``), markup other than emphasis and strong or left unpaired, more
   than one paragraph, or Simplified-only characters in a Traditional edition;
 - ``note-stale``: the note's message changed since the note was written, or is
   gone, or the passage it quotes is in several messages.
+
+The build refuses an edition whose notes have a ``note`` error
+(:func:`unpublishable_notes`), as it refuses one whose catalogs have a
+``security`` error: what ``check`` fails, ``publish`` does not publish.
 """
 
 from __future__ import annotations
@@ -14,9 +18,9 @@ from collections.abc import Iterator
 
 from pubflow.catalog import load_catalog
 from pubflow.checks.markup import markup_signature
-from pubflow.checks.model import Finding
+from pubflow.checks.model import Finding, Severity
 from pubflow.checks.script import TRADITIONAL_OPENCC, simplified_only
-from pubflow.checks.security import BACKTICKED, PATTERNS
+from pubflow.checks.security import found_markup
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError
 from pubflow.notes import Note, catalog_messages, load_notes, notes_files, resolve_notes
@@ -29,12 +33,11 @@ ALLOWED_MARKUP = frozenset({"emphasis", "strong"})
 
 def check_note_text(note: Note, locale: LocaleConfig) -> Iterator[Finding]:
     line = note.line_of("text")
-    for kind, pattern in PATTERNS.items():
-        scanned = BACKTICKED.sub(" ", note.text) if kind in ("raw HTML", "raw LaTeX") else note.text
-        for match in pattern.finditer(scanned):
-            yield Finding(
-                note.path, line, CHECK_NOTE, f"the note has {kind} {match.group().strip()!r}; cite sources in words"
-            )
+    # The security check's own reading (links as a browser reads them, control characters): one rule.
+    for kind, items in found_markup(note.text).items():
+        advice = "remove it" if kind == "control character" else "cite sources in words"
+        for item in sorted(items):
+            yield Finding(note.path, line, CHECK_NOTE, f"the note has {kind} {item!r}; {advice}")
     refused = sorted(k for k in markup_signature(note.text) if k not in ALLOWED_MARKUP)
     if refused:
         allowed = "only *emphasis* and **strong**"
@@ -48,6 +51,11 @@ def check_note_text(note: Note, locale: LocaleConfig) -> Iterator[Finding]:
             yield Finding(
                 note.path, line, CHECK_NOTE, f"Simplified-only characters in a Traditional note: {''.join(simplified)}"
             )
+
+
+def unpublishable_notes(config: ProjectConfig, locale: LocaleConfig) -> list[Finding]:
+    """The ``note`` errors of a locale's notes: what ``check`` fails on is what the build refuses to publish."""
+    return [f for f in check_notes(config, locale) if f.check == CHECK_NOTE and f.severity is Severity.ERROR]
 
 
 def check_notes(config: ProjectConfig, locale: LocaleConfig) -> Iterator[Finding]:

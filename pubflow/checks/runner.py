@@ -47,9 +47,15 @@ ENTRY_CHECKS: dict[str, EntryCheck] = {
 }
 #: Checks no flag can silence: the flag is reported instead (see checks/security.py).
 UNSILENCEABLE = frozenset({"security"})
+#: A message longer than this (source or translation, in characters) is not read word by word: no
+#: paragraph is so long, and numbers, spelling or the glossary would spend time in proportion on it.
+#: Security and converted still judge it whole, in time linear in its length.
+WORD_CHECK_LIMIT = 5_000
+WHOLE_MESSAGE_CHECKS = frozenset({"security", "converted"})
+CHECK_LENGTH = "length"
 CHECK_NAMES = [
     "po-syntax", "header", "duplicate", *ENTRY_CHECKS, "spelling", "converted", "untranslated", "fuzzy", "stale",
-    "engine", CHECK_NOTE, CHECK_STALE, "review", "format",
+    "engine", CHECK_NOTE, CHECK_STALE, "review", "format", CHECK_LENGTH,
 ]  # fmt: skip
 
 
@@ -86,11 +92,22 @@ def check_catalog(
         yield from check_engine(path, catalog, converter.signature, record)
         checks["converted"] = make_check_converted(converter)
     for entry in catalog:
-        if entry.obsolete or not entry.msgid or not entry.msgstr or entry.fuzzy:
+        if entry.obsolete or not entry.msgid or not entry.msgstr:
             continue
         ctx = EntryContext(path, entry, locale, config.source_language, glossary, record)
+        length = max(len(entry.msgid), len(entry.msgstr))
+        too_long = length > WORD_CHECK_LIMIT
+        if too_long and not entry.fuzzy:
+            yield ctx.finding(
+                CHECK_LENGTH,
+                f"the message is {length:,} characters long, over {WORD_CHECK_LIMIT:,}: too long to check word by "
+                "word (numbers, spelling, glossary…); split its paragraph in the source",
+            )
         for name, check in checks.items():
-            if name in UNSILENCEABLE or not ctx.skipped(name):
+            if too_long and name not in WHOLE_MESSAGE_CHECKS:
+                continue
+            # A fuzzy message is judged by security alone, as the build judges it (it withholds it too).
+            if name in UNSILENCEABLE or not (entry.fuzzy or ctx.skipped(name)):
                 yield from check(ctx)
 
 

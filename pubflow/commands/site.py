@@ -80,14 +80,14 @@ def cmd_build(args: argparse.Namespace, config: ProjectConfig, report: Reporter)
 
 
 def _report_refused(refused: dict[str, list[Finding]], report: Reporter) -> None:
-    """The security errors that kept editions from being published, each once, as file:line: security: message."""
+    """The security and note errors that kept editions from being published, each once, as file:line: check: message."""
     findings = {str(finding): None for found in refused.values() for finding in found}
     for line in findings:
         print(line, file=sys.stderr)
     if refused:
         report(
-            f"refused to publish {', '.join(refused)}: the catalogs have the security errors above "
-            "(no flag silences them); fix those messages and build again"
+            f"refused to publish {', '.join(refused)}: the catalogs or notes have the errors above "
+            "(no flag silences them; pubflow check lists them too); fix those messages or notes and build again"
         )
 
 

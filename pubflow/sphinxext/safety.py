@@ -16,8 +16,9 @@ module makes Sphinx safe even when a hostile message reaches it (a plain
   has are recorded;
 - :class:`NeutraliseUnsafeNodes`, before Sphinx collects images and
   downloads, and again after the bilingual and notes transforms: a
-  link with a scheme other than http, https, mailto or ftp (``javascript:``,
-  ``data:``, a PDF's ``run:``) becomes plain text, an
+  link the one link rule refuses (:func:`pubflow.links.link_problem`: a scheme
+  other than http, https, mailto or ftp, a protocol-relative or host-less web
+  link, and in a PDF any relative target) becomes plain text, an
   image or download outside the source folder is dropped (before Sphinx
   would copy the file), and raw or math in translated text that the source
   lacks is dropped. Each is a warning naming the place, so ``-W`` fails.
@@ -37,13 +38,10 @@ from sphinx.config import Config
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
+from pubflow import links
+
 logger = logging.getLogger(__name__)
 
-#: The only schemes a link may have; any other (javascript:, data:, or run: and file:, which
-#: PDF readers may launch) is dropped. Links without a scheme are the edition's own.
-WEB_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
-# What browsers ignore in a URL's scheme: ASCII controls and spaces; docutils drops backslashes.
-_IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\\]+")
 _URI_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.I)
 SOURCE_MARKUP = "pubflow-source-markup"
 TRANSLATED_SOURCE_SUFFIX = ":<translated>"
@@ -51,9 +49,9 @@ NOTE_TEXT = "pubflow-note-text"  # a translator's note (sphinxext/notes.py), as 
 
 
 def is_script_uri(uri: str) -> bool:
-    """True for a link that is neither the edition's own nor a web address."""
-    scheme = _URI_SCHEME.match(_IGNORED_IN_SCHEME.sub("", uri))
-    return scheme is not None and scheme.group(1).lower() not in WEB_SCHEMES
+    """True for a link with a scheme outside the one allow-list (:mod:`pubflow.links`)."""
+    scheme = links.scheme_of(uri)
+    return scheme is not None and scheme not in links.ALLOWED_SCHEMES
 
 
 def safe_settings(settings: Any) -> Any:
@@ -107,13 +105,16 @@ class NeutraliseUnsafeNodes(SphinxTransform):
     def apply(self, **kwargs: Any) -> None:
         if _is_translation_fragment(self.document):
             return
+        pdf = self.app.builder.format == "latex"
         for linked in list(self.document.findall(nodes.Element)):
-            if not is_script_uri(linked.get("refuri", "")):
+            refuri = linked.get("refuri")
+            problem = links.link_problem(refuri, pdf=pdf) if isinstance(refuri, str) else None
+            if problem is None:
                 continue
             if isinstance(linked, nodes.reference):
-                self.warn(linked, f"a {linked['refuri'].split(':', 1)[0]}: link was dropped")
+                self.warn(linked, f"{problem} was dropped: {refuri}")
                 linked.replace_self(nodes.inline("", "", *linked.children))
-            else:  # the target an inline link defines; it prints nothing, but keeps no script either
+            else:  # the target an inline link defines; it prints nothing, but keeps no link either
                 del linked["refuri"]
         for image in list(self.document.findall(nodes.image)):
             uri = image.get("uri", "")
