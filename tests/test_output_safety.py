@@ -11,7 +11,9 @@ since ``pubflow build`` refuses the message outright).
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import subprocess
 import sys
 import tomllib
@@ -200,3 +202,73 @@ def test_a_private_use_character_in_an_imported_article_is_converted_around(tmp_
     catalog = polib.pofile(str(root / "locale" / "zh_TW" / "LC_MESSAGES" / "pua-article.po"))
     entry = next(e for e in catalog if "\ue000" in e.msgid)
     assert entry.msgstr == "以合作\ue000促安全，以安全促發展。"
+
+
+RAW_HTML = f"raw HTML {PAYLOAD!r}"
+
+
+def test_check_reports_the_payload_whatever_door_it_came_through(tmp_path: Path) -> None:
+    """An imported article, an XLIFF target, a TMX exact match, a glossary zh_TW form, init --name."""
+    root = copy_project(tmp_path / "project")
+    en = root / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    # The glossary: a zh_TW form that convert writes into the Traditional edition.
+    with (root / "glossary.csv").open("a", encoding="utf-8") as glossary:
+        glossary.write(f'共商共建共享,,"共商共建共享 {PAYLOAD}",,\n')
+    # TMX: an exact match for a message left untranslated.
+    catalog = polib.pofile(str(en), wrapwidth=0)
+    by_tmx = catalog.find("以合作促安全，以安全促发展。")
+    by_tmx.msgstr = ""
+    catalog.save()
+    (root / "door.tmx").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="t" creationtoolversion="1" '
+        'segtype="sentence" o-tmf="t" adminlang="en" srclang="zh-CN" datatype="plaintext"/><body><tu>'
+        f'<tuv xml:lang="zh-CN"><seg>{by_tmx.msgid}</seg></tuv>'
+        f'<tuv xml:lang="en"><seg>Cooperation {html.escape(PAYLOAD)}</seg></tuv></tu></body></tmx>\n',
+        encoding="utf-8",
+    )
+    # XLIFF: a CAT tool's target for another message.
+    run_pubflow("-q", "xliff", "export", "--locale", "en", cwd=root, check=True)
+    xliff = root / "_build" / "xliff" / "en.xlf"
+    by_xliff = next(e for e in catalog if e.msgstr and not e.fuzzy and "Cai Changchun" in e.msgstr)
+    exported = xliff.read_text(encoding="utf-8")
+    target = f'<target state="final">{html.escape(by_xliff.msgstr, quote=False)}</target>'
+    assert target in exported
+    changed = f'<target state="final">By Cai Changchun {html.escape(PAYLOAD)}</target>'
+    xliff.write_text(exported.replace(target, changed, 1), encoding="utf-8")
+    run_pubflow("-q", "xliff", "import", str(xliff), cwd=root, check=True)
+    run_pubflow("-q", "memory", "--locale", "en", "--tmx", "door.tmx", cwd=root, check=True)
+    # An imported article whose line holds the payload.
+    raw = (REPO / "raw" / "000_9a6e5b4a2d73f28a.txt").read_text(encoding="utf-8")
+    (root / "door.txt").write_text(raw.replace("以合作促安全", f"以合作促安全 {PAYLOAD} ", 1))
+    run_pubflow("-q", "import", "door.txt", "--name", "door-article", "--force", cwd=root, check=True)
+    run_pubflow("-q", "update", "--no-memory", cwd=root, check=True)
+    run_pubflow("-q", "convert", cwd=root, check=True)
+    checked = run_pubflow("-q", "check", "--no-stale", cwd=root)
+    assert checked.returncode == 1, checked.stderr
+    reread = polib.pofile(str(en))
+    doors = {
+        "TMX": f"{ARTICLE}.po:{reread.find(by_tmx.msgid).linenum}: security: the translation adds {RAW_HTML}",
+        "XLIFF": f"{ARTICLE}.po:{reread.find(by_xliff.msgid).linenum}: security: the translation adds {RAW_HTML}",
+        "glossary": f"zh_TW/LC_MESSAGES/{ARTICLE}.po:",
+        "import": "en/LC_MESSAGES/door-article.po:",
+    }
+    lines = checked.stdout.splitlines()
+    assert any(doors["TMX"] in line for line in lines), checked.stdout
+    assert any(doors["XLIFF"] in line for line in lines), checked.stdout
+    assert any(doors["glossary"] in line and f"adds {RAW_HTML}" in line for line in lines), checked.stdout
+    # (import makes the payload's half-width brackets full-width, as in any Chinese text: still a tag)
+    source_tag = "the source has raw HTML '<img/src/onerror=alert"
+    assert any(doors["import"] in line and source_tag in line for line in lines), checked.stdout
+
+
+def test_check_reports_a_publication_name_holding_markup(tmp_path: Path) -> None:
+    made = run_pubflow("init", str(tmp_path / "reader"), "--name", f"Reader {PAYLOAD}", "--locale", "en", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    project = tmp_path / "reader"
+    run_pubflow("-q", "extract", cwd=project, check=True)
+    run_pubflow("-q", "update", "--no-memory", cwd=project, check=True)
+    checked = run_pubflow("-q", "check", "--no-stale", cwd=project)
+    assert checked.returncode == 1
+    assert re.search(
+        rf"locale/en/LC_MESSAGES/index\.po:\d+: security: the source has {re.escape(RAW_HTML)}", checked.stdout
+    )

@@ -21,7 +21,7 @@ from pubflow.checks.notes import CHECK_NOTE, CHECK_STALE, check_notes
 from pubflow.checks.numbers import check_numbers
 from pubflow.checks.punctuation import check_punctuation
 from pubflow.checks.script import check_script
-from pubflow.checks.security import check_security
+from pubflow.checks.security import check_security, check_source_markup
 from pubflow.checks.spelling import make_check_spelling
 from pubflow.checks.stale import check_stale, fresh_templates
 from pubflow.checks.terms import check_forbidden, check_terms
@@ -92,9 +92,12 @@ def check_catalog(
         yield from check_engine(path, catalog, converter.signature, record)
         checks["converted"] = make_check_converted(converter)
     for entry in catalog:
-        if entry.obsolete or not entry.msgid or not entry.msgstr:
+        if entry.obsolete or not entry.msgid:
             continue
         ctx = EntryContext(path, entry, locale, config.source_language, glossary, record)
+        yield from check_source_markup(ctx)
+        if not entry.msgstr:
+            continue
         length = max(len(entry.msgid), len(entry.msgstr))
         too_long = length > WORD_CHECK_LIMIT
         if too_long and not entry.fuzzy:

@@ -133,3 +133,17 @@ def check_security(ctx: EntryContext) -> Iterator[Finding]:
         )
     for problem in entry_security_problems(ctx.entry):
         yield ctx.finding("security", problem)
+
+
+def check_source_markup(ctx: EntryContext) -> Iterator[Finding]:
+    """Raw HTML in a source message, translated or not (an imported article, ``init --name``).
+
+    Every edition shows it as text and the search index holds it inert, but it is almost surely HTML
+    pasted into the article, so check says so.
+    """
+    for item in sorted(found_markup(ctx.entry.msgid)["raw HTML"]):
+        yield ctx.finding(
+            "security",
+            f"the source has raw HTML {_shown(item)!r}: editions show it as text, but it looks like markup "
+            "pasted into the article; correct its document in docs/",
+        )
