@@ -141,7 +141,8 @@ def check_source_markup(ctx: EntryContext) -> Iterator[Finding]:
     Every edition shows it as text and the search index holds it inert, but it is almost surely HTML
     pasted into the article, so check says so.
     """
-    for item in sorted(found_markup(ctx.entry.msgid)["raw HTML"]):
+    tags = PATTERNS["raw HTML"].finditer(BACKTICKED.sub(" ", ctx.entry.msgid))
+    for item in sorted({_item("raw HTML", match.group()) for match in tags}):
         yield ctx.finding(
             "security",
             f"the source has raw HTML {_shown(item)!r}: editions show it as text, but it looks like markup "
