@@ -50,6 +50,36 @@ def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
 
 
+def as_before_review(project: Path) -> Path:
+    """The project as it was before its zh_TW edition was reviewed: every zh_TW message OpenCC's output again.
+
+    The shipped zh_TW edition is reviewed (a person's, message for message); what machine output does,
+    and what review does to it, is tested on this state, made by pubflow's own convert.
+    """
+    from pubflow.config import load_config
+    from pubflow.convert import convert_catalogs
+
+    for path in (project / "locale" / "zh_TW" / "LC_MESSAGES").glob("*.po"):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        # Blank every translation but the header's, keeping the file's own layout (one line per string).
+        in_header = True
+        for i, line in enumerate(lines):
+            if line.startswith('msgid "') and line != 'msgid ""':
+                in_header = False
+            if not in_header and line.startswith('msgstr "'):
+                lines[i] = 'msgstr ""'
+        path.write_text("\n".join(lines), encoding="utf-8")
+    config = load_config(project)
+    convert_catalogs(config, [config.locale("zh_TW")])
+    return project
+
+
+@pytest.fixture
+def unreviewed_project(tmp_path: Path) -> Path:
+    """A copy of the shipped project whose zh_TW edition is still unreviewed machine output."""
+    return as_before_review(copy_project(tmp_path / "project"))
+
+
 @pytest.fixture(scope="session")
 def built_site() -> Path:
     """The shipped project's HTML editions, built once per test session into _build/html."""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ARTICLE, SEED, copy_project, run_pubflow
+from tests.conftest import ARTICLE, SEED, as_before_review, copy_project, run_pubflow
 
 EN = f"locale/en/LC_MESSAGES/{ARTICLE}.po"
 
@@ -26,7 +26,8 @@ EN = f"locale/en/LC_MESSAGES/{ARTICLE}.po"
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project copy with its templates extracted once, for every case to copy."""
-    project = copy_project(tmp_path_factory.mktemp("extracted") / "project")
+    # Before the zh_TW review, so that its review records hold machine entries to damage.
+    project = as_before_review(copy_project(tmp_path_factory.mktemp("extracted") / "project"))
     run_pubflow("extract", cwd=project, check=True)
     return project
 
@@ -410,8 +411,9 @@ def test_po_syntax_agrees_with_msgfmt_on_every_damage(damaged: Path) -> None:
     assert verdicts.count(False) == len(ACCEPTED)
 
 
-def test_a_review_record_with_a_malformed_skip_names_its_line(project: Path) -> None:
+def test_a_review_record_with_a_malformed_skip_names_its_line(unreviewed_project: Path) -> None:
     """ "skip": "numbers" (a string, not a list) would have silenced nothing, silently."""
+    project = unreviewed_project
     record = project / "locale" / "zh_TW" / "LC_MESSAGES" / f"{ARTICLE}.review.json"
     text = record.read_text(encoding="utf-8")
     first = text.index('"msgid": ')

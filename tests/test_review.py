@@ -9,16 +9,35 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import polib
+import pytest
 
-from tests.conftest import ARTICLE, copy_project, run_pubflow
+from tests.conftest import ARTICLE, REPO, as_before_review, copy_project, run_pubflow
 
 TW = Path("locale") / "zh_TW" / "LC_MESSAGES"
 EN = Path("locale") / "en" / "LC_MESSAGES"
 
 
+@pytest.fixture
+def project(unreviewed_project: Path) -> Path:
+    """What review does is tested on the project as it was before its zh_TW edition was reviewed."""
+    return unreviewed_project
+
+
 def totals(project: Path, *args: str) -> dict[str, dict]:
     result = run_pubflow("coverage", "--no-stale", "--format", "json", *args, cwd=project)
     return {loc["locale"]: loc for loc in json.loads(result.stdout)["locales"]}
+
+
+def test_the_shipped_zh_tw_edition_is_reviewed() -> None:
+    """Every zh_TW message of the shipped project is a person's: read, corrected or approved (issue 26)."""
+    tw = totals(REPO, "-l", "zh_TW")["zh_TW"]["total"]
+    assert (tw["translated"], tw["reviewed"], tw["machine"], tw["percent_reviewed"]) == (63, 63, 0, 100.0)
+    for catalog in (REPO / TW).glob("*.po"):
+        assert "pubflow: machine output" not in catalog.read_text(encoding="utf-8"), catalog
+        record = json.loads(catalog.with_suffix(".review.json").read_text(encoding="utf-8"))
+        assert not [m for m in record["messages"] if "machine" in m], catalog
+    listing = run_pubflow("review", "list", "--locale", "zh_TW", cwd=REPO, check=True)
+    assert listing.stdout == "" and "0 message(s) of machine output waiting" in listing.stderr
 
 
 def test_coverage_counts_reviewed_and_machine_output(project: Path) -> None:
@@ -91,8 +110,8 @@ def test_review_lists_machine_output_beside_its_source_and_approves_one_message(
 
 
 def test_approving_is_exactly_an_xliff_approval(tmp_path: Path) -> None:
-    by_verb = copy_project(tmp_path / "verb")
-    by_xliff = copy_project(tmp_path / "xliff")
+    by_verb = as_before_review(copy_project(tmp_path / "verb"))
+    by_xliff = as_before_review(copy_project(tmp_path / "xliff"))
     run_pubflow("review", "approve", "--locale", "zh_TW", ARTICLE, cwd=by_verb, check=True)
     xlf = by_xliff / "tw.xlf"
     run_pubflow("xliff", "export", "--locale", "zh_TW", ARTICLE, "-o", str(xlf), cwd=by_xliff, check=True)

@@ -29,7 +29,7 @@ from pubflow.config import ProjectConfig, load_config
 from pubflow.convert import convert_catalogs
 from pubflow.extract import extract_templates
 from pubflow.update import update_catalogs
-from tests.conftest import ARTICLE, copy_project, run_pubflow
+from tests.conftest import ARTICLE, as_before_review, copy_project, run_pubflow
 
 TW = Path("locale/zh_TW/LC_MESSAGES") / f"{ARTICLE}.po"
 EN = Path("locale/en/LC_MESSAGES") / f"{ARTICLE}.po"
@@ -52,10 +52,16 @@ def _edit_catalog(path: Path, change: Callable[[polib.POFile], None]) -> None:
     catalog.save()
 
 
+@pytest.fixture
+def project(unreviewed_project: Path) -> Path:
+    """What tools do to machine output is tested on the project as it was before its zh_TW review."""
+    return unreviewed_project
+
+
 @pytest.fixture(scope="session")
 def rich_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped project after a review, skip flags and two source edits: a fixpoint of update and convert."""
-    project = copy_project(tmp_path_factory.mktemp("tools") / "project")
+    """The unreviewed project after one review, skip flags and two source edits: a fixpoint of update and convert."""
+    project = as_before_review(copy_project(tmp_path_factory.mktemp("tools") / "project"))
 
     def tw(catalog: polib.POFile) -> None:
         reviewed = catalog.find(REVIEWED)
