@@ -87,10 +87,15 @@ def check_control_characters(text: str, path: Path) -> None:
         )
 
 
-def _read_catalog(path: Path) -> tuple[bytes, str]:
+def catalog_bytes(path: Path) -> bytes:
+    """A catalog's bytes as they are now, for a stage to check before writing that nobody saved it meanwhile."""
     if path.is_dir():
         raise PubflowError("is a folder, expected a .po catalog", path)
-    raw = read_bytes(path)
+    return read_bytes(path)
+
+
+def _read_catalog(path: Path) -> tuple[bytes, str]:
+    raw = catalog_bytes(path)
     if raw.startswith(b"\xef\xbb\xbf"):
         raise PubflowError(
             "starts with a UTF-8 byte-order mark, which gettext rejects; save it as UTF-8 without BOM", path, 1
@@ -486,7 +491,7 @@ def format_catalogs(paths: list[Path], wrap_width: int, check_only: bool = False
     """Rewrite catalogs in pubflow's layout; only line breaks change, never a message."""
     result = FormatResult()
     for path in paths:
-        read_as = read_bytes(path)  # first: a save in an editor after this is never written over
+        read_as = catalog_bytes(path)  # first: a save in an editor after this is never written over
         # The file's own line ends: layout is line breaks within entries, not a Windows editor's CRLF.
         data = render_catalog(load_catalog(path), wrap_width).replace("\n", file_newline(path)).encode("utf-8")
         if data == read_as:

@@ -34,10 +34,10 @@ from pathlib import Path
 import polib
 
 from pubflow import review
-from pubflow.catalog import CatalogLayout, MsgfmtJudge, file_newline, read_catalog
+from pubflow.catalog import CatalogLayout, MsgfmtJudge, catalog_bytes, file_newline, read_catalog
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.conversion import ScriptConverter
-from pubflow.fileio import Write, read_bytes, write_atomic, write_atomic_many
+from pubflow.fileio import Write, write_atomic, write_atomic_many
 from pubflow.glossary import load_glossary
 from pubflow.progress import NO_METER, Meter
 
@@ -168,7 +168,7 @@ def _convert_batch(
     catalog_writes: list[int] = []  # where in writes each catalog is
     try:
         for path, key in batch:
-            read_as = read_bytes(path)  # first: a save in an editor after this is never written over
+            read_as = catalog_bytes(path)  # first: a save in an editor after this is never written over
             catalog, text = read_catalog(path, judge)
             layout = CatalogLayout(text, catalog, file_newline(path))
             record = review.load_record(path)

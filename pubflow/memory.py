@@ -37,10 +37,10 @@ import polib
 import rapidfuzz
 from rapidfuzz import fuzz, process
 
-from pubflow.catalog import CatalogLayout, file_newline, load_catalog, newline_ends_agree
+from pubflow.catalog import CatalogLayout, catalog_bytes, file_newline, load_catalog, newline_ends_agree
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.exchange.tmx import Pair, read_tmx
-from pubflow.fileio import read_bytes, write_atomic
+from pubflow.fileio import write_atomic
 from pubflow.incremental import WorkRecord, file_digest
 from pubflow.progress import NO_METER, Meter
 from pubflow.review import (
@@ -466,7 +466,7 @@ def _propose_in_locale(
     for document, path in catalog_documents(config, locale):
         if document not in with_work:
             continue  # every message translated by a person: nothing to propose
-        read_as = read_bytes(path)  # before anything else: a save in an editor after this is never lost
+        read_as = catalog_bytes(path)  # before anything else: a save in an editor after this is never lost
         catalog = load_catalog(path)
         # Only changed messages are laid out anew.
         layout = CatalogLayout(path.read_text(encoding="utf-8"), catalog, file_newline(path))

@@ -36,7 +36,7 @@ from pathlib import Path
 import polib
 
 from pubflow.errors import PubflowError
-from pubflow.fileio import Write, write_atomic, write_atomic_many
+from pubflow.fileio import Write, refuse_special, write_atomic, write_atomic_many
 
 SCHEMA = "pubflow-review/1"
 RECORD_SUFFIX = ".review.json"
@@ -127,12 +127,10 @@ def digest(text: str) -> str:
 def load_record(catalog_path: Path) -> ReviewRecord:
     """The record beside ``catalog_path``; an empty one (``existed=False``) when there is none."""
     path = record_path(catalog_path)
-    try:
-        raw = path.read_bytes()
-    except (FileNotFoundError, NotADirectoryError):
+    if not path.is_file():
+        refuse_special(path)  # a device or a pipe is never read (/dev/zero never ends)
         return ReviewRecord(path, existed=False)
-    except IsADirectoryError:
-        raise PubflowError("review record is a folder; restore it from git", path) from None
+    raw = path.read_bytes()
     record = ReviewRecord(path, existed=True, loaded=raw)
     try:
         text = raw.decode("utf-8")

@@ -22,10 +22,9 @@ from pathlib import Path
 
 import polib
 
-from pubflow.catalog import CatalogLayout, file_newline, read_catalog
+from pubflow.catalog import CatalogLayout, catalog_bytes, file_newline, read_catalog
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError, display_path
-from pubflow.fileio import read_bytes
 from pubflow.memory import catalog_documents, is_unreviewed, set_memory_comment
 from pubflow.review import ReviewRecord, load_record, mark_person, origin_of, save_with_catalog
 
@@ -145,7 +144,7 @@ def approve_messages(
             wanted_here = {line for (p, line) in line_targets if p == resolved}
             if not (everything or document in document_targets or wanted_here):
                 continue
-            read_as = read_bytes(path)  # first: a save in an editor after this is never written over
+            read_as = catalog_bytes(path)  # first: a save in an editor after this is never written over
             catalog, text = read_catalog(path)
             record = load_record(path)
             chosen: list[tuple[polib.POEntry, Pending]] = []

@@ -32,6 +32,7 @@ from babel.messages.plurals import get_plural
 from pubflow import review
 from pubflow.catalog import (
     CatalogLayout,
+    catalog_bytes,
     file_newline,
     load_catalog,
     parse_text,
@@ -42,7 +43,7 @@ from pubflow.catalog import (
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError
 from pubflow.extract import templates_out_of_date
-from pubflow.fileio import ChangedMeanwhile, read_bytes, write_atomic
+from pubflow.fileio import ChangedMeanwhile, write_atomic
 from pubflow.incremental import WorkRecord, file_digest
 from pubflow.notes import notes_path
 from pubflow.progress import NO_METER, Meter
@@ -169,7 +170,7 @@ def merge_into_catalog(po_path: Path, template: Path, wrap_width: int, result: U
     translator's save during the merge is never written over: it is merged in turn (``result.remerged``).
     """
     for attempt in range(1, MERGE_ATTEMPTS + 1):
-        read_as = read_bytes(po_path)
+        read_as = catalog_bytes(po_path)
         record = review.load_record(po_path)
         text, merged = merge_catalog(po_path, template, wrap_width)
         review.follow_catalog(record, merged)

@@ -39,7 +39,7 @@ from pathlib import Path
 import polib
 
 from pubflow import __version__
-from pubflow.catalog import CatalogLayout, file_newline, load_catalog, newline_ends_agree
+from pubflow.catalog import CatalogLayout, catalog_bytes, file_newline, load_catalog, newline_ends_agree
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError
 from pubflow.exchange.tmx import language_tag
@@ -53,7 +53,6 @@ from pubflow.exchange.xmlfiles import (
     write_xml,
     xml_illegal,
 )
-from pubflow.fileio import read_bytes
 from pubflow.glossary import Glossary, load_glossary
 from pubflow.memory import EXACT_ORIGIN, FUZZY_ORIGIN, catalog_documents, is_unreviewed
 from pubflow.review import (
@@ -304,7 +303,7 @@ def _read_file(
         raise PubflowError(
             f"<file original={original!r}> has target-language {language!r}, not {locale.name}", path, file_line
         )
-    read_as = read_bytes(po_path)  # first: a save in an editor after this is never written over
+    read_as = catalog_bytes(po_path)  # first: a save in an editor after this is never written over
     catalog = load_catalog(po_path)
     layout = CatalogLayout(po_path.read_text(encoding="utf-8"), catalog, file_newline(po_path))
     found = CatalogChanges(po_path, catalog, layout, load_record(po_path), read_as)
