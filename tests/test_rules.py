@@ -14,7 +14,7 @@ import pytest
 
 from pubflow import links
 from pubflow.checks.model import EntryContext
-from pubflow.checks.security import check_security
+from pubflow.checks.security import check_security, source_link_problems
 from pubflow.compile import withhold_unsafe
 from pubflow.config import load_config
 from pubflow.conversion import ScriptConverter
@@ -123,6 +123,16 @@ def test_security_names_markup_and_disguised_links_a_translation_adds(msgstr: st
 )
 def test_one_link_rule_for_check_html_and_pdf(uri: str, pdf: bool, problem: str | None) -> None:
     assert links.link_problem(uri, pdf=pdf) == problem
+
+
+def test_check_names_what_the_build_drops_from_a_source_message() -> None:
+    """A source's own off-site or file link would make the guard drop it and refuse the edition: check says so."""
+    assert source_link_problems("见 `文件 <../x.pdf>`_、`站 <//evil.example>`_、tel:+123 与 https://ok.example") == [
+        ("../x.pdf", "a relative link in a PDF (a reader opens or launches the file)"),
+        ("//evil.example", "a protocol-relative link (//…, another site)"),
+        ("tel:+123", "a tel: link"),
+    ]
+    assert source_link_problems("见 `法制网 <http://www.legaldaily.com.cn/>`_ 与 :doc:`index`。") == []
 
 
 def test_check_and_build_judge_a_fuzzy_message_alike() -> None:

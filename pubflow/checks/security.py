@@ -45,6 +45,7 @@ PATTERNS = {
 }
 # A scheme docutils links in running text (tel:+123, smb://host): any it knows, followed by a non-space.
 PLAIN_SCHEME = re.compile(r"(?<![\w.+-])([A-Za-z][A-Za-z0-9.+-]*):(?=[^\s<>])")
+PLAIN_URI = re.compile(r"(?<![\w.+-])([A-Za-z][A-Za-z0-9.+-]*):[^\s<>`\"]+")
 # A link target: ``<…>`` in a reference (a backslash escapes a ``>`` or ``<`` in it), or the target
 # of a ``.. _name:`` or ``__`` line.
 LINK_TARGET = re.compile(r"<((?:\\.|[^<>\\])*)>`|^\s*(?:\.\.\s+_[^:]*:|__\s)(.*)$", re.M)
@@ -148,3 +149,28 @@ def check_source_markup(ctx: EntryContext) -> Iterator[Finding]:
             f"the source has raw HTML {_shown(item)!r}: editions show it as text, but it looks like markup "
             "pasted into the article; correct its document in docs/",
         )
+    for uri, problem in source_link_problems(ctx.entry.msgid):
+        yield ctx.finding(
+            "security",
+            f"the source has {problem} ({_shown(uri)!r}), which the build drops and so refuses the edition; "
+            "correct its document in docs/",
+        )
+
+
+def source_link_problems(text: str) -> list[tuple[str, str]]:
+    """The links of a source message that the Sphinx guard drops (in HTML or PDF), as (link, why)."""
+    found: dict[tuple[str, str], None] = {}
+    for match in LINK_TARGET.finditer(LITERAL.sub(" ", text)):
+        target = (match.group(1) if match.group(1) is not None else match.group(2) or "").strip()
+        problem = links.link_problem(target, pdf=True)
+        if problem:
+            found[target, problem] = None
+    for match in PATTERNS["URL"].finditer(text):
+        problem = links.link_problem(match.group())
+        if problem:
+            found[match.group(), problem] = None
+    for match in PLAIN_URI.finditer(BACKTICKED.sub(" ", text)):
+        problem = links.link_problem(match.group())
+        if match.group(1).lower() in urischemes.schemes and problem:
+            found[match.group(), problem] = None
+    return list(found)
