@@ -262,7 +262,9 @@ def test_a_killed_tmx_export_leaves_no_temporary_file_after_the_next_run(tmp_pat
 
 
 def test_review_approve_refuses_to_write_over_a_save(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
+    from tests.test_review_state import as_converted  # machine output to approve: the shipped zh_TW is reviewed
+
+    project = as_converted(copy_project(tmp_path / "project"))
     catalog = project / "locale" / "zh_TW" / "LC_MESSAGES" / f"{ARTICLE}.po"
     result, editor = race(project, catalog, "review", "approve", "-l", "zh_TW", ARTICLE)
     assert_refused_and_kept(result, editor)
