@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import glob
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -75,6 +76,21 @@ def punctuation_switches() -> str:
     )
 
 
+#: Japanese line breaking (JIS X 4051's kinsoku): no line starts with a small kana or the long-vowel mark
+#: (っ, ゃ, ー …), which xeCJK, made for Chinese, allows. Declared as closing characters, which never
+#: start a line; these are xeCJK's own list of them (its "CJ" class, Unicode's conditional starters).
+SMALL_KANA = (
+    "3041,3043,3045,3047,3049,3063,3083,3085,3087,308E,3095,3096,30A1,30A3,30A5,30A7,30A9,30C3,30E3,30E5,"
+    "30E7,30EE,30F5,30F6,30FC,31F0,31F1,31F2,31F3,31F4,31F5,31F6,31F7,31F8,31F9,31FA,31FB,31FC,31FD,31FE,31FF"
+)
+JAPANESE_LINE_BREAKING = (
+    r"\xeCJKDeclareCharClass{FullRight}{" + ",".join(f'"{code}' for code in SMALL_KANA.split(",")) + "}"
+)
+#: Korean puts spaces between words, which xeCJK drops between CJK characters unless told to keep them;
+#: a line may break between syllables, as Korean typesetting does, and at the spaces.
+KOREAN_LINE_BREAKING = r"\xeCJKsetup{CJKspace=true}"
+
+
 def font_setup(language: str) -> str:
     region = cjk_region(language)
     latin = r"""
@@ -89,9 +105,14 @@ def font_setup(language: str) -> str:
 \setCJKsansfont{{Noto Sans CJK {region}}}
 \setCJKmonofont{{Noto Sans Mono CJK {region}}}
 """
-    if language.startswith("zh"):
-        # Chinese indents every paragraph by two characters, the first after a heading too.
-        extra = r"\usepackage{indentfirst}\AtBeginDocument{\setlength{\parindent}{2em}}"
+    if language.startswith(("zh", "ja")):
+        # Chinese and Japanese indent every paragraph by one or two characters, the first after a heading too.
+        indent = "1em" if language.startswith("ja") else "2em"
+        extra = rf"\usepackage{{indentfirst}}\AtBeginDocument{{\setlength{{\parindent}}{{{indent}}}}}"
+        if language.startswith("ja"):
+            extra += JAPANESE_LINE_BREAKING
+    elif language.startswith("ko"):
+        extra = KOREAN_LINE_BREAKING + r"\pubflowlatinpunctuation"  # Korean sets “ ” and dashes as Latin text does
     else:
         # Chinese is only a fallback here: quotation marks and dashes belong to the Latin font.
         extra = r"\pubflowlatinpunctuation"
@@ -364,7 +385,22 @@ def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> 
         make_title_block(app, doctree, docname)
 
 
+class IgnoreBabelLanguage(logging.Filter):
+    """Sphinx warns when LaTeX's Babel has no option for the edition's language (Korean).
+
+    pubflow loads no Babel package: fontspec and xeCJK set every language (see ``font_setup``), so the
+    warning says nothing, and with -W it would fail a Korean PDF.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("no Babel option known for language")
+
+
 def setup(app: Sphinx) -> None:
+    for name in ("sphinx.sphinx.builders.latex", "sphinx.sphinx.writers.latex"):  # Sphinx's loggers for LaTeX
+        latex_logger = logging.getLogger(name)
+        if not any(isinstance(f, IgnoreBabelLanguage) for f in latex_logger.filters):
+            latex_logger.addFilter(IgnoreBabelLanguage())
     # The share changes no document itself; the articles it leaves out are excluded (see above).
     app.add_config_value("pubflow_shard", "", "", types=[str])
     app.connect("config-inited", _on_config_inited, priority=700)
