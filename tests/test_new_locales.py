@@ -15,12 +15,15 @@ import json
 import re
 import shutil
 import subprocess
+from functools import cache
 from pathlib import Path
 
 import polib
 import pytest
+from fontTools.ttLib import TTCollection
 
 from tests.conftest import ARTICLE, REPO, copy_project, run_pubflow
+from tests.test_pdf import SERIF_CJK, glyphs_in_pdf
 
 NNBSP = "\u202f"
 LOCALES = """
@@ -57,7 +60,7 @@ TRANSLATIONS = {
     "ko": {
         TITLE: "전국 공안기관의 국제 법집행·안보 협력 평론(상)",
         SUBTITLE: "글로벌 안보 거버넌스에 “중국의 힘”을 보태다",
-        MOTTO: "협력으로 안전을 촉진하고, 안전으로 발전을 촉진한다.",
+        MOTTO: "협력으로 안전(安全)을 촉진하고, 안전으로 발전을 촉진한다.",  # Hanja where a writer wants them
         HIJACK: "2011년 10월 5일 중국 국적 화물선 두 척이 메콩강 멍시섬 수역에서 나우캄 무장 조직에 납치되고 "
                 "중국인 선원 13명이 숨졌으며, 한때 “황금 수로”로 불리던 메콩강은 운항이 중단되었다.",
         "pubflow 文选": "pubflow 문선",
@@ -196,8 +199,17 @@ def test_each_edition_speaks_its_language(published: Path, locale: str, lang: st
     assert messages["Search Results"] != "Search Results"  # the search results' heading, in the language
 
 
-def pdffonts(path: Path) -> str:
-    return subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+@cache
+def glyph_ids(region: str) -> dict[str, int]:
+    """Each character's glyph in Noto Serif CJK's face for a region, read once."""
+    face = next(
+        f for f in TTCollection(str(SERIF_CJK)).fonts if f["name"].getDebugName(1) == f"Noto Serif CJK {region}"
+    )
+    return {chr(code): face.getGlyphID(name) for code, name in face.getBestCmap().items()}
+
+
+def cjk_glyph(region: str, char: str) -> int:
+    return glyph_ids(region)[char]
 
 
 def pdftext(path: Path) -> str:
@@ -208,16 +220,24 @@ def test_japanese_and_korean_pdfs_use_their_own_faces_and_line_breaking(publishe
     pdf = published / "_build" / "pdf"
     japanese = pdf / "ja" / f"{ARTICLE}.ja.pdf"
     korean = pdf / "ko" / f"{ARTICLE}.ko.pdf"
-    assert "NotoSerifCJKjp" in pdffonts(japanese) and "NotoSerifCJKsc" not in pdffonts(japanese)
-    assert "NotoSerifCJKkr" in pdffonts(korean) and "NotoSerifCJKsc" not in pdffonts(korean)
+    # Noto CJK's faces share one name in a PDF (the collection's CFF); their glyphs differ: 安 in JP, KR is not SC's.
+    # (Untranslated paragraphs are the Chinese source, rightly set in SC.)
+    for path, locale, region in ((japanese, "ja", "JP"), (korean, "ko", "KR")):
+        text = TRANSLATIONS[locale][MOTTO] + TRANSLATIONS[locale][HIJACK]
+        own = sorted({c for c in text if "\u4e00" <= c <= "\u9fff" and cjk_glyph(region, c) != cjk_glyph("SC", c)})
+        assert len(own) >= 2, region
+        used = glyphs_in_pdf(path, "".join(own))
+        assert all(cjk_glyph(region, c) in used[c] for c in own), (region, used)
     # Korean keeps its spaces between words (xeCJK drops spaces between CJK characters unless told).
-    assert "협력으로 안전을 촉진하고," in pdftext(korean)
+    assert "안전으로 발전을 촉진한다." in pdftext(korean)
     # Japanese: no line starts with a small kana or the long-vowel mark (kinsoku).
     for line in pdftext(japanese).splitlines():
         assert not re.match(r"\s*[ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶー]", line), line
+    # The zh_CN–ja parallel edition: each column in its own face.
     bilingual = pdf / "bilingual" / "zh_CN-ja" / f"{ARTICLE}.zh_CN-ja.pdf"
-    fonts = pdffonts(bilingual)
-    assert "NotoSerifCJKsc" in fonts and "NotoSerifCJKjp" in fonts
+    japanese_only = [c for c in "協力安全発展促" if cjk_glyph("JP", c) != cjk_glyph("SC", c)]  # 安, 展
+    used = glyphs_in_pdf(bilingual, "".join(japanese_only))
+    assert japanese_only and all(cjk_glyph("JP", c) in used[c] for c in japanese_only)
 
 
 def test_the_glyph_check_guards_japanese_and_korean(published: Path, tmp_path: Path) -> None:
