@@ -322,7 +322,8 @@ def test_a_control_character_xml_cannot_carry_stops_the_export(omegat_run: dict[
 def test_tmx_has_every_pair_of_every_locale(omegat_run: dict[str, Path], tmp_path: Path) -> None:
     """A person's pairs in the memory file; machine output not yet reviewed only in a file of its own."""
     path, machine_path = tmp_path / "memory.tmx", tmp_path / "machine.tmx"
-    project = omegat_run["project"]
+    project = copy_of(omegat_run, tmp_path)
+    run_pubflow("-q", "convert", cwd=project, check=True)  # the second article's zh_TW: OpenCC's, not reviewed
     run_pubflow("-q", "tmx", "export", "-o", str(path), "--machine-output", str(machine_path), cwd=project, check=True)
     store, machine_store = tmx.tmxfile.parsefile(str(path)), tmx.tmxfile.parsefile(str(machine_path))
     text, machine_text = path.read_text(encoding="utf-8"), machine_path.read_text(encoding="utf-8")
@@ -335,7 +336,7 @@ def test_tmx_has_every_pair_of_every_locale(omegat_run: dict[str, Path], tmp_pat
                 if e.translated() and not e.obsolete:
                     pairs[state_of(e, record) is State.MACHINE].add((locale, e.msgid, e.msgstr))
     assert len(store.units) == len(pairs[False]) > 60 and "x-pubflow-review" not in text
-    assert len(machine_store.units) == len(pairs[True]) > 60 and machine_text.count(">machine</prop>") == len(
+    assert len(machine_store.units) == len(pairs[True]) > 50 and machine_text.count(">machine</prop>") == len(
         pairs[True]
     )
     english = {(u.source, u.target) for u in store.units}
