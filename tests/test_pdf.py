@@ -406,3 +406,32 @@ def test_a_japanese_locale_added_by_configuration_gets_its_pdf(project: Path) ->
     assert "NotoSerifCJKjp" in fonts and "CJKsc" not in fonts
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "以合作促安全" in text.replace("\n", "")  # untranslated yet: the source, set in Japanese glyphs
+
+
+def test_a_korean_column_sets_quotation_marks_as_korean_does(project: Path) -> None:
+    """In a parallel PDF each column sets punctuation as its own edition does: Korean, like Latin text, in
+    the Latin font; the Chinese column in CJK full width."""
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8")
+        + '\n[tool.pubflow.locales.ko]\nlabel = "한국어"\nproduced-by = "translation"\nthreshold = 0\n',
+        encoding="utf-8",
+    )
+    run_pubflow("update", "-l", "ko", "--no-memory", cwd=project, check=True)
+    path = project / "locale" / "ko" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    catalog.find("为全球安全治理贡献“中国力量”").msgstr = "글로벌 안보 거버넌스에 “중국의 힘”을 보태다"
+    catalog.save()
+    result = run_pubflow("build", "--format", "pdf", "--bilingual", "zh_CN:ko", cwd=project)
+    assert result.returncode == 0, result.stderr
+    pdf = project / "_build" / "pdf" / "bilingual" / "zh_CN-ko" / f"{ARTICLE}.zh_CN-ko.pdf"
+    fonts: dict[str, set[str]] = {"中国力量": set(), "중국의": set()}
+    with pymupdf.open(pdf) as document:
+        for block in document[0].get_text("rawdict")["blocks"]:
+            for line in block.get("lines", []):
+                text = "".join(c["c"] for span in line["spans"] for c in span["chars"])
+                for key in fonts:
+                    if key in text:
+                        fonts[key] |= {s["font"] for s in line["spans"] if any(c["c"] in "“”" for c in s["chars"])}
+    assert fonts["中国力量"] and all("CJK" in font for font in fonts["中国力量"]), fonts
+    assert fonts["중국의"] and not any("CJK" in font for font in fonts["중국의"]), fonts

@@ -32,6 +32,7 @@ from pubflow.checks.security import security_problems
 from pubflow.config import LocaleConfig
 from pubflow.sphinxext.editions import project_config
 from pubflow.sphinxext.latex import (
+    TitleTexts,
     article_info,
     in_byline,
     is_cjk,
@@ -234,9 +235,11 @@ class BilingualPairs(SphinxTransform):
         top = next(iter(self.document.findall(nodes.section)))
         blocks = []
         for index in range(2):
-            block = {key: values[index][0] for key, values in meta.items()}
-            blocks.append((meta["title"][index][1], block))
-        info = article_info(self.app, self.env.docname, blocks[0][1], locales[0].name)
+            lang = meta["title"][index][1]
+            texts = {key: values[index][0] for key, values in meta.items()}
+            langs = {key: values[index][1] for key, values in meta.items() if values[index][1] != lang}
+            blocks.append(TitleTexts(lang, texts, langs))
+        info = article_info(self.app, self.env.docname, blocks[0].texts, locales[0].name)
         top.insert(1, nodes.raw("", title_block(blocks, publication_name(self.app), info), format="latex"))
         top.append(nodes.raw("", "\\end{paracol}\n", format="latex"))
 

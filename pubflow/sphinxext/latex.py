@@ -19,7 +19,7 @@ from __future__ import annotations
 import glob
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -236,7 +236,9 @@ def language_switch(lang: str, sans: bool = False) -> str:
     """
     style = "Sans" if sans else ""
     if is_cjk(lang):
-        return rf"\CJKfamily{{pubflow{style}{cjk_region(lang.replace('-', '_'))}}}\pubflowcjkpunctuation "
+        # Korean sets quotation marks and dashes as Latin text does, as its own edition does (font_setup).
+        punctuation = r"\pubflowlatinpunctuation" if lang.startswith("ko") else r"\pubflowcjkpunctuation"
+        return rf"\CJKfamily{{pubflow{style}{cjk_region(lang.replace('-', '_'))}}}{punctuation} "
     # Chinese left in Latin text (a name) is set in Simplified glyphs; the marks belong to the Latin font.
     return rf"\CJKfamily{{pubflow{style}SC}}\pubflowlatinpunctuation "
 
@@ -290,28 +292,42 @@ class PdfInfo:
         return "\n".join(lines)
 
 
-def _meta_block(lang: str, meta: dict[str, str], title_size: str) -> list[str]:
-    esc = {key: tex_escape(meta.get(key, "")) for key in META_KEYS}
-    serif, sans = language_switch(lang), language_switch(lang, sans=True)
-    lines = [rf"{{\sffamily\bfseries{sans}{title_size}\selectfont {esc['title']}\par}}"]
+@dataclass
+class TitleTexts:
+    """One language's title, subtitle and byline for the title block.
+
+    ``lang`` is the block's language (its title's, a BCP 47 tag); a field shown in another one (a
+    subtitle translated while the title is not yet) names it in ``langs``.
+    """
+
+    lang: str
+    texts: dict[str, str]
+    langs: dict[str, str] = field(default_factory=dict)
+
+    def switch(self, key: str, sans: bool = False) -> str:
+        return language_switch(self.langs.get(key, self.lang), sans)
+
+
+def _meta_block(block: TitleTexts, title_size: str) -> list[str]:
+    esc = {key: tex_escape(block.texts.get(key, "")) for key in META_KEYS}
+    lines = [rf"{{\sffamily\bfseries{block.switch('title', sans=True)}{title_size}\selectfont {esc['title']}\par}}"]
     if esc["subtitle"]:
-        lines.append(rf"\vspace{{0.6em}}{{{serif}\large {esc['subtitle']}\par}}")
+        lines.append(rf"\vspace{{0.6em}}{{{block.switch('subtitle')}\large {esc['subtitle']}\par}}")
     lines.append(r"\vspace{0.9em}")
-    lines += [rf"{{\small\sffamily{sans}{esc[key]}\par}}" for key in BYLINE_FIELDS if esc[key]]
+    lines += [rf"{{\small\sffamily{block.switch(key, sans=True)}{esc[key]}\par}}" for key in BYLINE_FIELDS if esc[key]]
     return lines
 
 
-def title_block(blocks: list[tuple[str, dict[str, str]]], publication: str, info: PdfInfo) -> str:
-    """The top of page one: the publication's name, then per language (a BCP 47 tag, and the title,
-    subtitle, author, source, date and the byline's dateline); no page of its own, so that a short
-    article fits one page.
+def title_block(blocks: list[TitleTexts], publication: str, info: PdfInfo) -> str:
+    """The top of page one: the publication's name, then per language the title, subtitle, author,
+    source, date and the byline's dateline; no page of its own, so that a short article fits one page.
 
     One block spans the text; two stand side by side in paracol's columns, which
     stay open for the pairs that follow (:mod:`pubflow.sphinxext.bilingual` closes them).
     Also sets the running heads (the publication's name, the article's title) and
     the PDF's metadata (see :class:`PdfInfo`).
     """
-    head_lang = blocks[0][0]
+    head_lang = blocks[0].lang
     name = tex_escape(publication)
     lines = [
         r"\pagestyle{normal}\thispagestyle{plain}",
@@ -320,18 +336,18 @@ def title_block(blocks: list[tuple[str, dict[str, str]]], publication: str, info
         rf"{{\small\sffamily{language_switch(head_lang, sans=True)}{name}\par}}\vspace{{0.3em}}\hrule\vspace{{1.6em}}",
     ]
     if len(blocks) == 1:
-        lines += _meta_block(*blocks[0], r"\fontsize{20}{27}")
+        lines += _meta_block(blocks[0], r"\fontsize{20}{27}")
         lines.append(r"\vspace{0.9em}\hrule\endgroup\vspace{1.4em}")
     else:
         lines.append(r"\endgroup\begin{paracol}{2}")
-        for number, (lang, meta) in enumerate(blocks):
+        for number, block in enumerate(blocks):
             if number:
                 lines.append(r"\switchcolumn")
             lines.append(r"\begingroup\raggedright\setlength{\parindent}{0pt}\setlength{\parskip}{0pt}")
-            lines += _meta_block(lang, meta, r"\fontsize{16}{22}")
+            lines += _meta_block(block, r"\fontsize{16}{22}")
             lines.append(r"\par\endgroup")
         lines.append(r"\switchcolumn*[{\vspace{0.6em}\noindent\rule{\linewidth}{0.4pt}\par\vspace{1em}}]")
-    title = tex_escape(blocks[0][1].get("title", ""))
+    title = tex_escape(blocks[0].texts.get("title", ""))
     lines += [
         rf"\def\pubflowheadname{{{language_switch(head_lang)}{name}}}",
         rf"\def\pubflowheadtitle{{{language_switch(head_lang)}{title}}}",
@@ -376,7 +392,7 @@ def make_title_block(app: Sphinx, tree: nodes.document, docname: str) -> None:
             node.parent.remove(node)
     language = app.config.language or "zh_CN"
     info = article_info(app, docname, meta, language)
-    block = title_block([(language.replace("_", "-"), meta)], publication_name(app), info)
+    block = title_block([TitleTexts(language.replace("_", "-"), meta)], publication_name(app), info)
     top.insert(1, nodes.raw("", block, format="latex"))
 
 
