@@ -248,12 +248,13 @@ def measure_recorded(catalogs: list[Path], record: WorkRecord) -> list[CatalogCo
     unknown = [path for path in catalogs if path not in counted]
     for path, coverage in zip(unknown, measure(unknown), strict=True):
         counted[path] = coverage
-    record.units = {}  # catalogs gone since are forgotten
-    for path, digest in zip(catalogs, digests, strict=True):
-        record.put(
-            str(path.resolve()), {"files": list(digest), "counts": counted[path].as_dict(with_percentages=False)}
-        )
-    record.save()
+    kept = {str(path.resolve()) for path in catalogs}
+    if unknown or set(record.units) != kept:  # written only when it changed: it is megabytes at 600 catalogs
+        record.units = {unit: state for unit, state in record.units.items() if unit in kept}
+        for path, digest in zip(catalogs, digests, strict=True):
+            state = {"files": list(digest), "counts": counted[path].as_dict(with_percentages=False)}
+            record.put(str(path.resolve()), state)
+        record.save()
     return [counted[path] for path in catalogs]
 
 

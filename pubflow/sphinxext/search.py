@@ -30,7 +30,6 @@ from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.search import js_index
-from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese
 
 from pubflow.fileio import write_atomic
 from pubflow.glossary import load_glossary
@@ -46,7 +45,14 @@ def user_dictionary(words: set[str]) -> str:
 
 def _on_config_inited(app: Sphinx, config: Config) -> None:
     language = (config.html_search_language or config.language or "")[:2]
-    if language != "zh" or "dict" in config.html_search_options:
+    if language != "zh":
+        return
+    # Imported only for a Chinese edition: jieba (and the pkg_resources it loads) cost every other
+    # edition's build a second or so of start-up.
+    from pubflow.sphinxext.chinese_search import LazyChinese
+
+    app.add_search_language(LazyChinese)
+    if "dict" in config.html_search_options:
         return
     project = project_config(app)
     glossary = load_glossary(project.glossary_path, project.source_language)
@@ -58,20 +64,6 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     path = Path(app.doctreedir) / f"pubflow-jieba-{digest}.txt"
     write_atomic(path, content)
     config.html_search_options = {**config.html_search_options, "dict": str(path)}
-
-
-class LazyChinese(SearchChinese):
-    """Sphinx's Chinese search, with jieba's user dictionary loaded on the first page to index."""
-
-    def init(self, options: dict[str, str]) -> None:
-        self._pending_dictionary: str | None = options.get("dict", JIEBA_DEFAULT_DICT)
-        super().init({**options, "dict": ""})
-
-    def split(self, input: str) -> list[str]:
-        if self._pending_dictionary:
-            super().init({"dict": self._pending_dictionary})
-            self._pending_dictionary = None
-        return super().split(input)
 
 
 def inert_text(markup: str) -> str:
@@ -113,6 +105,5 @@ def inert_search_index(app: Sphinx, exception: BaseException | None) -> None:
 
 
 def setup(app: Sphinx) -> None:
-    app.add_search_language(LazyChinese)
     app.connect("config-inited", _on_config_inited, priority=600)
     app.connect("build-finished", inert_search_index)

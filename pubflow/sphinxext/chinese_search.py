@@ -1,0 +1,19 @@
+"""Sphinx's Chinese search with jieba's user dictionary loaded late: imported only by a Chinese edition."""
+
+from __future__ import annotations
+
+from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese
+
+
+class LazyChinese(SearchChinese):
+    """Sphinx's Chinese search, with jieba's user dictionary loaded on the first page to index."""
+
+    def init(self, options: dict[str, str]) -> None:
+        self._pending_dictionary: str | None = options.get("dict", JIEBA_DEFAULT_DICT)
+        super().init({**options, "dict": ""})
+
+    def split(self, input: str) -> list[str]:
+        if self._pending_dictionary:
+            super().init({"dict": self._pending_dictionary})
+            self._pending_dictionary = None
+        return super().split(input)
