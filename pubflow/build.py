@@ -36,6 +36,7 @@ from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import display_path
 from pubflow.fileio import read_source_text, write_atomic
 from pubflow.interface import N_, label_for
+from pubflow.policy import held_back_file, held_back_now, write_held_back
 from pubflow.progress import NO_METER, Meter, Portion
 from pubflow.shard import article_documents, pdf_path
 
@@ -115,6 +116,7 @@ def safe_editions(
     compiled = compile_catalogs(config, locales)
     # Notes are published as translators wrote them: one the note check fails refuses its editions too.
     notes = {locale.name: unpublishable_notes(config, locale) for locale in locales if locale.method != "source"}
+    write_held_back(config)  # read by every Sphinx run: what the publication policy holds back, in every edition
     refused: dict[str, list[Finding]] = {}
     for edition in editions:
         findings = [finding for name in edition.locales for finding in compiled.unsafe.get(name, [])]
@@ -126,8 +128,14 @@ def safe_editions(
 
 
 def sphinx_options(config: ProjectConfig, edition: Edition) -> list[str]:
-    """Sphinx reads the catalogs pubflow compiled, never its own."""
-    return ["-D", f"pubflow_compiled_locale={compiled_locale_dir(config)}", *edition.options]
+    """Sphinx reads the catalogs pubflow compiled, never its own, and what each edition holds back."""
+    return [
+        "-D",
+        f"pubflow_compiled_locale={compiled_locale_dir(config)}",
+        "-D",
+        f"pubflow_held_back_file={held_back_file(config)}",
+        *edition.options,
+    ]
 
 
 def begin_run(config: ProjectConfig, builder: str, edition: Edition, folders: list[Path], progress: Progress) -> Path:
@@ -267,7 +275,8 @@ def _is_locale_name(name: str) -> bool:
 
 
 def remove_pdfs_of_removed_articles(config: ProjectConfig) -> None:
-    """An article taken out of docs/ takes its PDFs out of every edition, whichever editions and format are built.
+    """An article taken out of docs/, or held back by an edition's policy, takes its PDFs out of that edition,
+    whichever editions and format are built.
 
     An HTML build does it too: the root page it writes would otherwise still link them.
     """
@@ -275,11 +284,12 @@ def remove_pdfs_of_removed_articles(config: ProjectConfig) -> None:
     if not root.is_dir():
         return
     articles = article_documents(config.docs_dir)
+    held = held_back_now(config)  # an article the edition holds back (pubflow.policy) has no PDF there either
     folders = [f for f in root.iterdir() if f.is_dir() and f.name != "bilingual"]
     folders += [f for f in (root / "bilingual").iterdir() if f.is_dir()] if (root / "bilingual").is_dir() else []
     for folder in folders:
         edition = folder.relative_to(root).as_posix()
-        wanted = {pdf_path(document, edition) for document in articles}
+        wanted = {pdf_path(document, edition) for document in articles if document not in held.get(edition, {})}
         for pdf in sorted(folder.rglob("*.pdf")):
             if pdf.relative_to(folder).as_posix() not in wanted:
                 pdf.unlink()

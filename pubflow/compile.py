@@ -16,7 +16,10 @@ reported from the record. A missing or damaged record, or another pubflow,
 compiles every catalog.
 
 A message the security check rejects is not compiled: the edition shows its
-source there, and the message is reported. Beside each .mo lies the .po it
+source there, and the message is reported. A correction (a fuzzy message with
+its previous msgid) is compiled as :mod:`pubflow.corrections` decides: its
+previous translation, flagged ``pubflow-outdated`` in the compiled .po so
+that the page marks it, a fresh conversion, or nothing (the source). Beside each .mo lies the .po it
 was compiled from, because Sphinx finds catalogs, and notes each document's
 dependency on its .mo, by listing .po files.
 """
@@ -24,7 +27,9 @@ dependency on its .mo, by listing .po files.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +39,12 @@ from pubflow.catalog import read_catalog, render_catalog, require_utf8_charset
 from pubflow.checks.model import Finding
 from pubflow.checks.security import entry_security_problems
 from pubflow.config import LocaleConfig, ProjectConfig
+from pubflow.corrections import is_correction, repeated_corrections, shown_text
 from pubflow.fileio import write_atomic
+from pubflow.glossary import Glossary, load_glossary
 from pubflow.incremental import WorkRecord, file_digest
+from pubflow.review import load_record
+from pubflow.review import record_path as review_record_path
 
 RECORD_SCHEMA = "pubflow-compile/1"
 
@@ -80,7 +89,49 @@ def _withheld(recorded: dict[str, Any] | None) -> list[tuple[int | None, str]] |
     return [(line, message) for line, message in pairs]
 
 
-def compile_locale(config: ProjectConfig, locale: LocaleConfig, result: CompileResult, done: WorkRecord) -> None:
+OUTDATED_FLAG = "pubflow-outdated"
+
+
+@dataclass
+class Corrections:
+    """What deciding a correction needs, made once per build: the glossary, and a converter per OpenCC locale."""
+
+    config: ProjectConfig
+    converters: dict[str, Callable[[str], str]] = field(default_factory=dict)
+
+    @cached_property
+    def glossary(self) -> Glossary:
+        return load_glossary(self.config.glossary_path, self.config.source_language)
+
+    def converter(self, locale: LocaleConfig) -> Callable[[str], str] | None:
+        if locale.method != "opencc":
+            return None
+        if locale.name not in self.converters:
+            from pubflow.conversion import ScriptConverter
+
+            self.converters[locale.name] = ScriptConverter(locale, self.glossary).convert
+        return self.converters[locale.name]
+
+
+def settle_corrections(path: Path, catalog: polib.POFile, locale: LocaleConfig, corrections: Corrections) -> None:
+    """Compile each correction as :func:`pubflow.corrections.shown_text` decides; Sphinx drops what stays fuzzy."""
+    record = load_record(path)
+    # A converted locale converts each part of a split paragraph afresh; only a translation would repeat.
+    repeated = repeated_corrections(catalog, record) if locale.method != "opencc" else set()
+    for entry in catalog:
+        if not is_correction(entry, record) or id(entry) in repeated:
+            continue
+        shown = shown_text(entry, locale, corrections.glossary, path, corrections.converter(locale))
+        if shown.text is None:
+            continue
+        entry.msgstr = shown.text
+        entry.flags = [flag for flag in entry.flags if flag != "fuzzy"] + ([OUTDATED_FLAG] if shown.outdated else [])
+        entry.previous_msgid = entry.previous_msgctxt = None
+
+
+def compile_locale(
+    config: ProjectConfig, locale: LocaleConfig, result: CompileResult, done: WorkRecord, corrections: Corrections
+) -> None:
     source_dir = config.locale_dir / locale.name / "LC_MESSAGES"
     target_dir = compiled_locale_dir(config) / locale.name / "LC_MESSAGES"
     wanted: set[Path] = set()
@@ -93,7 +144,12 @@ def compile_locale(config: ProjectConfig, locale: LocaleConfig, result: CompileR
         unit = str(po_path.relative_to(config.root))
         source = file_digest(po_path)  # before reading: an edit meanwhile leaves a record that no longer matches
         withheld_before = _withheld(done.get(unit))
-        now = {"catalog": source, "compiled": file_digest(compiled), "mo": file_digest(mo_path)}
+        now = {
+            "catalog": source,
+            "record": file_digest(review_record_path(po_path)),
+            "compiled": file_digest(compiled),
+            "mo": file_digest(mo_path),
+        }
         if withheld_before is not None and done.matches(unit, now):
             unsafe.extend(Finding(po_path, line, "security", message) for line, message in withheld_before)
             continue
@@ -101,6 +157,7 @@ def compile_locale(config: ProjectConfig, locale: LocaleConfig, result: CompileR
         require_utf8_charset(po_path, source_text, catalog)
         withheld = withhold_unsafe(po_path, catalog)
         unsafe.extend(withheld)
+        settle_corrections(po_path, catalog, locale, corrections)
         text, binary = render_catalog(catalog), catalog.to_binary()
         # The .po first: a run killed between the two leaves a .mo that the next run rewrites.
         write_atomic(compiled, text)
@@ -109,6 +166,7 @@ def compile_locale(config: ProjectConfig, locale: LocaleConfig, result: CompileR
             unit,
             {
                 "catalog": source,
+                "record": now["record"],
                 "compiled": hashlib.sha256(text.encode("utf-8")).hexdigest(),
                 "mo": hashlib.sha256(binary).hexdigest(),
                 "unsafe": [[finding.line, finding.message] for finding in withheld],
@@ -122,11 +180,17 @@ def compile_locale(config: ProjectConfig, locale: LocaleConfig, result: CompileR
 def compile_catalogs(config: ProjectConfig, locales: list[LocaleConfig]) -> CompileResult:
     """Compile the catalogs of ``locales`` (the source language has none) that changed since the last time."""
     result = CompileResult()
-    done = WorkRecord(record_path(config), RECORD_SCHEMA, {})
+    # What a correction shows depends on the glossary, the locales' settings and OpenCC, besides the catalog.
+    rules = {
+        "glossary": file_digest(config.glossary_path),
+        "locales": repr([(loc.name, loc.method, loc.opencc_config, loc.quotes, loc.outdated_shows) for loc in locales]),
+    }
+    done = WorkRecord(record_path(config), RECORD_SCHEMA, rules)
+    corrections = Corrections(config)
     try:
         for locale in locales:
             if locale.method != "source":
-                compile_locale(config, locale, result, done)
+                compile_locale(config, locale, result, done, corrections)
     finally:  # what was compiled before an error is recorded
         done.save()
     return result

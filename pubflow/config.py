@@ -49,6 +49,9 @@ class LocaleConfig:
     reviewed_threshold: float | None = None
     #: Which articles the edition publishes (``publish``; see :mod:`pubflow.policy`).
     publish: str = "complete"
+    #: What a message whose source changed since it was translated shows (``outdated-shows``; see
+    #: :mod:`pubflow.corrections`): its previous translation, marked, or the source as Sphinx would.
+    outdated_shows: str = "previous-translation"
 
     @property
     def html_lang(self) -> str:
@@ -258,6 +261,9 @@ LOCALE_KEYS: dict[str, Schema] = {
     "threshold": PERCENTAGE,
     "reviewed-threshold": PERCENTAGE,
     "publish": Value((str,), "a publication policy such as 'complete'", _publish_policy),
+    "outdated-shows": Value(
+        (str,), "a string: previous-translation or source", _one_of("previous-translation", "source")
+    ),
     "spelling": Value((str,), "a string naming a spelling dictionary, such as en_GB or en_US"),
 }
 
@@ -699,6 +705,7 @@ def _locale_from_table(name: str, spec: dict, source_language: str, path: Path) 
         spelling=spec.get("spelling") or None,
         reviewed_threshold=float(spec["reviewed-threshold"]) if "reviewed-threshold" in spec else None,
         publish="always" if method == "source" else spec.get("publish", "complete"),
+        outdated_shows=spec.get("outdated-shows", "previous-translation"),
     )
 
 

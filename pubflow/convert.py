@@ -37,6 +37,7 @@ from pubflow import review
 from pubflow.catalog import CatalogLayout, MsgfmtJudge, catalog_bytes, file_newline, read_catalog
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.conversion import ScriptConverter
+from pubflow.corrections import carry_review
 from pubflow.fileio import Write, write_atomic, write_atomic_many
 from pubflow.glossary import load_glossary
 from pubflow.progress import NO_METER, Meter
@@ -53,6 +54,8 @@ class ConvertResult:
     adopted: int = 0  # machine output a person edited or approved since: now theirs
     unverified: int = 0  # marked as machine output with no record of it: left for a person to review
     needs_work: int = 0  # machine output a reviewer marked fuzzy: kept fuzzy
+    merged: int = 0  # reviewed messages whose source changed: the reviewer's edits carried onto the new conversion
+    held_for_review: int = 0  # such messages whose edits and correction overlap: fuzzy, for a person
     written: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     unrecorded: list[Path] = field(default_factory=list)  # catalogs that had no review record
@@ -114,6 +117,18 @@ def convert_catalog(
                 # Marked as machine output, but no record proves it (a record lost in a merge, a catalog from
                 # elsewhere): a person's edit or older output alike. Kept as it is, note and all, for a person.
                 result.unverified += 1
+            if entry.fuzzy and entry.previous_msgid is not None and not _wears_machine_mark(entry):
+                # A correction of a reviewed message: the reviewer's edits go onto the new conversion when a
+                # three-way merge applies them cleanly; otherwise it stays fuzzy, for review.
+                merged = carry_review(entry, converter.convert)
+                if merged is not None:
+                    entry.msgstr = merged
+                    entry.flags.remove("fuzzy")
+                    entry.previous_msgid = entry.previous_msgctxt = entry.previous_msgid_plural = None
+                    review.mark_person(entry, record)
+                    result.merged += 1
+                    continue
+                result.held_for_review += 1
             result.reviewed_kept += 1
             continue
         if state is review.State.UNTRANSLATED:

@@ -46,6 +46,7 @@ from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.errors import PubflowError, display_path
 from pubflow.fileio import write_atomic
 from pubflow.lock import inherited_fds
+from pubflow.policy import held_back_now
 from pubflow.progress import NO_METER, Meter
 from pubflow.shard import Shard, article_documents, pdf_path, tex_stem
 from pubflow.sphinxext.latex import cjk_region
@@ -358,7 +359,9 @@ def build_pdf(
         if not share:
             return result
     env = {"SOURCE_DATE_EPOCH": source_date_epoch(config)}
-    meter.expect(len(share) * len(editions))
+    held = held_back_now(config)  # what each edition's policy holds back (pubflow.policy): no PDF of it
+    shares = {edition.name: [doc for doc in share if doc not in held.get(edition.name, {})] for edition in editions}
+    meter.expect(sum(len(docs) for docs in shares.values()))
     for edition in editions:
         outdir = latex_dir(config, edition.name)
         doctrees = doctree_dir(config, "latex", edition)
@@ -381,7 +384,7 @@ def build_pdf(
             forget_failed_run(doctrees)
             end_run(marker)
             continue  # this edition's PDFs will not come, and the stage's count says so
-        texs = [outdir / tex_name(edition, doc) for doc in share]
+        texs = [outdir / tex_name(edition, doc) for doc in shares[edition.name]]
         support = Support.of(outdir)
         edition_coverage(tuple(edition.locales))
 
@@ -397,7 +400,7 @@ def build_pdf(
         target_dir = pdf_dir(config, edition.name)
         remove_leftovers(target_dir)
         overfull = 0
-        for document, done in zip(share, typeset_all, strict=True):
+        for document, done in zip(shares[edition.name], typeset_all, strict=True):
             overfull += done.overfull
             result.problems[edition.name].extend(done.problems)
             if done.pdf is None:

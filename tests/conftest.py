@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -43,6 +44,21 @@ def copy_project(target: Path) -> Path:
     for name in PROJECT_DIRS:
         shutil.copytree(REPO / name, target / name, ignore=shutil.ignore_patterns("*.mo"))
     return target
+
+
+def publish_always(project: Path) -> None:
+    """Every target edition publishes every article, translated or not: for tests of how gaps are shown.
+
+    The default policy (complete) holds an article with an untranslated message back from its edition.
+    """
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    text = re.sub(
+        r"(\[tool\.pubflow\.locales\.(?!zh_CN\])[A-Za-z_]+\]\n(?:(?!publish =)[^\[\n].*\n)*)(?:publish = .*\n)?",
+        lambda m: m.group(1) + 'publish = "always"\n',
+        text,
+    )
+    pyproject.write_text(text, encoding="utf-8")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pymupdf
 import pytest
 
 from tests.browser import chromium, serve
-from tests.conftest import ARTICLE, REPO, run_pubflow
+from tests.conftest import ARTICLE, REPO, publish_always, run_pubflow
 
 PAIRS = [("zh_CN", "en", "zh-CN", "en"), ("zh_TW", "en", "zh-TW", "en")]
 
@@ -115,6 +115,7 @@ def test_the_root_index_and_the_switcher_link_the_parallel_editions(bilingual_si
 
 
 def test_gaps_are_marked_never_silent(project: Path) -> None:
+    publish_always(project)  # an edition that publishes articles in translation
     # Built once before the catalog changes: the next build must see the change (the catalog is a dependency).
     assert run_pubflow("build", "--bilingual", "zh_CN:en", cwd=project).returncode == 0
     path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"

@@ -233,7 +233,9 @@ def test_a_reviewers_translation_is_never_overwritten(unreviewed_project: Path) 
     kept = catalog.find("人民利益，至高无上。")
     assert kept.msgstr == "人民的利益至高無上。" and not review.has_note(kept)  # the stale note is gone
 
-    # The source changes: reviewed messages turn fuzzy, a machine one is converted again.
+    # The source changes: a reviewed message whose edits overlap the correction turns fuzzy, for review; one
+    # approved as it was takes the new conversion (its reviewer's edits, none, carried by a three-way merge);
+    # a machine one is converted again.
     doc = project / "docs" / f"{ARTICLE}.rst"
     text = doc.read_text(encoding="utf-8")
     text = text.replace("以合作促安全，以安全促发展。", "以合作促安全，以安全促繁荣发展。")
@@ -247,7 +249,9 @@ def test_a_reviewers_translation_is_never_overwritten(unreviewed_project: Path) 
     assert changed_review.fuzzy
     assert changed_review.previous_msgid == "以合作促安全，以安全促发展。"
     assert changed_review.msgstr == "以合作促進安全，以安全促進發展。"
-    assert catalog.find("运筹帷幄，谋划更长远。").fuzzy  # approved: a person's, so fuzzy, not re-converted
+    carried = catalog.find("运筹帷幄，谋划更长远。")
+    assert carried.msgstr == "運籌帷幄，謀劃更長遠。" and not carried.fuzzy and carried.previous_msgid is None
+    assert states(project)["运筹帷幄，谋划更长远。"] is review.State.PERSON  # still the reviewer's, never re-converted
     changed_machine = catalog.find("在合作中共赢，更在合作中前进。")
     assert changed_machine.msgstr == "在合作中共贏，更在合作中前進。"
     assert not changed_machine.fuzzy and changed_machine.previous_msgid is None

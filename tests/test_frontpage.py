@@ -17,7 +17,7 @@ import rnc2rng
 from lxml import etree, isoschematron
 
 from tests.browser import chromium, serve
-from tests.conftest import ARTICLE, FIXTURES, REPO, copy_project, run_pubflow
+from tests.conftest import ARTICLE, FIXTURES, REPO, copy_project, publish_always, run_pubflow
 
 NEW = "2018-06-26-border-school-drug-education"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -357,6 +357,7 @@ def test_root_page_names_the_publication_and_each_edition_in_its_language(biling
 def two_articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project with a second, newer article that nobody has translated into English yet."""
     project = copy_project(tmp_path_factory.mktemp("frontpage") / "project")
+    publish_always(project)  # the front page's states of articles in translation (the policy: test_editions.py)
     run_pubflow("import", str(FIXTURES / "articles" / "many_sections.txt"), "--name", NEW, cwd=project, check=True)
     for verb in ("extract", "update", "convert"):
         run_pubflow(verb, cwd=project, check=True)
@@ -484,6 +485,7 @@ def test_an_article_added_or_taken_down_rewrites_its_neighbours_links(tmp_path: 
 def test_an_article_taken_down_leaves_every_edition(tmp_path: Path) -> None:
     """Sphinx leaves a deleted document's page behind; published as it is, the article would stay online."""
     project = copy_project(tmp_path / "project")
+    publish_always(project)  # published before it is translated, so that taking it down has something to take
     run_pubflow("import", str(FIXTURES / "articles" / "many_sections.txt"), "--name", NEW, cwd=project, check=True)
     editions = ["--locale", "en", "--bilingual", "zh_CN:en", "--format", "all"]
     run_pubflow("extract", cwd=project, check=True)

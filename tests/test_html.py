@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polib
 
-from tests.conftest import ARTICLE, FIXTURES, REPO, run_pubflow
+from tests.conftest import ARTICLE, FIXTURES, REPO, publish_always, run_pubflow
 
 EDITIONS = {"zh_CN": "zh-CN", "en": "en", "zh_TW": "zh-TW"}
 
@@ -105,6 +105,7 @@ def test_chinese_search_indexes_glossary_names(built_site: Path) -> None:
 
 
 def test_untranslated_messages_fall_back_to_the_source_without_warnings(project: Path) -> None:
+    publish_always(project)  # an edition that publishes articles in translation
     path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
     catalog = polib.pofile(str(path))
     catalog.find("以合作促安全，以安全促发展。").msgstr = ""
@@ -194,7 +195,8 @@ def test_a_locale_taken_out_of_the_configuration_leaves_every_edition(project: P
     """Its pages go, and no other edition links it; its catalogs stay (a person's work)."""
     pyproject = project / "pyproject.toml"
     shipped = pyproject.read_text(encoding="utf-8")
-    pyproject.write_text(shipped + '\n[tool.pubflow.locales.fr]\nlabel = "Français"\n', encoding="utf-8")
+    added = '\n[tool.pubflow.locales.fr]\nlabel = "Français"\npublish = "always"\n'  # untranslated, published
+    pyproject.write_text(shipped + added, encoding="utf-8")
     run_pubflow("update", cwd=project, check=True)
     run_pubflow("build", "-l", "en", "-l", "fr", cwd=project, check=True)
     page = project / "_build" / "html" / "en" / f"{ARTICLE}.html"
@@ -212,6 +214,7 @@ def test_a_locale_taken_out_of_the_configuration_leaves_every_edition(project: P
 
 
 def test_untranslated_and_fuzzy_paragraphs_are_marked(project: Path) -> None:
+    publish_always(project)  # an edition that publishes articles in translation
     path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
     catalog = polib.pofile(str(path), wrapwidth=0)
     catalog.find("以合作促安全，以安全促发展。").msgstr = ""

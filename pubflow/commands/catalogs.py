@@ -147,6 +147,12 @@ def cmd_convert(args: argparse.Namespace, config: ProjectConfig, report: Reporte
     )
     if result.needs_work:
         report(f"{result.needs_work} message(s) of machine output a reviewer marked fuzzy (needs work): kept so")
+    if result.merged or result.held_for_review:
+        report(
+            f"corrected sources: {result.merged} reviewed message(s) carried their reviewer's edits onto the new "
+            f"conversion; {result.held_for_review} could not be merged and stay fuzzy for review (the edition "
+            "shows the fresh conversion meanwhile)"
+        )
     if result.unverified:
         report(
             f"warning: {result.unverified} message(s) marked as machine output with no entry in their review "

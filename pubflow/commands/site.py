@@ -28,6 +28,21 @@ if TYPE_CHECKING:
     from pubflow.checks.model import Finding
 
 
+def _report_held_back(config: ProjectConfig, editions: list[str], report: Reporter) -> None:
+    """Which articles each edition built now holds back by its publication policy, and why."""
+    from pubflow.policy import held_back_now
+
+    held = held_back_now(config)
+    for edition in editions:
+        for item in held.get(edition, {}).values():
+            report(f"{edition}: held back {item.document} ({item.reason})")
+    if any(held.get(edition) for edition in editions):
+        report(
+            "held-back articles are in no output of their edition; the status page lists them (pubflow review, "
+            "pubflow coverage show what they wait for)"
+        )
+
+
 def cmd_build(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
     from pubflow.build import build_html, editions_for
     from pubflow.config import parse_bilingual
@@ -66,6 +81,7 @@ def cmd_build(args: argparse.Namespace, config: ProjectConfig, report: Reporter)
         refused |= pdfs.refused
         removed += [edition for edition in pdfs.removed if edition not in removed]
     _report_refused(refused, report)
+    _report_held_back(config, [edition.name for edition in editions], report)
     if removed:
         # Only pages link editions: every edition's HTML written now leaves none pointing at them.
         everything = "html" in formats and len(editions) >= len(config.locales) + len(config.bilingual)

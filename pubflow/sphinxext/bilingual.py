@@ -29,6 +29,7 @@ from sphinx.util import logging
 from sphinx.util.nodes import extract_messages
 
 from pubflow.checks.security import security_problems
+from pubflow.compile import OUTDATED_FLAG
 from pubflow.config import LocaleConfig
 from pubflow.sphinxext.editions import project_config
 from pubflow.sphinxext.latex import (
@@ -40,7 +41,7 @@ from pubflow.sphinxext.latex import (
     publication_name,
     title_block,
 )
-from pubflow.sphinxext.status import FUZZY, UNTRANSLATED, mark_label
+from pubflow.sphinxext.status import FUZZY, SOURCE_UPDATED, UNTRANSLATED, compiled_catalog, mark_label
 
 logger = logging.getLogger(__name__)
 
@@ -76,12 +77,13 @@ def bilingual_locales(app: Sphinx) -> tuple[LocaleConfig, LocaleConfig] | None:
 
 
 @cache
-def _catalog(path: Path, mtime: float) -> dict[str, tuple[str, bool]]:
-    """The catalog's translations; one the security check rejects counts as untranslated."""
+def _catalog(path: Path, mtime: float) -> dict[str, tuple[str, bool, bool]]:
+    """The catalog's translations (text, fuzzy, a correction's previous one); one the security check rejects
+    counts as untranslated."""
     if not path.exists():
         return {}
     return {
-        e.msgid: ("" if security_problems(e.msgid, e.msgstr) else e.msgstr, e.fuzzy)
+        e.msgid: ("" if security_problems(e.msgid, e.msgstr) else e.msgstr, e.fuzzy, OUTDATED_FLAG in e.flags)
         for e in polib.pofile(str(path))
         if not e.obsolete
     }
@@ -93,13 +95,18 @@ def translation(app: Sphinx, locale: LocaleConfig, docname: str, msgid: str) -> 
     source_lang = project.source.html_lang
     if locale.name == project.source_language:
         return msgid, "ok", source_lang
-    path = project.locale_dir / locale.name / "LC_MESSAGES" / f"{docname}.po"
-    msgstr, fuzzy = _catalog(path, path.stat().st_mtime if path.exists() else 0.0).get(msgid, ("", False))
+    # The catalog pubflow compiled, where corrections are settled (pubflow.corrections); the project's own in a
+    # plain sphinx-build.
+    path = compiled_catalog(app, locale.name, docname) or project.locale_dir / locale.name / "LC_MESSAGES" / (
+        f"{docname}.po"
+    )
+    found = _catalog(path, path.stat().st_mtime if path.exists() else 0.0).get(msgid, ("", False, False))
+    msgstr, fuzzy, outdated = found
     if not msgstr:
         return msgid, UNTRANSLATED, source_lang
     if fuzzy:
         return msgid, FUZZY, source_lang
-    return msgstr, "ok", locale.html_lang
+    return msgstr, SOURCE_UPDATED if outdated else "ok", locale.html_lang
 
 
 class BilingualPairs(SphinxTransform):
@@ -114,9 +121,10 @@ class BilingualPairs(SphinxTransform):
         project = project_config(self.app)
         for loc in locales:
             # Sphinx does not translate here, so it would not see a changed catalog: make it a dependency.
-            path = project.locale_dir / loc.name / "LC_MESSAGES" / f"{docname}.po"
-            if path.is_file():
-                self.env.note_dependency(str(path))
+            for path in (project.locale_dir / loc.name / "LC_MESSAGES" / f"{docname}.po",
+                         compiled_catalog(self.app, loc.name, docname)):  # fmt: skip
+                if path is not None and path.is_file():
+                    self.env.note_dependency(str(path))
         title_meta: dict[str, list[tuple[str, str]]] = {}
         for node, msgid in list(extract_messages(self.document)):
             texts = [translation(self.app, loc, docname, msgid) for loc in locales]

@@ -6,6 +6,8 @@ another edition is always ``../<other>/<pagename>.html`` from the edition root.
 
 from __future__ import annotations
 
+import glob
+import json
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from pubflow.config import ProjectConfig, load_config
+from pubflow.policy import edition_name as policy_edition
+from pubflow.policy import read_held_back
 from pubflow.sphinxext.labels import _
 
 
@@ -27,6 +31,15 @@ def project_config(app: Sphinx) -> ProjectConfig:
 
 def _on_config_inited(app: Sphinx, config: Config) -> None:
     project = project_config(app)
+    # The articles the publication policy holds back (pubflow.policy, written by pubflow build): this edition
+    # leaves its own out of every output, and every edition's switcher leaves out the others' (an html-rebuild
+    # value, so that a change rewrites the pages). A plain sphinx-build has no such file and holds nothing back.
+    held = read_held_back(Path(config.pubflow_held_back_file)) if config.pubflow_held_back_file else {}
+    mine = sorted(held.get(policy_edition(config.language or project.source_language, config.pubflow_bilingual), {}))
+    if mine:
+        config.exclude_patterns = [*config.exclude_patterns, *(glob.escape(f"{doc}.rst") for doc in mine)]
+        config.suppress_warnings = [*config.suppress_warnings, "toc.excluded"]
+    config.pubflow_held_back = json.dumps({edition: sorted(docs) for edition, docs in held.items() if docs})
     # Every page links every edition: when one is added, renamed or taken away, every page is written again
     # (an html-rebuild value: Sphinx compares it with the last build's, as it does its own settings).
     config.pubflow_editions = "|".join(
@@ -40,7 +53,15 @@ def edition_root(app: Sphinx, pagename: str) -> str:
     return "../" * depth
 
 
-def edition_links(config: ProjectConfig, current: str, pagename: str, suffix: str, up: str) -> list[dict[str, Any]]:
+def held_back_in(app: Sphinx) -> dict[str, list[str]]:
+    """The articles each edition holds back, as this build was configured with them."""
+    return json.loads(app.config.pubflow_held_back or "{}")
+
+
+def edition_links(
+    config: ProjectConfig, current: str, pagename: str, suffix: str, up: str, held: dict[str, list[str]] | None = None
+) -> list[dict[str, Any]]:
+    """Every edition that publishes ``pagename``: an edition that holds it back is not linked."""
     return [
         {
             "name": loc.name,
@@ -50,6 +71,7 @@ def edition_links(config: ProjectConfig, current: str, pagename: str, suffix: st
             "current": loc.name == current,
         }
         for loc in config.locales.values()
+        if pagename not in (held or {}).get(loc.name, ())
     ]
 
 
@@ -59,7 +81,8 @@ def _on_html_page_context(app: Sphinx, pagename: str, templatename: str, context
     suffix = context.get("file_suffix", ".html")
     up = edition_root(app, pagename)
     current = "" if app.config.pubflow_bilingual else language
-    context["pubflow_editions"] = edition_links(config, current, pagename, suffix, up)
+    held = held_back_in(app)
+    context["pubflow_editions"] = edition_links(config, current, pagename, suffix, up, held)
     context["pubflow_bilingual"] = app.config.pubflow_bilingual
     context["pubflow_bilingual_links"] = [
         {
@@ -68,6 +91,7 @@ def _on_html_page_context(app: Sphinx, pagename: str, templatename: str, context
             "current": app.config.pubflow_bilingual == f"{a}:{b}",
         }
         for a, b in config.bilingual
+        if pagename not in held.get(f"bilingual/{a}-{b}", ())
     ]
     context["pubflow_home"] = f"{up}index.html"
     root_title = app.env.titles.get(app.config.root_doc)
@@ -98,5 +122,7 @@ def _pass(self: Any, node: nodes.Element) -> None:
 def setup(app: Sphinx) -> None:
     app.add_node(lang_span, html=(_visit_lang_span, _depart_lang_span), latex=(_pass, _pass), text=(_pass, _pass))
     app.add_config_value("pubflow_editions", "", "html", types=[str])
+    app.add_config_value("pubflow_held_back", "", "html", types=[str])
+    app.add_config_value("pubflow_held_back_file", "", "env", types=[str])
     app.connect("config-inited", _on_config_inited)
     app.connect("html-page-context", _on_html_page_context)

@@ -28,9 +28,10 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util.texescape import escape as tex_escape
 
+from pubflow.policy import edition_name as policy_edition
 from pubflow.shard import Shard, parse_shard, tex_stem
 from pubflow.shard import article_documents as shard_articles
-from pubflow.sphinxext.editions import project_config
+from pubflow.sphinxext.editions import held_back_in, project_config
 
 CJK_REGION = {"zh_CN": "SC", "zh_SG": "SC", "zh_TW": "TC", "zh_HK": "HK", "zh_MO": "HK", "ja": "JP", "ko": "KR"}
 META_CLASSES = ("pubflow-subtitle", "pubflow-author", "pubflow-source", "pubflow-date")
@@ -162,7 +163,13 @@ HYPERREF = r"""\PassOptionsToPackage{pdfpagelabels=false}{hyperref}
 def article_documents(app: Sphinx) -> list[str]:
     """The articles this build typesets: all of them, or those of its ``pubflow_shard`` (K/N)."""
     shard = parse_shard(app.config.pubflow_shard) if app.config.pubflow_shard else Shard()
-    return [doc for doc in shard_articles(project_config(app).docs_dir) if shard.holds(doc)]
+    held = held_back_in(app)
+    edition = policy_edition(app.config.language or project_config(app).source_language, app.config.pubflow_bilingual)
+    return [
+        doc
+        for doc in shard_articles(project_config(app).docs_dir)
+        if shard.holds(doc) and doc not in held.get(edition, ())
+    ]
 
 
 def _on_config_inited(app: Sphinx, config: Config) -> None:

@@ -33,11 +33,13 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import extract_messages
 
+from pubflow.compile import OUTDATED_FLAG
 from pubflow.config import ProjectConfig
 from pubflow.coverage import project_coverage
 from pubflow.errors import PubflowError
 from pubflow.interface import N_
 from pubflow.notes import NoteCount, count_notes
+from pubflow.policy import IN_TRANSLATION, read_held_back
 from pubflow.sphinxext.editions import lang_span, project_config
 from pubflow.sphinxext.labels import _
 
@@ -45,10 +47,60 @@ logger = logging.getLogger(__name__)
 
 UNTRANSLATED = "pubflow-untranslated"
 FUZZY = "pubflow-fuzzy"
+#: A correction showing its previous translation (pubflow.corrections): translated, with a small marker.
+SOURCE_UPDATED = "pubflow-source-updated"
 
 
 def mark_label(state: str) -> str:
+    if state == SOURCE_UPDATED:
+        return _("Source updated since")
     return _("Not yet translated") if state == UNTRANSLATED else _("Translation outdated")
+
+
+@cache
+def outdated_messages(po_path: Path, mtime: float) -> frozenset[str]:
+    """The msgids compile.py compiled with their previous translation (flag ``pubflow-outdated``)."""
+    if not po_path.exists():
+        return frozenset()
+    return frozenset(e.msgid for e in polib.pofile(str(po_path)) if OUTDATED_FLAG in e.flags and not e.obsolete)
+
+
+def compiled_catalog(app: Sphinx, locale: str, docname: str) -> Path | None:
+    """The catalog pubflow compiled for this build (None in a plain sphinx-build, which shows sources as ever)."""
+    folder = app.config.pubflow_compiled_locale
+    return Path(folder) / locale / "LC_MESSAGES" / f"{docname}.po" if folder else None
+
+
+class KeepMessageIds(SphinxTransform):
+    """Before Sphinx translates a node, note the msgid it had: a translated node no longer says it."""
+
+    default_priority = 19  # before Sphinx's Locale transform (20)
+
+    def apply(self, **kwargs: Any) -> None:
+        if self.app.builder.name == "gettext" or not self.app.config.pubflow_compiled_locale:
+            return
+        for node, msgid in extract_messages(self.document):
+            node["pubflow_msgid"] = msgid
+
+
+class MarkSourceUpdated(SphinxTransform):
+    """Mark each paragraph that shows a translation of the source as it was before a correction."""
+
+    default_priority = 961
+
+    def apply(self, **kwargs: Any) -> None:
+        path = compiled_catalog(self.app, self.config.language or "", self.env.docname)
+        if self.app.builder.name == "gettext" or path is None:
+            return
+        outdated = outdated_messages(path, path.stat().st_mtime if path.exists() else 0.0)
+        if not outdated:
+            return
+        for node in list(self.document.findall(nodes.Element)):
+            if node.get("pubflow_msgid") in outdated and "translated" in node.get("classes", []):
+                node["classes"].append(SOURCE_UPDATED)
+                if self.app.builder.format == "latex" and is_document_title(node):
+                    continue
+                node.insert(0, nodes.inline("", mark_label(SOURCE_UPDATED), classes=["pubflow-mark"]))
 
 
 @cache
@@ -206,6 +258,33 @@ def build_table(app: Sphinx) -> nodes.table:
     return table
 
 
+def held_back_table(app: Sphinx) -> list[nodes.Node]:
+    """The articles the publication policy holds back, per edition, and why: for the staff, never for readers."""
+    path = app.config.pubflow_held_back_file
+    held = read_held_back(Path(path)) if path else {}
+    rows = [item for edition in held.values() for item in edition.values()]
+    if not rows:
+        return []
+    heading = nodes.paragraph("", "", nodes.strong("", _("Held back from publication")))
+    labels = [_("Edition"), _("Document"), _("State"), _("Publishes"), _("Messages %"), _("Reviewed %")]
+    table = nodes.table(classes=["pubflow-held-back"])
+    group = nodes.tgroup(cols=len(labels))
+    table += group
+    for _label in labels:
+        group += nodes.colspec(colwidth=1)
+    head = nodes.thead()
+    head += _row(labels)
+    group += head
+    body = nodes.tbody()
+    for item in rows:
+        state = _("In translation") if item.state == IN_TRANSLATION else _("Awaiting review")
+        row = _row([item.edition, item.document, state, item.policy, f"{item.translated:.2f}", f"{item.reviewed:.2f}"])
+        row["classes"].append(f"pubflow-held-back-{item.state}")
+        body += row
+    group += body
+    return [heading, table]
+
+
 def status_pages(env: BuildEnvironment) -> set[str]:
     if not hasattr(env, "pubflow_status_pages"):
         env.pubflow_status_pages = set()  # type: ignore[attr-defined]
@@ -266,7 +345,7 @@ def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> 
             node.parent.remove(node)
             continue
         try:
-            node.replace_self(build_table(app))
+            node.replace_self([build_table(app), *held_back_table(app)])
         except PubflowError as error:
             logger.warning("translation status not available: %s", error, location=node)
             node.parent.remove(node)
@@ -274,6 +353,8 @@ def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> 
 
 def setup(app: Sphinx) -> None:
     app.add_transform(MarkUntranslated)
+    app.add_transform(KeepMessageIds)
+    app.add_transform(MarkSourceUpdated)
     app.add_node(status_table)
     app.add_directive("pubflow-translation-status", TranslationStatusDirective)
     app.add_directive("pubflow-status-page", StatusPageDirective)
