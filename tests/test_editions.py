@@ -9,7 +9,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from tests.conftest import ARTICLE, FIXTURES, copy_project, run_pubflow
+from tests.conftest import ARTICLE, FIXTURES, as_before_review, copy_project, run_pubflow
 
 NEW = "2018-06-26-border-schools"
 NEW_TITLE = "边境地区禁毒宣传走进校园"
@@ -45,11 +45,12 @@ def files_naming(folder: Path, *needles: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def partial(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped publication with a second article, 40% translated into English."""
+    """The shipped publication with a second article, 40% translated into English, its zh_TW conversion approved."""
     project = copy_project(tmp_path_factory.mktemp("editions") / "project")
     run_pubflow("import", str(FIXTURES / "articles" / "many_sections.txt"), "--name", NEW, cwd=project, check=True)
     for verb in ("extract", "update", "convert"):
         run_pubflow(verb, cwd=project, check=True)
+    run_pubflow("review", "approve", "-l", "zh_TW", NEW, cwd=project, check=True)  # zh_TW publishes reviewed ones
     translate(project, NEW, 0.4)
     return project
 
@@ -102,10 +103,12 @@ def test_policies_per_edition_and_pair(tmp_path: Path) -> None:
 
     project = copy_project(tmp_path / "project")
     config = load_config(project)
-    assert (config.locale("en").publish, config.locale("zh_TW").publish) == ("complete", "complete")
+    # The shipped publication: English publishes complete articles, zh_TW reviewed ones; everything is published.
+    assert (config.locale("en").publish, config.locale("zh_TW").publish) == ("complete", "reviewed")
     assert held_back(config) == {name: {} for name in [*config.locales, "bilingual/zh_CN-en", "bilingual/zh_TW-en"]}
     # OpenCC's output nobody reviewed is complete, not reviewed.
-    set_policy(project, "zh_TW", "reviewed")
+    as_before_review(project)
+    assert not held_back(load_config(project))["en"]
     held = held_back(load_config(project))
     assert held["zh_TW"][ARTICLE].state == "in-review" and held["zh_TW"][ARTICLE].reviewed == 0.0
     assert ARTICLE in held["bilingual/zh_TW-en"] and not held["bilingual/zh_CN-en"]

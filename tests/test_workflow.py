@@ -26,18 +26,19 @@ def test_a_second_article_goes_through_every_stage(project: Path) -> None:
         assert (project / "locale" / locale / "LC_MESSAGES" / f"{NEW}.po").is_file()
     tw = polib.pofile(str(project / "locale" / "zh_TW" / "LC_MESSAGES" / f"{NEW}.po"))
     assert tw.find("边境地区禁毒宣传走进校园").msgstr == "邊境地區禁毒宣傳走進校園"
-    # The new article is published where it is complete (zh_CN, and zh_TW by conversion) and held back where
-    # English is not yet translated, as the shipped policy (publish = "complete") says, and publish says so.
+    # The new article is published in the source edition, and held back where the shipped policy says it is not
+    # ready (English: publish = "complete", not yet translated; zh_TW: "reviewed", converted but not yet
+    # reviewed), and publish says so.
     for edition in ["zh_CN", "en", "zh_TW", "bilingual/zh_CN-en", "bilingual/zh_TW-en"]:
         for doc in [ARTICLE, NEW]:
-            published = doc == ARTICLE or edition in ("zh_CN", "zh_TW")
+            published = doc == ARTICLE or edition == "zh_CN"
             assert (project / "_build" / "html" / edition / f"{doc}.html").is_file() == published, (edition, doc)
             suffix = edition.split("/")[-1]
             pdf = project / "_build" / "pdf" / edition / f"{doc}.{suffix}.pdf"
             assert pdf.is_file() == published, (edition, doc)
-        if edition not in ("zh_CN", "zh_TW"):
-            assert f"{edition}: held back {NEW} (0% translated; publish = complete)" in result.stderr
-    index = (project / "_build" / "html" / "zh_TW" / "index.html").read_text(encoding="utf-8")
+    assert f"en: held back {NEW} (0% translated; publish = complete)" in result.stderr
+    assert f"zh_TW: held back {NEW} (0% reviewed; publish = reviewed)" in result.stderr
+    index = (project / "_build" / "html" / "zh_CN" / "index.html").read_text(encoding="utf-8")
     assert index.index(NEW) < index.index(ARTICLE)  # newest first
     assert NEW not in (project / "_build" / "html" / "en" / "index.html").read_text(encoding="utf-8")
 
