@@ -4,9 +4,9 @@ Each target locale has a ``publish`` setting, and each bilingual edition may
 have one in ``bilingual-publish``:
 
 - ``complete`` (the default): every message of the article is translated; a
-  correction (a message whose source changed since) still counts, so that a
-  routine correction never takes an article offline (what it shows meanwhile:
-  :mod:`pubflow.corrections`);
+  correction (a message whose source changed since) still counts, as under
+  every policy, so that a routine correction never takes an article offline
+  (what it shows meanwhile: :mod:`pubflow.corrections`);
 - ``reviewed``: complete, and every message a person's text or machine
   output a person approved;
 - ``at-least-N``: at least N% of the messages show a translation;
@@ -111,10 +111,11 @@ def standing(config: ProjectConfig, locale: LocaleConfig, document: str) -> Stan
             shown += 1
             reviewed += state_of(entry, record) is not State.MACHINE
         elif is_correction(entry, record):
-            # A correction keeps the article in its edition: it shows its previous translation, a fresh
-            # conversion, or (when the translation now disagrees on a number, date or name) the source, marked.
+            # A correction keeps the article in its edition, whatever the policy: it shows its previous
+            # translation, a fresh conversion, or (when the translation now disagrees on a number, date or name)
+            # the source, marked; coverage counts it fuzzy until a person updates it.
             shown += 1
-            reviewed += locale.method != "opencc"  # a fresh conversion nobody reviewed yet
+            reviewed += state_of(entry, record) is not State.MACHINE
     return Standing(messages, shown, reviewed)
 
 
