@@ -70,7 +70,8 @@ def as_before_review(project: Path) -> Path:
     """The project as it was before its zh_TW edition was reviewed: every zh_TW message OpenCC's output again.
 
     The shipped zh_TW edition is reviewed (a person's, message for message); what machine output does,
-    and what review does to it, is tested on this state, made by pubflow's own convert.
+    and what review does to it, is tested on this state, made by pubflow's own convert. Its edition publishes
+    complete conversions, as it did then (the shipped one publishes reviewed articles only).
     """
     from pubflow.config import load_config
     from pubflow.convert import convert_catalogs
@@ -85,6 +86,8 @@ def as_before_review(project: Path) -> Path:
             if not in_header and line.startswith('msgstr "'):
                 lines[i] = 'msgstr ""'
         path.write_text("\n".join(lines), encoding="utf-8")
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8").replace('publish = "reviewed"', 'publish = "complete"'))
     config = load_config(project)
     convert_catalogs(config, [config.locale("zh_TW")])
     return project

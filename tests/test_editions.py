@@ -108,7 +108,8 @@ def test_policies_per_edition_and_pair(tmp_path: Path) -> None:
     assert held_back(config) == {name: {} for name in [*config.locales, "bilingual/zh_CN-en", "bilingual/zh_TW-en"]}
     # OpenCC's output nobody reviewed is complete, not reviewed.
     as_before_review(project)
-    assert not held_back(load_config(project))["en"]
+    assert not held_back(load_config(project))["zh_TW"]  # complete conversions, as before the review
+    set_policy(project, "zh_TW", "reviewed")
     held = held_back(load_config(project))
     assert held["zh_TW"][ARTICLE].state == "in-review" and held["zh_TW"][ARTICLE].reviewed == 0.0
     assert ARTICLE in held["bilingual/zh_TW-en"] and not held["bilingual/zh_CN-en"]
