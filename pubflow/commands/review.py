@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from pubflow.commands.common import EXIT_OK, add_verb, shown
 from pubflow.config import ProjectConfig
 from pubflow.progress import Reporter
-from pubflow.reviewing import Pending, approve_messages, pending_review
+
+if TYPE_CHECKING:  # the stage is imported when its verb runs: every other verb starts without it
+    from pubflow.reviewing import Pending
 
 
 def _one_line(text: str) -> str:
@@ -62,6 +65,8 @@ def render_json(pending: list[Pending]) -> str:
 
 def cmd_review_list(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
     locales = config.select(args.locale)
+    from pubflow.reviewing import pending_review
+
     pending = pending_review(config, locales, args.documents or None)
     if args.format == "json":
         print(render_json(pending))
@@ -76,6 +81,8 @@ def cmd_review_list(args: argparse.Namespace, config: ProjectConfig, report: Rep
 
 def cmd_review_approve(args: argparse.Namespace, config: ProjectConfig, report: Reporter) -> int:
     locales = config.select(args.locale)
+    from pubflow.reviewing import approve_messages
+
     result = approve_messages(config, locales, args.targets, everything=args.all)
     by_catalog: dict[str, int] = {}
     for item in result.approved:
