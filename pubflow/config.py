@@ -90,6 +90,8 @@ class ProjectConfig:
     #: A bilingual edition's own ``publish`` policy (``bilingual-publish``), by pair; a pair not listed
     #: publishes an article only where both its locales' editions do.
     bilingual_publish: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: Whether pages say "Created using Sphinx" (``sphinx-credit``; off unless asked for).
+    sphinx_credit: bool = False
 
     @property
     def source(self) -> LocaleConfig:
@@ -295,6 +297,7 @@ SCHEMA = Table(
         "copyright": STRING,
         "base-url": Value((str,), "a string: the http(s) address the site is published at"),
         "timezone": Value((str,), "a string: the UTC offset of bylines, such as +08:00"),
+        "sphinx-credit": BOOLEAN,
     },
 )
 
@@ -534,6 +537,7 @@ def _project_config(
         copyright=_text(table, "copyright", "", path),
         base_url=_base_url(_text(table, "base-url", "", path), path),
         timezone=_utc_offset(_text(table, "timezone", "+08:00", path), path),
+        sphinx_credit=bool(table.get("sphinx-credit", False)),
     )
 
 

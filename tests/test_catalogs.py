@@ -39,10 +39,11 @@ def test_templates_hold_the_source_language_only(project: Path) -> None:
         "为全球安全治理贡献“中国力量”",
         "作者：蔡长春",
         "来源：法制日报——法制网",
-        "2017-09-25 10:15:37",
         "法制网北京9月24日讯",
     ]:
         assert message in msgids
+    # The byline's date is formatted from :pubflow-date: in each edition, never translated by hand.
+    assert not [msgid for msgid in msgids if "10:15" in msgid]
     # One catalog per document with something to translate (the status page is pubflow's own strings).
     assert sorted(p.name for p in (project / "_build" / "gettext").glob("*.pot")) == [f"{ARTICLE}.pot", "index.pot"]
 

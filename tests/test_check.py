@@ -20,7 +20,7 @@ ENTRY_CASES = [
     ("en", "2011年10月5日，两艘", "5 October 2011", "5 October 2012", "numbers", "has 2011"),
     ("en", "2011年10月5日，两艘", "5 October 2011", "5 August 2011", "numbers", "names October"),
     ("en", "走过17年", "nine countries", "many countries", "numbers", "has 9"),
-    ("en", "2017-09-25 10:15:37", "10:15", "morning", "numbers", "time 10:15"),
+    ("en", "法制网北京9月24日讯", "24 September", "25 September", "numbers", "has 24"),
     ("en", "以合作促安全", "security for development", "security for 发展", "script", "Chinese characters"),
     ("en", "以合作促安全", "security for development", "security for 𠮷", "script", "translation: 𠮷"),
     ("en", "以合作促安全", "Cooperation for security;", "Cooperation for security；", "script", "full-width"),

@@ -83,15 +83,20 @@ def shipped_zh_tw_state() -> str:
 
 def test_each_edition_opens_on_its_front_page(built_site: Path) -> None:
     expected = {
-        "zh_CN": ("全国公安机关国际执法安全合作述评（上）", "2017年9月25日", "作者：蔡长春", None),
+        "zh_CN": ("全国公安机关国际执法安全合作述评（上）", "2017年9月25日 10:15", "作者：蔡长春", None),
         "en": (
             "China’s police in international law enforcement",
-            "September 25, 2017",
+            "25 September 2017, 10:15",
             "By Cai Changchun",
             "Translation complete",
         ),
         # Complete, but OpenCC's output until a reviewer approves it (pubflow review): readers are told which.
-        "zh_TW": ("全國公安機關國際執法安全合作述評（上）", "2017年9月25日", "作者：蔡長春", shipped_zh_tw_state()),
+        "zh_TW": (
+            "全國公安機關國際執法安全合作述評（上）",
+            "2017年9月25日 上午10:15",
+            "作者：蔡長春",
+            shipped_zh_tw_state(),
+        ),
     }
     subtitles = {
         "zh_CN": "为全球安全治理贡献“中国力量”",
@@ -109,7 +114,7 @@ def test_each_edition_opens_on_its_front_page(built_site: Path) -> None:
             assert entry["class"] == "pubflow-entry pubflow-entry-original"
         else:
             assert state in entry["meta"]
-        assert page.times == [{"datetime": "2017-09-25", "lang": locale.replace("_", "-")}]
+        assert page.times == [{"datetime": "2017-09-25T10:15:37+08:00", "lang": locale.replace("_", "-")}]
         lang = locale.replace("_", "-")
         assert [(f["hreflang"], f["href"]) for f in page.feeds] == [(lang, f"../{locale}/atom.xml")]
         assert [f["hreflang"] for f in page.visible_feeds] == [lang]
@@ -345,7 +350,7 @@ def test_root_page_names_the_publication_and_each_edition_in_its_language(biling
     bilingual = front_page(built_site / "bilingual" / "zh_TW-en" / "index.html")
     [entry] = bilingual.entries
     assert "全國公安機關國際執法安全合作述評（上）" in entry["title"] and "China’s police" in entry["title"]
-    assert "2017年9月25日" in entry["meta"] and "September 25, 2017" in entry["meta"]
+    assert "2017年9月25日 上午10:15" in entry["meta"] and "25 September 2017, 10:15" in entry["meta"]
     assert [(f["hreflang"], f["href"]) for f in bilingual.feeds] == [("zh-TW", "../../bilingual/zh_TW-en/atom.xml")]
     for first, lang in [("zh_CN", "zh-CN"), ("zh_TW", "zh-TW")]:
         feed = f'href="bilingual/{first}-en/atom.xml"'

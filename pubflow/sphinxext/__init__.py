@@ -5,6 +5,7 @@
 - :mod:`.labels`: pubflow's own labels, a gettext catalog in each edition's language;
 - :mod:`.status`: marks on untranslated and outdated paragraphs, the translation-status table;
 - :mod:`.bilingual`: the parallel edition, each unit beside its translation;
+- :mod:`.dates`: the byline's date from ``:pubflow-date:``, in each language by CLDR, never a message;
 - :mod:`.frontpage`: each edition's front page, its articles newest first with their translation state;
 - :mod:`.feed`: an Atom feed per edition, of its completely translated articles;
 - :mod:`.latex`: PDF editions: fonts per edition, a title block on page one from the translated article;
@@ -26,6 +27,7 @@ from pubflow import __version__
 from pubflow.incremental import code_digest
 from pubflow.sphinxext import (
     bilingual,
+    dates,
     editions,
     feed,
     frontpage,
@@ -56,6 +58,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_html_theme("pubflow", str(THEME_DIR))
     labels.setup(app)
     editions.setup(app)
+    dates.setup(app)
     search.setup(app)
     latex.setup(app)
     status.setup(app)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,6 @@ from sphinx.config import Config
 from pubflow.config import ProjectConfig, load_config
 from pubflow.policy import edition_name as policy_edition
 from pubflow.policy import read_held_back
-from pubflow.sphinxext.labels import _
 
 
 def project_config(app: Sphinx) -> ProjectConfig:
@@ -42,6 +42,8 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     config.pubflow_held_back = json.dumps({edition: sorted(docs) for edition, docs in held.items() if docs})
     # Every page links every edition: when one is added, renamed or taken away, every page is written again
     # (an html-rebuild value: Sphinx compares it with the last build's, as it does its own settings).
+    # No "Created using Sphinx" under a news page, unless the publication asks for it.
+    config.html_show_sphinx = project.sphinx_credit
     config.pubflow_editions = "|".join(
         [*(f"{loc.name}={loc.label}" for loc in project.locales.values()), *(f"{a}:{b}" for a, b in project.bilingual)]
     )
@@ -99,8 +101,20 @@ def _on_html_page_context(app: Sphinx, pagename: str, templatename: str, context
     context["pubflow_site_title"] = site_title
     context["docstitle"] = site_title
     context["titlesuffix"] = "" if pagename == app.config.root_doc else f" — {site_title}"
-    context["pubflow_status_label"] = _("Translation status")
-    context["pubflow_has_status"] = "status" in app.env.found_docs
+    context["pubflow_copyright"] = copyright_text(config.copyright)
+    # docutils adds a viewport tag to the page's meta tags, and Sphinx's basic layout writes one of its own.
+    context["metatags"] = VIEWPORT_TAG.sub("", context.get("metatags", ""))
+    # The translation-status page is for staff: reachable at status.html, kept out of search engines.
+    context["pubflow_noindex"] = pagename == "status"
+
+
+VIEWPORT_TAG = re.compile(r'<meta name="viewport"[^>]*>\s*')
+COPYRIGHT_SIGN = re.compile(r"^\s*(?:©|\(c\)|&copy;|copyright\b)[\s:]*", re.IGNORECASE)
+
+
+def copyright_text(value: str) -> str:
+    """The copyright line without a sign of its own: the page prints ©, so "© 2024 …" must not print "© © 2024"."""
+    return COPYRIGHT_SIGN.sub("", value).strip()
 
 
 class lang_span(nodes.Inline, nodes.TextElement):

@@ -26,7 +26,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -40,6 +39,7 @@ from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.coverage import count_catalog
 from pubflow.review import record_path
 from pubflow.sphinxext.bilingual import bilingual_locales, cell, cell_inline, pair
+from pubflow.sphinxext.dates import date_nodes, parse_published
 from pubflow.sphinxext.editions import lang_span, project_config
 from pubflow.sphinxext.labels import _
 
@@ -83,10 +83,7 @@ class ArticleRecord:
 
     @property
     def published_at(self) -> datetime | None:
-        try:
-            return datetime.fromisoformat(self.published) if self.published else None
-        except ValueError:
-            return None
+        return parse_published(self.published)
 
 
 # -- collect -------------------------------------------------------------------------------
@@ -242,6 +239,25 @@ def _in_system_message(node: nodes.Node) -> bool:
     return any(isinstance(a, nodes.system_message) for a in _ancestors(node))
 
 
+class PublicationName(SphinxTransform):
+    """The front page's title is ``[tool.pubflow] name``, whatever docs/index.rst's title line says.
+
+    Before Sphinx translates (priority 20): the name is the message each edition's
+    ``index.po`` translates (its per-locale form, converted by OpenCC for zh_TW), and
+    the masthead, ``<title>``, front page, feed and root page all take it from there.
+    """
+
+    default_priority = 6
+
+    def apply(self, **kwargs: Any) -> None:
+        if self.env.docname != self.config.root_doc:
+            return
+        title = next(iter(self.document.findall(nodes.title)), None)
+        if title is not None:
+            title.children = []
+            title += nodes.Text(project_config(self.app).name)
+
+
 # -- place ---------------------------------------------------------------------------------
 
 
@@ -382,10 +398,6 @@ def edition_articles(app: Sphinx) -> list[ArticleView]:
     return [ArticleView(r, translation_state(app, locales, r.docname)) for r in found]
 
 
-class time_span(nodes.Inline, nodes.TextElement):
-    """A date (``<time datetime>``)."""
-
-
 class article_list(nodes.General, nodes.Element):
     pass
 
@@ -404,16 +416,6 @@ def _spans(texts: list[Text], separator: str = " ") -> list[nodes.Node]:
         if index:
             result.append(nodes.Text(separator))
         result.append(lang_span("", text, lang=lang))
-    return result
-
-
-def _dates(published: datetime, locales: list[LocaleConfig]) -> list[nodes.Node]:
-    result: list[nodes.Node] = []
-    for index, locale in enumerate(locales):
-        if index:
-            result.append(nodes.Text(" · "))
-        text = format_date(published.date(), format="long", locale=locale.name)
-        result.append(time_span("", text, datetime=published.date().isoformat(), lang=locale.html_lang))
     return result
 
 
@@ -436,7 +438,7 @@ def render_list(app: Sphinx, docname: str) -> nodes.Element:
         meta = nodes.paragraph("", "", classes=["pubflow-entry-meta"])
         published = record.published_at
         if published is not None:
-            meta.extend(_dates(published, locales))
+            meta.extend(date_nodes(record.published, locales, project_config(app).timezone))
         if record.author:
             if published is not None:
                 meta += nodes.Text(" · ")
@@ -483,6 +485,7 @@ PASS = (_pass, _pass)
 def setup(app: Sphinx) -> None:
     app.add_env_collector(ArticleCollector)
     app.add_transform(CollectArticle)
+    app.add_transform(PublicationName)
     app.add_node(front_page)
     app.add_directive("pubflow-front-page", FrontPageDirective)
     app.connect("env-get-outdated", _reread_front_pages_on_change)
@@ -492,6 +495,5 @@ def setup(app: Sphinx) -> None:
         (article_list, _html("ol")),
         (article_item, _html("li")),
         (article_heading, _html("h2")),
-        (time_span, _html("time", datetime="datetime", lang="lang")),
     ]:
         app.add_node(node_class, html=html, latex=PASS, text=PASS)
