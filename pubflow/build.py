@@ -233,7 +233,10 @@ def build_html(
         portion.finish()
     remove_pdfs_of_removed_articles(config)
     result.removed = remove_editions_of_removed_locales(config)
-    write_root_index(config)
+    from pubflow.site import finish_site
+
+    for note in finish_site(config).notes:
+        progress(note)
     return result
 
 
@@ -307,11 +310,11 @@ def href_attribute(path: str) -> str:
 
 
 def pdf_links(config: ProjectConfig, edition: str) -> str:
-    """Links from the root index to an edition's PDFs, when they have been built; folded when there are many."""
+    """Links from the root index to an edition's PDFs in the site (``pdf/``), when built; folded when there are many."""
     folder = config.output_dir / "pdf" / edition
     pdfs = sorted((p.relative_to(folder).as_posix() for p in folder.rglob("*.pdf")), reverse=True)
     names = {pdf: html.escape(pdf.removesuffix(".pdf")) for pdf in pdfs}
-    hrefs = {pdf: href_attribute(f"../pdf/{edition}/{pdf}") for pdf in pdfs}
+    hrefs = {pdf: href_attribute(f"pdf/{edition}/{pdf}") for pdf in pdfs}
     links = [f'<li><a class="pubflow-pdf" href="{hrefs[pdf]}">{names[pdf]}</a></li>' for pdf in pdfs]
     if not links:
         return ""

@@ -92,6 +92,8 @@ class ProjectConfig:
     bilingual_publish: dict[tuple[str, str], str] = field(default_factory=dict)
     #: Whether pages say "Created using Sphinx" (``sphinx-credit``; off unless asked for).
     sphinx_credit: bool = False
+    #: Renamed articles: old document name → new one; every edition keeps a redirect page at the old address.
+    redirects: dict[str, str] = field(default_factory=dict)
 
     @property
     def source(self) -> LocaleConfig:
@@ -298,6 +300,7 @@ SCHEMA = Table(
         "base-url": Value((str,), "a string: the http(s) address the site is published at"),
         "timezone": Value((str,), "a string: the UTC offset of bylines, such as +08:00"),
         "sphinx-credit": BOOLEAN,
+        "redirects": TableOf(STRING, 'a table of renamed articles, as in { "old-name" = "new-name" }'),
     },
 )
 
@@ -538,6 +541,7 @@ def _project_config(
         base_url=_base_url(_text(table, "base-url", "", path), path),
         timezone=_utc_offset(_text(table, "timezone", "+08:00", path), path),
         sphinx_credit=bool(table.get("sphinx-credit", False)),
+        redirects=dict(table.get("redirects", {})),
     )
 
 
@@ -567,10 +571,31 @@ def _check_folders(config: ProjectConfig, table: dict[str, Any]) -> None:
                 "(builds write and delete there); name a folder of its own, such as _build",
                 where,
             )
+    _check_redirects(config)
     for key, file in (("glossary", config.glossary_path), ("spelling-words", config.spelling_words_path)):
         if key in table and (file is None or not file.is_file()):
             raise PubflowError(
                 f"[tool.pubflow] {key} = {table[key]!r}: no such file; create it or remove the setting", where
+            )
+
+
+def _check_redirects(config: ProjectConfig) -> None:
+    """A redirect must lead from an address no document holds to a document that exists."""
+    where = config.root / "pyproject.toml"
+    for old, new in config.redirects.items():
+        line = setting_line(where, "tool.pubflow.redirects", old)
+        if not (config.docs_dir / f"{new}.rst").is_file():
+            raise PubflowError(
+                f"[tool.pubflow.redirects] {old!r} = {new!r}: no document {new}.rst in docs/; "
+                "name the article's new name, without .rst",
+                where,
+                line,
+            )
+        if (config.docs_dir / f"{old}.rst").is_file():
+            raise PubflowError(
+                f"[tool.pubflow.redirects] {old!r}: docs/{old}.rst still exists; a redirect would hide it",
+                where,
+                line,
             )
 
 

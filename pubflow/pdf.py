@@ -39,7 +39,6 @@ from pubflow.build import (
     remove_pdfs_of_removed_articles,
     safe_editions,
     sphinx_options,
-    write_root_index,
 )
 from pubflow.checks.model import Finding
 from pubflow.config import LocaleConfig, ProjectConfig
@@ -49,6 +48,7 @@ from pubflow.lock import inherited_fds
 from pubflow.policy import held_back_now
 from pubflow.progress import NO_METER, Meter
 from pubflow.shard import Shard, article_documents, pdf_path, tex_stem
+from pubflow.site import finish_site
 from pubflow.sphinxext.latex import cjk_region
 
 TEX_PROGRAMS = {"xelatex": "texlive-xetex"}
@@ -348,7 +348,7 @@ def build_pdf(
     if not articles:
         # A new publication (pubflow init) has no article yet, and so no PDF to make.
         progress("no article in docs/ yet: no PDF to make")
-        write_root_index(config)
+        finish_site(config)
         return result
     _distinct_tex_names(articles)
     check_tools([config.locale(name) for edition in editions for name in edition.locales])
@@ -411,5 +411,6 @@ def build_pdf(
         result.overfull[edition.name] = overfull
         result.passes[edition.name] = [done.passes for done in typeset_all]
         progress(f"{edition.name}: {len(result.outputs[edition.name])} PDF(s) in {display_path(target_dir)}")
-    write_root_index(config)
+    for note in finish_site(config).notes:
+        progress(note)
     return result

@@ -384,7 +384,7 @@ def test_newest_first_and_a_feed_of_complete_translations_only(two_articles: Pat
     assert '<span lang="zh-CN">边境地区禁毒宣传走进校园</span>' in (html / "en" / "index.html").read_text(
         encoding="utf-8"
     )
-    assert "June 26, 2018" in en.entries[0]["meta"]
+    assert "26 June 2018, 09:02" in en.entries[0]["meta"]
     _root, entries = atom_entries(html / "en" / "atom.xml")
     assert [e.find(f"{ATOM}link").get("href") for e in entries] == [f"{ARTICLE}.html"]  # type: ignore[union-attr]
     # The bilingual edition lists the new article, not yet translated, on its front page, but not in its feed.

@@ -12,6 +12,7 @@
 - :mod:`.notes`: editor's and translator's notes, numbered after their message or at the start;
 - :mod:`.safety`: no translation reads a file, adds a script link or raw markup, whatever the catalogs hold;
 - :mod:`.removed`: a document removed from docs/ takes its page out of every edition;
+- :mod:`.newspage`: a news page's PDF link, description, canonical link, Open Graph and JSON-LD; redirects;
 - :mod:`.neighbours`: a document added or removed rewrites its neighbours' previous and next links;
 - the ``pubflow`` HTML theme, which presents a document as a published article.
 """
@@ -34,6 +35,7 @@ from pubflow.sphinxext import (
     labels,
     latex,
     neighbours,
+    newspage,
     notes,
     removed,
     safety,
@@ -69,6 +71,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     feed.setup(app)
     removed.setup(app)
     neighbours.setup(app)
+    newspage.setup(app)
     return {
         "version": __version__,
         "env_version": code_version(),

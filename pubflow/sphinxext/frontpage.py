@@ -420,6 +420,8 @@ def _spans(texts: list[Text], separator: str = " ") -> list[nodes.Node]:
 
 
 def render_list(app: Sphinx, docname: str) -> nodes.Element:
+    from pubflow.sphinxext.newspage import pdf_url
+
     locales = edition_locales(app)
     listing = article_list(classes=["pubflow-articles"])
     views = edition_articles(app)
@@ -448,6 +450,10 @@ def render_list(app: Sphinx, docname: str) -> nodes.Element:
             meta += nodes.inline(
                 "", str(state_label(view.state)), classes=["pubflow-state", f"pubflow-state-{view.state}"]
             )
+        pdf = pdf_url(app, docname, record.docname)
+        if pdf is not None:
+            meta += nodes.Text(" · ")
+            meta += nodes.reference("", "PDF", refuri=pdf, classes=["pubflow-entry-pdf"])
         item += meta
         listing += item
     return listing

@@ -25,6 +25,9 @@ def _remove_pages_of_removed_documents(app: Sphinx, exception: BaseException | N
         docname = doctree.relative_to(doctrees).with_suffix("").as_posix()
         if docname in app.env.all_docs:
             continue
+        if docname in getattr(app.config, "redirects", {}):
+            doctree.unlink()  # its page is now the redirect sphinx-reredirects wrote to its new name
+            continue
         Path(app.builder.get_outfilename(docname)).unlink(missing_ok=True)
         doctree.unlink()
 
