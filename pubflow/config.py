@@ -756,3 +756,11 @@ def _bilingual_pair(value: str, locales: dict[str, LocaleConfig], path: Path) ->
         return parse_bilingual(value, locales)
     except PubflowError as error:
         raise PubflowError(f"[tool.pubflow] {error.message}", path) from None
+
+
+COPYRIGHT_SIGN = re.compile(r"^\s*(?:©|\(c\)|&copy;|copyright\b)[\s:]*", re.IGNORECASE)
+
+
+def copyright_text(value: str) -> str:
+    """The copyright line without a sign of its own: the page prints ©, so "© 2024 …" must not print "© © 2024"."""
+    return COPYRIGHT_SIGN.sub("", value).strip()

@@ -30,7 +30,7 @@ from docutils.utils import column_width
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.version import Version
 
-from pubflow.config import ANY_CONTROL_CHARACTER, GETTEXT_LOCALE, METHODS, Method, opencc_configurations
+from pubflow.config import ANY_CONTROL_CHARACTER, GETTEXT_LOCALE, METHODS, Method, copyright_text, opencc_configurations
 from pubflow.errors import PubflowError
 from pubflow.fileio import write_atomic
 from pubflow.glossary import FORBIDDEN_COLUMN, NOTE_COLUMN
@@ -47,6 +47,7 @@ VERBATIM = {
     ".gitignore": "gitignore",
     # Its title, prose and table are pubflow's own strings, in each edition's language: nothing to translate.
     "docs/status.rst": "docs/status.rst",
+    ".github/workflows/pages.yml": "github/workflows/pages.yml",
 }
 EXECUTABLE = {"scripts/setup.sh", "scripts/publish.sh", "scripts/test.sh", ".ci/run"}
 
@@ -164,7 +165,7 @@ def tool_pubflow(options: InitOptions) -> str:
         f"name = {_toml_string(options.name)}",
     ]
     if options.copyright:
-        lines.append(f"copyright = {_toml_string(options.copyright)}")
+        lines.append(f"copyright = {_toml_string(copyright_text(options.copyright))}")
     lines += [
         f"source-language = {_toml_string(options.source_language)}",
         'docs = "docs"',

@@ -48,7 +48,7 @@ from pubflow.lock import inherited_fds
 from pubflow.policy import held_back_now
 from pubflow.progress import NO_METER, Meter
 from pubflow.shard import Shard, article_documents, pdf_path, tex_stem
-from pubflow.site import finish_site
+from pubflow.sitefolder import finish_site
 from pubflow.sphinxext.latex import cjk_region
 
 TEX_PROGRAMS = {"xelatex": "texlive-xetex"}

@@ -73,7 +73,8 @@ def cmd_update(args: argparse.Namespace, config: ProjectConfig, report: Reporter
         if path in carried:
             report(
                 f"created {shown(path)} from {shown(carried[path])}, whose document is gone (renamed?): its "
-                "translations, review record and notes carried over"
+                "translations, review record and notes carried over; to keep its old address working, add "
+                f'"{_document_of(carried[path])}" = "{_document_of(path)}" to [tool.pubflow.redirects]'
             )
         else:
             report(f"created {shown(path)}")
@@ -259,3 +260,9 @@ def register(verbs: argparse._SubParsersAction) -> None:
         lock="exclusive",
     )
     add_locale_option(p)
+
+
+def _document_of(catalog: Path) -> str:
+    """``locale/en/LC_MESSAGES/2018/x.po`` → ``2018/x``: the document a catalog translates."""
+    parts = Path(catalog).parts
+    return Path(*parts[parts.index("LC_MESSAGES") + 1 :]).with_suffix("").as_posix()

@@ -51,9 +51,15 @@ def cmd_build(args: argparse.Namespace, config: ProjectConfig, report: Reporter)
     pairs = list(dict.fromkeys(parse_bilingual(value, config.locales) for value in args.bilingual or []))
     if args.all_bilingual:
         pairs = [*pairs, *(p for p in config.bilingual if p not in pairs)]
-    names = list(dict.fromkeys(args.locale or ([] if pairs else list(config.locales))))
+    if not args.locale and not pairs:
+        pairs = list(config.bilingual)  # nothing named: every edition publish builds, the bilingual ones too
+    names = list(dict.fromkeys(args.locale or ([] if args.bilingual else list(config.locales))))
     editions = editions_for(config, [config.locale(name) for name in names], pairs)
-    formats = ["html", "pdf"] if args.format == "all" else [args.format]
+    left_out = [
+        e.name for e in editions_for(config, list(config.locales.values()), config.bilingual) if e not in editions
+    ]
+    # PDFs first: the pages then link the PDFs they find (pubflow.sphinxext.pdflinks).
+    formats = ["pdf", "html"] if args.format == "all" else [args.format]
     shard = None
     if getattr(args, "shard", None) is not None:  # publish calls this with its own arguments, which have none
         from pubflow.shard import parse_shard
@@ -64,14 +70,6 @@ def cmd_build(args: argparse.Namespace, config: ProjectConfig, report: Reporter)
     failed = False
     refused: dict[str, list[Finding]] = {}
     removed: list[str] = []
-    if "html" in formats:
-        with report.stage("build html", "edition") as meter:
-            result = build_html(config, editions, progress=report, meter=meter)
-        failed |= _report_problems(result.problems)
-        refused |= result.refused
-        removed += result.removed
-        if result.ok:
-            report(f"open {shown(config.output_dir / 'html' / 'index.html')}")
     if "pdf" in formats:
         from pubflow.pdf import build_pdf
 
@@ -80,6 +78,19 @@ def cmd_build(args: argparse.Namespace, config: ProjectConfig, report: Reporter)
         failed |= _report_problems(pdfs.problems)
         refused |= pdfs.refused
         removed += [edition for edition in pdfs.removed if edition not in removed]
+    if "html" in formats:
+        with report.stage("build html", "edition") as meter:
+            result = build_html(config, editions, progress=report, meter=meter)
+        failed |= _report_problems(result.problems)
+        refused |= result.refused
+        removed += [edition for edition in result.removed if edition not in removed]
+        if result.ok:
+            report(f"open {shown(config.output_dir / 'html' / 'index.html')}")
+    if left_out and "html" in formats:
+        report(
+            f"not built now: {', '.join(left_out)}; their pages stay as the last build left them "
+            "(pubflow build with no --locale builds every edition)"
+        )
     _report_refused(refused, report)
     _report_held_back(config, [edition.name for edition in editions], report)
     if removed:
@@ -178,7 +189,9 @@ def register_build(verbs: argparse._SubParsersAction) -> None:
         "build",
         cmd_build,
         "build the editions into _build/",
-        "Build HTML editions into _build/html/<edition>/ and PDF editions into _build/pdf/<edition>/.",
+        "Build HTML editions into _build/html/<edition>/ and PDF editions into _build/pdf/<edition>/ "
+        "(mirrored into the site as _build/html/pdf/). With no --locale or --bilingual, every edition "
+        "publish builds, the bilingual ones in [tool.pubflow] too; otherwise it names the editions left out.",
         "pubflow build --format pdf --locale zh_TW;  pubflow build --bilingual zh_CN:en",
         lock="exclusive",
     )
@@ -245,7 +258,7 @@ def register(verbs: argparse._SubParsersAction) -> None:
         "--bilingual", action="append", metavar="A:B", help="a parallel edition publish builds, e.g. zh_CN:en"
     )
     p.add_argument("--threshold", type=percentage, default=100.0, help="coverage each target must reach (default: 100)")
-    p.add_argument("--copyright", help="the copyright line of every page")
+    p.add_argument("--copyright", help="the copyright line of every page, without the © (the page adds it)")
     p.add_argument(
         "--pubflow-spec",
         metavar="RANGE",

@@ -20,6 +20,8 @@ from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 
 from pubflow.config import LocaleConfig
+from pubflow.sphinxext.bilingual import bilingual_locales
+from pubflow.sphinxext.editions import project_config
 
 
 class time_span(nodes.Inline, nodes.TextElement):
@@ -89,6 +91,15 @@ def date_paragraphs(document: nodes.document) -> list[nodes.paragraph]:
     return found
 
 
+def edition_locales(app: Sphinx) -> list[LocaleConfig]:
+    """The edition's locales: its own, or a bilingual edition's two."""
+    pair = bilingual_locales(app)
+    if pair is not None:
+        return list(pair)
+    project = project_config(app)
+    return [project.locale(app.config.language or project.source_language)]
+
+
 class BylineDate(SphinxTransform):
     """The byline's date from ``:pubflow-date:``, in the edition's languages, never a message.
 
@@ -99,9 +110,6 @@ class BylineDate(SphinxTransform):
     default_priority = 5
 
     def apply(self, **kwargs: Any) -> None:
-        from pubflow.sphinxext.editions import project_config
-        from pubflow.sphinxext.frontpage import edition_locales
-
         published = date_field(self.document)
         if parse_published(published) is None:
             return  # frontpage warns about it, on its line

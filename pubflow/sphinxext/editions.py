@@ -16,7 +16,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from pubflow.config import ProjectConfig, load_config
+from pubflow.config import ProjectConfig, copyright_text, load_config
 from pubflow.policy import edition_name as policy_edition
 from pubflow.policy import read_held_back
 
@@ -109,12 +109,6 @@ def _on_html_page_context(app: Sphinx, pagename: str, templatename: str, context
 
 
 VIEWPORT_TAG = re.compile(r'<meta name="viewport"[^>]*>\s*')
-COPYRIGHT_SIGN = re.compile(r"^\s*(?:©|\(c\)|&copy;|copyright\b)[\s:]*", re.IGNORECASE)
-
-
-def copyright_text(value: str) -> str:
-    """The copyright line without a sign of its own: the page prints ©, so "© 2024 …" must not print "© © 2024"."""
-    return COPYRIGHT_SIGN.sub("", value).strip()
 
 
 class lang_span(nodes.Inline, nodes.TextElement):

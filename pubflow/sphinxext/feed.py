@@ -47,6 +47,7 @@ from pubflow.sphinxext.frontpage import (
     title_texts,
 )
 from pubflow.sphinxext.labels import _
+from pubflow.sphinxext.pdflinks import edition_name
 
 FEED_NAME = "atom.xml"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -159,12 +160,7 @@ def catalog_revised(app: Sphinx, locale: LocaleConfig, docname: str) -> datetime
 
 def edition_folder(app: Sphinx) -> str:
     """Where the edition is published under ``html/``: ``en``, or ``bilingual/zh_CN-en``."""
-    project = project_config(app)
-    pair = app.config.pubflow_bilingual
-    if pair:
-        first, _, second = pair.partition(":")
-        return f"bilingual/{first}-{second}"
-    return project.locale(app.config.language or project.source_language).name
+    return edition_name(app)
 
 
 def entry_id(project: ProjectConfig, url: str, edition: str, docname: str) -> str:

@@ -38,10 +38,11 @@ from pubflow.catalog import load_catalog
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.coverage import count_catalog
 from pubflow.review import record_path
-from pubflow.sphinxext.bilingual import bilingual_locales, cell, cell_inline, pair
-from pubflow.sphinxext.dates import date_nodes, parse_published
+from pubflow.sphinxext.bilingual import cell, cell_inline, pair
+from pubflow.sphinxext.dates import date_nodes, edition_locales, parse_published
 from pubflow.sphinxext.editions import lang_span, project_config
 from pubflow.sphinxext.labels import _
+from pubflow.sphinxext.pdflinks import pdf_url
 
 logger = logging.getLogger(__name__)
 
@@ -376,14 +377,6 @@ def translation_state(app: Sphinx, locales: Sequence[LocaleConfig], docname: str
     return max(states, key=STATE_ORDER.index)
 
 
-def edition_locales(app: Sphinx) -> list[LocaleConfig]:
-    pair_locales = bilingual_locales(app)
-    if pair_locales is not None:
-        return list(pair_locales)
-    project = project_config(app)
-    return [project.locale(app.config.language or project.source_language)]
-
-
 @dataclass
 class ArticleView:
     record: ArticleRecord
@@ -420,8 +413,6 @@ def _spans(texts: list[Text], separator: str = " ") -> list[nodes.Node]:
 
 
 def render_list(app: Sphinx, docname: str) -> nodes.Element:
-    from pubflow.sphinxext.newspage import pdf_url
-
     locales = edition_locales(app)
     listing = article_list(classes=["pubflow-articles"])
     views = edition_articles(app)

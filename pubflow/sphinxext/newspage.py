@@ -28,32 +28,11 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from pubflow.shard import pdf_path
-from pubflow.sphinxext.editions import edition_root, project_config
+from pubflow.sphinxext.editions import project_config
+from pubflow.sphinxext.pdflinks import edition_name, edition_pdfs, pdf_url
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 DESCRIPTION_LENGTH = 200
-
-
-def edition_name(app: Sphinx) -> str:
-    from pubflow.sphinxext.feed import edition_folder
-
-    return edition_folder(app)
-
-
-def edition_pdfs(app: Sphinx) -> set[str]:
-    """The edition's PDFs that exist, as paths under its PDF folder (``2018/x.en.pdf``)."""
-    folder = project_config(app).output_dir / "pdf" / edition_name(app)
-    return {p.relative_to(folder).as_posix() for p in folder.rglob("*.pdf")} if folder.is_dir() else set()
-
-
-def pdf_url(app: Sphinx, from_page: str, docname: str) -> str | None:
-    """The article's PDF as the site holds it (``pdf/<edition>/…``), relative to ``from_page``; None until built."""
-    edition = edition_name(app)
-    path = pdf_path(docname, edition)
-    if path not in edition_pdfs(app):
-        return None
-    return f"{edition_root(app, from_page)}pdf/{edition}/{path}"
 
 
 def json_for_script(data: dict[str, Any]) -> str:

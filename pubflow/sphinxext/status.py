@@ -339,13 +339,36 @@ def _reread_status_on_change(
     return sorted(status_pages(env) & env.found_docs)
 
 
+class scroll_region(nodes.General, nodes.Element):
+    """A wide table's own scrolling box, so that the page stays as wide as a phone (and a keyboard can scroll it)."""
+
+
+def _visit_scroll_region(self: Any, node: scroll_region) -> None:
+    self.body.append(
+        self.starttag(
+            node, "div", "", CLASS="pubflow-scroll", tabindex="0", role="region", **{"aria-label": node["label"]}
+        )
+    )
+
+
+def _depart_scroll_region(self: Any, node: scroll_region) -> None:
+    self.body.append("</div>\n")
+
+
+def _pass(self: Any, node: nodes.Element) -> None:
+    pass
+
+
 def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for node in list(doctree.findall(status_table)):
         if app.builder.name == "gettext":
             node.parent.remove(node)
             continue
         try:
-            node.replace_self([build_table(app), *held_back_table(app)])
+            label = str(_("Translation status"))
+            tables = [build_table(app), *held_back_table(app)]
+            # Each wide table scrolls in its own region: the page stays as wide as a phone.
+            node.replace_self([scroll_region("", t, label=label) if isinstance(t, nodes.table) else t for t in tables])
         except PubflowError as error:
             logger.warning("translation status not available: %s", error, location=node)
             node.parent.remove(node)
@@ -356,6 +379,9 @@ def setup(app: Sphinx) -> None:
     app.add_transform(KeepMessageIds)
     app.add_transform(MarkSourceUpdated)
     app.add_node(status_table)
+    app.add_node(
+        scroll_region, html=(_visit_scroll_region, _depart_scroll_region), latex=(_pass, _pass), text=(_pass, _pass)
+    )
     app.add_directive("pubflow-translation-status", TranslationStatusDirective)
     app.add_directive("pubflow-status-page", StatusPageDirective)
     app.add_env_collector(StatusCollector)

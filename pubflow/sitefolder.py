@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import html
 import string
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
-from pubflow.config import ProjectConfig
+from pubflow.catalog import load_catalog
+from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.fileio import write_atomic
+from pubflow.interface import N_, label_for
 from pubflow.shard import article_documents
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
@@ -173,8 +176,6 @@ def write_not_found(config: ProjectConfig) -> Path:
 
 def finish_site(config: ProjectConfig) -> SiteResult:
     """Everything the site needs besides the editions' own pages; run after every build."""
-    from pubflow.build import write_root_index
-
     result = SiteResult()
     site_dir(config).mkdir(parents=True, exist_ok=True)
     result.written += mirror_pdfs(config)
@@ -187,3 +188,124 @@ def finish_site(config: ProjectConfig) -> SiteResult:
     result.written.append(write_robots(config))
     result.written.append(write_not_found(config))
     return result
+
+
+# -- the root page ------------------------------------------------------------------------
+
+
+def href_attribute(path: str) -> str:
+    """A relative path as an ``href`` value: percent-encoded, then escaped for a quoted attribute.
+
+    A file name is the publisher's, not HTML: ``x" onmouseover="….pdf`` must stay one path.
+    """
+    return html.escape(urllib.parse.quote(path, safe="/"), quote=True)
+
+
+def pdf_links(config: ProjectConfig, edition: str) -> str:
+    """Links from the root index to an edition's PDFs in the site (``pdf/``), when built; folded when there are many."""
+    folder = config.output_dir / "pdf" / edition
+    pdfs = sorted((p.relative_to(folder).as_posix() for p in folder.rglob("*.pdf")), reverse=True)
+    names = {pdf: html.escape(pdf.removesuffix(".pdf")) for pdf in pdfs}
+    hrefs = {pdf: href_attribute(f"pdf/{edition}/{pdf}") for pdf in pdfs}
+    links = [f'<li><a class="pubflow-pdf" href="{hrefs[pdf]}">{names[pdf]}</a></li>' for pdf in pdfs]
+    if not links:
+        return ""
+    if len(pdfs) == 1:
+        only = pdfs[0]
+        return f'<a class="pubflow-pdf" href="{hrefs[only]}" title="{names[only]}">PDF</a>'
+    listing = f'<ul class="pubflow-pdfs">{"".join(links)}</ul>'
+    return f"<details><summary>PDF ({len(links)})</summary>{listing}</details>"
+
+
+def publication_name(config: ProjectConfig, locale: LocaleConfig) -> tuple[str, str]:
+    """The publication's name in ``locale`` (the front page's title as its catalog translates it), and its language.
+
+    Untranslated, it is the source's name, in the source's language: a reader (or a screen
+    reader) must not take 法治文选 for English.
+    """
+    untranslated = (config.name, config.source.html_lang)
+    if locale.method == "source":
+        return untranslated
+    po_path = config.locale_dir / locale.name / "LC_MESSAGES" / "index.po"
+    if not po_path.exists():
+        return untranslated
+    entry = load_catalog(po_path).find(config.name)
+    if entry is None or entry.fuzzy or entry.obsolete or not entry.msgstr:
+        return untranslated
+    return entry.msgstr, locale.html_lang
+
+
+def _edition_item(config: ProjectConfig, folder: str, locales: list[LocaleConfig]) -> str:
+    langs = [loc.html_lang for loc in locales]
+    label = " · ".join(
+        f'<span lang="{lang}">{html.escape(loc.label)}</span>' for lang, loc in zip(langs, locales, strict=True)
+    )
+    names = " · ".join(
+        f'<span lang="{lang}">{html.escape(name)}</span>'
+        for name, lang in (publication_name(config, loc) for loc in locales)
+    )
+    hreflang = f' hreflang="{langs[0]}" lang="{langs[0]}"' if len(locales) == 1 else ""
+    # A bilingual edition's feed is in its first locale's language, as its pages are (see pubflow.sphinxext.feed).
+    feeds = (
+        f'<a class="pubflow-feed" href="{folder}/atom.xml" type="application/atom+xml" hreflang="{langs[0]}">Atom</a>'
+        if (config.output_dir / "html" / folder / "atom.xml").exists()
+        else ""
+    )
+    return (
+        f'    <li class="pubflow-edition"><a class="pubflow-edition-link" href="{folder}/index.html"{hreflang}>'
+        f'<span class="pubflow-edition-label">{label}</span> <span class="pubflow-edition-name">{names}</span></a>'
+        f'<div class="pubflow-edition-files">{feeds}{pdf_links(config, folder)}</div></li>'
+    )
+
+
+def write_root_index(config: ProjectConfig) -> Path:
+    """``_build/html/index.html``: the publication's name, and each built edition in its own language.
+
+    Each edition links its front page, its Atom feed and its PDFs.
+    """
+    root = config.output_dir / "html"
+    items = [
+        _edition_item(config, loc.name, [loc])
+        for loc in config.locales.values()
+        if (root / loc.name / "index.html").exists()
+    ]
+    alternates = "\n".join(
+        f'  <link rel="alternate" hreflang="{loc.html_lang}" href="{loc.name}/index.html">\n'
+        f'  <link rel="alternate" type="application/atom+xml" hreflang="{loc.html_lang}" href="{loc.name}/atom.xml">'
+        for loc in config.locales.values()
+        if (root / loc.name / "index.html").exists()
+    )
+    pairs = [
+        _edition_item(config, f"bilingual/{first}-{second}", [config.locales[first], config.locales[second]])
+        for first, second in config.bilingual
+        if (root / f"bilingual/{first}-{second}" / "index.html").exists()
+    ]
+    alternates += "".join(
+        f'\n  <link rel="alternate" type="application/atom+xml" hreflang="{config.locales[first].html_lang}" '
+        f'href="bilingual/{first}-{second}/atom.xml">'
+        for first, second in config.bilingual
+        if (root / f"bilingual/{first}-{second}" / "atom.xml").exists()
+    )
+    extra = ""
+    if pairs:
+        heading = " · ".join(
+            dict.fromkeys(label_for(loc.name, N_("Bilingual"), config.root) for loc in config.locales.values())
+        )
+        extra = (
+            f'  <h2>{html.escape(heading)}</h2>\n  <ul class="pubflow-editions pubflow-bilingual-editions">\n'
+            + "\n".join(pairs)
+            + "\n  </ul>"
+        )
+    template = string.Template((THEME_DIR / "editions.html").read_text(encoding="utf-8"))
+    page = template.substitute(
+        lang=config.source.html_lang,
+        name=html.escape(config.name),
+        alternates=alternates,
+        editions="\n".join(items),
+        extra=extra,
+    )
+    target = root / "index.html"
+    for leftover in root.glob(".*.tmp"):  # an atomic write's temporary file that a killed run left
+        leftover.unlink(missing_ok=True)
+    write_atomic(target, page)
+    return target
