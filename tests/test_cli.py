@@ -158,7 +158,7 @@ def test_publish_shows_progress(project: Path) -> None:
         name = f"{ARTICLE}.{edition.split('/')[-1]}.pdf"
         assert (project / "_build" / "pdf" / edition / name).is_file(), edition
         root = (project / "_build" / "html" / "index.html").read_text(encoding="utf-8")
-        assert f'href="../pdf/{edition}/{name}"' in root, edition
+        assert f'href="pdf/{edition}/{name}"' in root, edition
 
 
 def test_a_chinese_console_locale(project: Path) -> None:

@@ -547,8 +547,8 @@ def test_articles_in_sub_folders_keep_their_folder_in_the_pdf_path(tmp_path: Pat
     }
     assert "新型跨境电信诈骗案件呈现三大特点" in texts["2018"] and "边境地区禁毒宣传走进校园" in texts["2019"]
     root = (project / "_build" / "html" / "index.html").read_text(encoding="utf-8")
-    assert 'href="../pdf/zh_CN/2018/some-article.zh_CN.pdf"' in root
-    assert 'href="../pdf/zh_CN/2019/some-article.zh_CN.pdf"' in root
+    assert 'href="pdf/zh_CN/2018/some-article.zh_CN.pdf"' in root
+    assert 'href="pdf/zh_CN/2019/some-article.zh_CN.pdf"' in root
 
 
 @pytest.mark.parametrize("first_line", [":pubflow-date: 2017-13-45T10:15:37\n", ""])

@@ -19,7 +19,7 @@ import pubflow
 from tests.conftest import ARTICLE, REPO, SEED, run_pubflow
 
 SAME_AS_REPOSITORY = ["conf.py", "scripts/setup.sh", "scripts/publish.sh", "scripts/test.sh", ".ci/run",
-                      "docs/status.rst", ".gitignore"]  # fmt: skip
+                      "docs/status.rst", ".gitignore", ".github/workflows/pages.yml"]  # fmt: skip
 REPOSITORY_FLAGS = [
     "--name", "pubflow 文选",
     "--copyright", "2017 法制日报 (Legal Daily); translations by the pubflow contributors",
@@ -32,6 +32,14 @@ NOT_SOURCE = [".venv", "_build", ".git", "*.egg-info", "__pycache__", ".ruff_cac
 
 def tool_pubflow(pyproject: Path) -> dict:
     return tomllib.loads(pyproject.read_text(encoding="utf-8"))["tool"]["pubflow"]
+
+
+def test_init_takes_the_copyright_without_its_sign(tmp_path: Path) -> None:
+    """Pages print the ©: a line given with its own is stored without it, so no page says "© © 2024"."""
+    for given in ["© 2024 Legal Daily", "(c) 2024 Legal Daily", "Copyright 2024 Legal Daily", "2024 Legal Daily"]:
+        target = tmp_path / f"pub-{len(given)}"
+        run_pubflow("init", str(target), "--copyright", given, cwd=tmp_path, check=True)
+        assert tool_pubflow(target / "pyproject.toml")["copyright"] == "2024 Legal Daily", given
 
 
 def test_this_repository_is_a_publication_made_by_init(tmp_path: Path) -> None:
