@@ -195,7 +195,7 @@ def measure(count: int, runs: int) -> dict[str, object]:
         cold = [cold_sequential_build(root)]
         first_build = pubflow_build(root)
         page = (root / "_build" / "html" / "en" / "index.html").read_text(encoding="utf-8")
-        order = re.findall(r'href="([^"#]+)\.html"><span lang', page)
+        order = re.findall(r'pubflow-entry-title"><a class="reference internal" href="([^"#]+)\.html"', page)
         if order != names:
             raise SystemExit("the front page does not list every article newest first")
         states = {state: page.count(f"pubflow-entry-{state}") for state in ("complete", "partial", "outdated")}

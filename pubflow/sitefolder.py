@@ -288,11 +288,15 @@ def write_root_index(config: ProjectConfig) -> Path:
     )
     extra = ""
     if pairs:
-        heading = " · ".join(
-            dict.fromkeys(label_for(loc.name, N_("Bilingual"), config.root) for loc in config.locales.values())
-        )
+        # Each language's word for it, once, in its own language (双语对照 · Bilingual · 雙語對照).
+        words: dict[str, str] = {}
+        for loc in config.locales.values():
+            word = label_for(loc.name, N_("Bilingual"), config.root)
+            # A language pubflow has no strings for shows the English word: marked as English.
+            words.setdefault(word, loc.html_lang if word != "Bilingual" or loc.name.startswith("en") else "en")
+        heading = " · ".join(f'<span lang="{lang}">{html.escape(word)}</span>' for word, lang in words.items())
         extra = (
-            f'  <h2>{html.escape(heading)}</h2>\n  <ul class="pubflow-editions pubflow-bilingual-editions">\n'
+            f'  <h2>{heading}</h2>\n  <ul class="pubflow-editions pubflow-bilingual-editions">\n'
             + "\n".join(pairs)
             + "\n  </ul>"
         )

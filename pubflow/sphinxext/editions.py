@@ -89,6 +89,11 @@ def _on_html_page_context(app: Sphinx, pagename: str, templatename: str, context
     context["pubflow_bilingual_links"] = [
         {
             "label": f"{config.locales[a].label} · {config.locales[b].label}",
+            # Each half in its own language, for screen readers and fonts alike.
+            "parts": [
+                (config.locales[a].label, config.locales[a].html_lang),
+                (config.locales[b].label, config.locales[b].html_lang),
+            ],
             "url": f"{up}bilingual/{a}-{b}/{pagename}{suffix}",
             "current": app.config.pubflow_bilingual == f"{a}:{b}",
         }
@@ -96,9 +101,9 @@ def _on_html_page_context(app: Sphinx, pagename: str, templatename: str, context
         if pagename not in held.get(f"bilingual/{a}-{b}", ())
     ]
     context["pubflow_home"] = f"{up}index.html"
-    root_title = app.env.titles.get(app.config.root_doc)
-    site_title = root_title.astext() if root_title is not None else app.config.project
+    site_title, site_lang = publication_title(app)
     context["pubflow_site_title"] = site_title
+    context["pubflow_site_lang"] = site_lang
     context["docstitle"] = site_title
     context["titlesuffix"] = "" if pagename == app.config.root_doc else f" — {site_title}"
     context["pubflow_copyright"] = copyright_text(config.copyright)
@@ -106,6 +111,26 @@ def _on_html_page_context(app: Sphinx, pagename: str, templatename: str, context
     context["metatags"] = VIEWPORT_TAG.sub("", context.get("metatags", ""))
     # The translation-status page is for staff: reachable at status.html, kept out of search engines.
     context["pubflow_noindex"] = pagename == "status"
+
+
+def publication_title(app: Sphinx) -> tuple[str, str]:
+    """The front page's title as this edition has it, and its own language when that is not the page's.
+
+    An edition whose catalog does not translate the name yet shows the source's name: marked with the
+    source's ``lang``, so that no reader or screen reader takes 法治文选 for English.
+    """
+    project = project_config(app)
+    root_title = app.env.titles.get(app.config.root_doc)
+    if root_title is None:
+        return app.config.project, ""
+    title = root_title.deepcopy()
+    for mark in list(title.findall(lambda n: isinstance(n, nodes.Element) and "pubflow-mark" in n["classes"])):
+        mark.parent.remove(mark)
+    text = title.astext().strip()
+    page_language = app.config.language or project.source_language
+    if text == project.name and page_language != project.source_language:
+        return text, project.source.html_lang
+    return text, ""
 
 
 VIEWPORT_TAG = re.compile(r'<meta name="viewport"[^>]*>\s*')

@@ -255,8 +255,10 @@ class PublicationName(SphinxTransform):
             return
         title = next(iter(self.document.findall(nodes.title)), None)
         if title is not None:
+            name = project_config(self.app).name
             title.children = []
-            title += nodes.Text(project_config(self.app).name)
+            title += nodes.Text(name)
+            title.rawsource = name  # what Sphinx extracts and looks up as the message
 
 
 # -- place ---------------------------------------------------------------------------------
