@@ -31,7 +31,7 @@ def totals(project: Path, *args: str) -> dict[str, dict]:
 def test_the_shipped_zh_tw_edition_is_reviewed() -> None:
     """Every zh_TW message of the shipped project is a person's: read, corrected or approved (issue 26)."""
     tw = totals(REPO, "-l", "zh_TW")["zh_TW"]["total"]
-    assert (tw["translated"], tw["reviewed"], tw["machine"], tw["percent_reviewed"]) == (60, 60, 0, 100.0)
+    assert (tw["translated"], tw["reviewed"], tw["machine"], tw["percent_reviewed"]) == (59, 59, 0, 100.0)
     for catalog in (REPO / TW).glob("*.po"):
         assert "pubflow: machine output" not in catalog.read_text(encoding="utf-8"), catalog
         record = json.loads(catalog.with_suffix(".review.json").read_text(encoding="utf-8"))
@@ -44,16 +44,16 @@ def test_coverage_counts_reviewed_and_machine_output(project: Path) -> None:
     locales = totals(project)
     # The shipped zh_TW edition is OpenCC's output that nobody has reviewed yet; English is a person's.
     tw, en = locales["zh_TW"]["total"], locales["en"]["total"]
-    assert (tw["translated"], tw["reviewed"], tw["machine"], tw["percent_reviewed"]) == (60, 0, 60, 0.0)
-    assert (en["translated"], en["reviewed"], en["machine"], en["percent_reviewed"]) == (60, 60, 0, 100.0)
+    assert (tw["translated"], tw["reviewed"], tw["machine"], tw["percent_reviewed"]) == (59, 0, 59, 0.0)
+    assert (en["translated"], en["reviewed"], en["machine"], en["percent_reviewed"]) == (59, 59, 0, 100.0)
     for locale in locales.values():
         for catalog in locale["catalogs"]:
             assert catalog["translated"] == catalog["reviewed"] + catalog["machine"]
     text = run_pubflow("coverage", "--no-stale", "-l", "zh_TW", cwd=project).stdout
-    assert re.search(rf"{TW}/{ARTICLE}\.po +59 +59 +0 +59 +0 +0 +0 ", text), text
+    assert re.search(rf"{TW}/{ARTICLE}\.po +58 +58 +0 +58 +0 +0 +1 ", text), text
     markdown = run_pubflow("coverage", "--no-stale", "--format", "markdown", cwd=project).stdout
     assert "| reviewed | machine, unreviewed |" in markdown
-    assert "| zh_TW | **all** | 60 | 60 | 0 | 60 | 0 | 0 | 0 | 100.00 | 100.00 | 0.00 | ✅ |" in markdown
+    assert "| zh_TW | **all** | 59 | 59 | 0 | 59 | 0 | 0 | 1 | 100.00 | 100.00 | 0.00 | ✅ |" in markdown
 
 
 def test_a_reviewed_threshold_gates_ci(project: Path) -> None:
@@ -77,7 +77,7 @@ def test_a_reviewed_threshold_gates_ci(project: Path) -> None:
 def test_review_lists_machine_output_beside_its_source_and_approves_one_message(project: Path) -> None:
     result = run_pubflow("review", "list", "--locale", "zh_TW", ARTICLE, cwd=project, check=True)
     lines = result.stdout.splitlines()
-    assert lines[0] == f"== zh_TW · {ARTICLE}: 59 waiting for review"
+    assert lines[0] == f"== zh_TW · {ARTICLE}: 58 waiting for review"
     at = lines.index(f"{TW}/{ARTICLE}.po:18: opencc")
     assert lines[at + 1 : at + 3] == [
         "  zh_CN   全国公安机关国际执法安全合作述评（上）",
@@ -93,7 +93,7 @@ def test_review_lists_machine_output_beside_its_source_and_approves_one_message(
     after = (project / TW / f"{ARTICLE}.po").read_text(encoding="utf-8")
     assert before.replace("# pubflow: machine output (opencc), not yet reviewed\n", "", 1) == after
     tw = totals(project, "-l", "zh_TW")["zh_TW"]["total"]
-    assert (tw["reviewed"], tw["machine"]) == (1, 59)
+    assert (tw["reviewed"], tw["machine"]) == (1, 58)
     waiting = f"{TW}/{ARTICLE}.po:{catalog.find('为全球安全治理贡献“中国力量”').linenum}"  # one line up now
     # Approving it again, or a line where no message starts, changes nothing and says why.
     for target, reason in [
@@ -150,7 +150,7 @@ def test_review_works_for_english_memory_proposals(project: Path) -> None:
     (project / "old.tmx").write_text(TMX, encoding="utf-8")
     run_pubflow("tmx", "import", "old.tmx", "--locale", "en", cwd=project, check=True)
     en = totals(project, "-l", "en")["en"]["total"]
-    assert (en["translated"], en["reviewed"], en["machine"], en["fuzzy"]) == (59, 58, 1, 1)
+    assert (en["translated"], en["reviewed"], en["machine"], en["fuzzy"]) == (58, 57, 1, 1)
     listing = run_pubflow("review", "list", "--format", "json", cwd=project, check=True)
     waiting = {m["source"]: m for m in json.loads(listing.stdout)["messages"] if m["locale"] == "en"}
     assert waiting["积极主动参与全球安全治理"]["origin"] == "memory"
@@ -167,10 +167,10 @@ def test_review_works_for_english_memory_proposals(project: Path) -> None:
     assert approved.msgstr == "Security through cooperation, development through security."
     assert not approved.fuzzy and approved.previous_msgid is None and "pubflow" not in approved.tcomment
     en = totals(project, "-l", "en")["en"]["total"]
-    assert (en["translated"], en["reviewed"], en["machine"], en["fuzzy"]) == (60, 59, 1, 0)
+    assert (en["translated"], en["reviewed"], en["machine"], en["fuzzy"]) == (59, 58, 1, 0)
     # The memory's next run takes it as a person's: never proposed over again.
     run_pubflow("memory", "--locale", "en", cwd=project, check=True)
-    assert totals(project, "-l", "en")["en"]["total"]["reviewed"] == 59
+    assert totals(project, "-l", "en")["en"]["total"]["reviewed"] == 58
 
 
 def test_a_converted_article_says_it_is_not_yet_reviewed_until_it_is(project: Path) -> None:
