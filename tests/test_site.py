@@ -301,8 +301,10 @@ def seven_editions(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pyproject = project / "pyproject.toml"
     pyproject.write_text(
         pyproject.read_text(encoding="utf-8")
+        # publish = "always": these editions have no translation yet, and show their articles all the same.
         + '\n[tool.pubflow.locales.zh_HK]\nlabel = "繁體中文（香港）"\nproduced-by = "opencc"\nopencc-config = "s2hk"\n'
-        + '\n[tool.pubflow.locales.ja]\nlabel = "日本語"\nproduced-by = "translation"\n',
+        + 'publish = "always"\n'
+        + '\n[tool.pubflow.locales.ja]\nlabel = "日本語"\nproduced-by = "translation"\npublish = "always"\n',
         encoding="utf-8",
     )
     text = re.sub(r'(?m)^copyright = "', 'copyright = "© ', pyproject.read_text(encoding="utf-8"))
