@@ -20,6 +20,9 @@ import pytest
 
 from tests.conftest import ARTICLE, SEED, as_before_review, copy_project, run_pubflow
 
+#: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
+pytestmark = pytest.mark.slow
+
 EN = f"locale/en/LC_MESSAGES/{ARTICLE}.po"
 
 

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import REPO
 
 
@@ -20,6 +22,7 @@ def run_benchmark(name: str, *args: str) -> dict:
     return json.loads((REPO / "_build" / "benchmarks" / f"{name}.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_convert_benchmark_converts_real_zh_cn_text_and_its_second_run_converts_nothing() -> None:
     data = run_benchmark("convert", "--catalogs", "30", "--runs", "1")
     if data["corpus"] == "python-docs-zh-cn-3.13":  # ../shared is beside the project, as in CI
@@ -32,6 +35,7 @@ def test_convert_benchmark_converts_real_zh_cn_text_and_its_second_run_converts_
     assert data["pubflow_vs_opencc_cpu_rate_ratio"] < data["ceiling_cpu_rate_ratio_while_msgfmt_judges"] < 1
 
 
+@pytest.mark.slow
 def test_coverage_benchmark_counts_equal_msgfmt_on_two_real_corpora() -> None:
     data = run_benchmark("coverage", "--runs", "1")
     shared = data["zh_CN_corpus"] == "python-docs-zh-cn-3.13"
@@ -41,6 +45,7 @@ def test_coverage_benchmark_counts_equal_msgfmt_on_two_real_corpora() -> None:
     assert data["zh_CN_potodo_over_pubflow_warm_cpu_ratio"] > 0
 
 
+@pytest.mark.slow
 def test_pdf_benchmark_typesets_each_article_once_and_a_rebuild_not_at_all() -> None:
     data = run_benchmark("pdf", "--articles", "1", "--rounds", "1")
     assert data["xelatex_passes_per_article"] == 1 and data["articles_with_a_second_pass"] == 0
@@ -48,6 +53,7 @@ def test_pdf_benchmark_typesets_each_article_once_and_a_rebuild_not_at_all() -> 
     assert data["pubflow_per_article_over_one_pass"] > 0
 
 
+@pytest.mark.slow
 def test_scale_benchmark_runs_every_verb_and_a_no_op_chain_writes_nothing() -> None:
     data = run_benchmark("scale", "--articles", "2", "--repeat", "1")
     for kind in ["noop", "one_msgstr", "one_paragraph"]:

@@ -14,6 +14,9 @@ import pytest
 from tests.browser import chromium, serve
 from tests.conftest import ARTICLE, REPO, publish_always, run_pubflow
 
+#: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
+pytestmark = pytest.mark.slow
+
 PAIRS = [("zh_CN", "en", "zh-CN", "en"), ("zh_TW", "en", "zh-TW", "en")]
 
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.browser import chromium, serve
 from tests.conftest import ARTICLE, REPO
+
+#: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
+pytestmark = pytest.mark.slow
 
 SCREENSHOTS = REPO / "_build" / "screenshots"
 TITLES = {

@@ -19,6 +19,9 @@ import pytest
 
 from tests.conftest import ARTICLE, copy_project, run_pubflow
 
+#: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
+pytestmark = pytest.mark.slow
+
 KILLS = 3  # a bounded number here; scripts/kill-builds.py runs as many as you like
 PARAGRAPH = "以合作促安全，以安全促发展。"
 

@@ -25,6 +25,7 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     }
 
 
+@pytest.mark.slow
 def test_templates_hold_the_source_language_only(project: Path) -> None:
     assert run_pubflow("extract", cwd=project).returncode == 0
     template = polib.pofile(str(project / "_build" / "gettext" / f"{ARTICLE}.pot"))
@@ -48,6 +49,7 @@ def test_templates_hold_the_source_language_only(project: Path) -> None:
     assert sorted(p.name for p in (project / "_build" / "gettext").glob("*.pot")) == [f"{ARTICLE}.pot", "index.pot"]
 
 
+@pytest.mark.slow
 def test_update_keeps_translations_and_marks_what_changed(project: Path) -> None:
     doc = project / "docs" / f"{ARTICLE}.rst"
     text = doc.read_text(encoding="utf-8")
@@ -81,6 +83,7 @@ def test_update_keeps_translations_and_marks_what_changed(project: Path) -> None
     subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
 
 
+@pytest.mark.slow
 def test_rerunning_extract_and_update_changes_no_byte(project: Path) -> None:
     # Sphinx stamps POT-Creation-Date with the minute of the run (or SOURCE_DATE_EPOCH): the second run
     # is a year later, so only the normalisation of that date keeps the templates and catalogs unchanged.
@@ -93,6 +96,7 @@ def test_rerunning_extract_and_update_changes_no_byte(project: Path) -> None:
     assert snapshot(project) == first
 
 
+@pytest.mark.slow
 def test_shipped_catalogs_are_what_update_produces(project: Path) -> None:
     before = snapshot(project / "locale")
     assert run_pubflow("extract", cwd=project).returncode == 0
@@ -121,6 +125,7 @@ def test_every_shipped_catalog_passes_msgfmt_check() -> None:
         subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
 
 
+@pytest.mark.slow
 def test_sphinx_intl_commands_work_on_the_repository(project: Path) -> None:
     sphinx_intl = [str(Path(sys.executable).parent / "sphinx-intl")]
     stat = subprocess.run([*sphinx_intl, "stat"], cwd=project, capture_output=True, text=True, check=True)
@@ -131,6 +136,7 @@ def test_sphinx_intl_commands_work_on_the_repository(project: Path) -> None:
     assert (project / "locale" / "zh_TW" / "LC_MESSAGES" / f"{ARTICLE}.mo").is_file()
 
 
+@pytest.mark.slow
 def test_update_keeps_pubflow_and_translator_flags(project: Path) -> None:
     path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
     catalog = polib.pofile(str(path), wrapwidth=0)

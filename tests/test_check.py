@@ -64,12 +64,14 @@ def check(project: Path, *args: str) -> tuple[int, list[dict]]:
     return result.returncode, json.loads(result.stdout)["findings"]
 
 
+@pytest.mark.slow
 def test_the_shipped_catalogs_pass_every_check() -> None:
     result = run_pubflow("check", cwd=REPO)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("locale", "msgid", "find", "replace", "name", "words"), ENTRY_CASES)
 def test_each_check_catches_a_real_bad_entry(
     project: Path, locale: str, msgid: str, find: str, replace: str, name: str, words: str
@@ -88,6 +90,7 @@ def test_each_check_catches_a_real_bad_entry(
 @pytest.mark.parametrize(
     ("locale", "msgid", "find", "replace", "name", "words"), [c for c in ENTRY_CASES if c[4] != "security"]
 )
+@pytest.mark.slow
 def test_each_check_can_be_silenced_for_one_entry(
     project: Path, locale: str, msgid: str, find: str, replace: str, name: str, words: str
 ) -> None:
@@ -96,6 +99,7 @@ def test_each_check_can_be_silenced_for_one_entry(
     assert not [f for f in findings if f["check"] == name]
 
 
+@pytest.mark.slow
 def test_markup_parity_with_roles_literals_and_references(project: Path) -> None:
     doc = project / "docs" / f"{ARTICLE}.rst"
     doc.write_text(
@@ -119,6 +123,7 @@ def test_markup_parity_with_roles_literals_and_references(project: Path) -> None
     assert not [f for f in check(project, "-l", "en")[1] if f["check"] == "markup"]
 
 
+@pytest.mark.slow
 def test_header_problems(project: Path) -> None:
     path = project / "locale" / "en" / CATALOG
     text = path.read_text(encoding="utf-8")
@@ -132,6 +137,7 @@ def test_header_problems(project: Path) -> None:
     assert any("Language is 'fr'" in m for m in messages) and any("Plural-Forms" in m for m in messages)
 
 
+@pytest.mark.slow
 def test_duplicate_msgid(project: Path) -> None:
     path = project / "locale" / "en" / CATALOG
     path.write_text(
@@ -143,6 +149,7 @@ def test_duplicate_msgid(project: Path) -> None:
     assert [f for f in findings if f["check"] == "duplicate"]
 
 
+@pytest.mark.slow
 def test_po_syntax_error_is_a_finding_with_its_line(project: Path) -> None:
     path = project / "locale" / "en" / CATALOG
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -154,6 +161,7 @@ def test_po_syntax_error_is_a_finding_with_its_line(project: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_untranslated_and_outdated_engine_are_warnings(project: Path) -> None:
     path = project / "locale" / "zh_TW" / CATALOG
     catalog = polib.pofile(str(path), wrapwidth=0)
@@ -168,6 +176,7 @@ def test_untranslated_and_outdated_engine_are_warnings(project: Path) -> None:
     assert "OpenCC 1.1.0" in by_check["engine"]["message"] and "pubflow convert" in by_check["engine"]["message"]
 
 
+@pytest.mark.slow
 def test_stale_catalogs_fail_and_say_what_to_run(project: Path) -> None:
     doc = project / "docs" / f"{ARTICLE}.rst"
     doc.write_text(
@@ -181,6 +190,7 @@ def test_stale_catalogs_fail_and_say_what_to_run(project: Path) -> None:
     assert "run pubflow extract && pubflow update" in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("templates", ["as extracted", "edited by hand"])
 def test_the_stale_check_trusts_only_templates_extracted_from_these_sources(project: Path, templates: str) -> None:
     # With fresh templates in _build/gettext the stale check reads them instead of extracting again;
@@ -200,6 +210,7 @@ def test_the_stale_check_trusts_only_templates_extracted_from_these_sources(proj
     assert "stale: message '人民利益，至高无上。' is missing from en/" in result.stdout
 
 
+@pytest.mark.slow
 def test_duplicate_and_completeness_findings_can_be_silenced(project: Path) -> None:
     path = project / "locale" / "zh_TW" / CATALOG
     catalog = polib.pofile(str(path), wrapwidth=0)
@@ -218,6 +229,7 @@ def test_duplicate_and_completeness_findings_can_be_silenced(project: Path) -> N
     assert not [f for f in findings if f["check"] in ("untranslated", "fuzzy", "duplicate")]
 
 
+@pytest.mark.slow
 def test_a_fuzzy_message_is_told_by_why_it_is_fuzzy(project: Path) -> None:
     """Only a message with a previous source had its source changed; a CAT tool's "needs review" did not."""
     path = project / "locale" / "en" / CATALOG
@@ -235,6 +247,7 @@ def test_a_fuzzy_message_is_told_by_why_it_is_fuzzy(project: Path) -> None:
     }
 
 
+@pytest.mark.slow
 def test_a_glossary_change_fails_until_convert_runs(unreviewed_project: Path) -> None:
     project = unreviewed_project  # a glossary change reaches machine output only
     glossary = project / "glossary.csv"
@@ -256,6 +269,7 @@ def test_a_glossary_change_fails_until_convert_runs(unreviewed_project: Path) ->
     assert "中國－東南亞國協" in text
 
 
+@pytest.mark.slow
 def test_a_skip_flag_silences_its_own_message_only(project: Path) -> None:
     edit(project, "en", "在国际刑警组织这个", "about 3,000", "about 300", flag="pubflow-skip-numbers")
     edit(project, "en", "2011年10月5日，两艘", "5 October 2011", "5 October 2012")
@@ -274,6 +288,7 @@ def test_a_skip_flag_silences_its_own_message_only(project: Path) -> None:
     assert untranslated == ["人民利益，至高无上。"]
 
 
+@pytest.mark.slow
 def test_a_hong_kong_locale_added_by_configuration_passes_check(project: Path) -> None:
     """s2hk writes Hong Kong's standard forms (脱, 着, 温), which CC-CEDICT lists as Simplified: not findings."""
     pyproject = project / "pyproject.toml"
@@ -298,6 +313,7 @@ def test_a_hong_kong_locale_added_by_configuration_passes_check(project: Path) -
     assert status == 1 and any(f["check"] == "script" and f["line"] == line and "发" in f["message"] for f in findings)
 
 
+@pytest.mark.slow
 def test_the_json_report_names_its_schema_and_counts(project: Path) -> None:
     path = project / "locale" / "en" / CATALOG
     catalog = polib.pofile(str(path), wrapwidth=0)

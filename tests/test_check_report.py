@@ -42,6 +42,7 @@ def msgstr_line(project: Path, entry_line: int) -> int:
     return next(n for n in range(entry_line, len(lines) + 1) if lines[n - 1].startswith("msgstr"))
 
 
+@pytest.mark.slow
 def test_github_annotations_sit_on_the_msgstr_line(broken_project: tuple[Path, int, int]) -> None:
     project, spelling_entry, banned_entry = broken_project
     result = run_pubflow("-q", "check", "--no-stale", "-l", "en", "--format", "github", cwd=project)
@@ -62,6 +63,7 @@ def test_github_workflow_commands_are_escaped() -> None:
     )
 
 
+@pytest.mark.slow
 def test_sarif_log_is_valid_sarif_2_1_0(broken_project: tuple[Path, int, int]) -> None:
     project, spelling_entry, _ = broken_project
     result = run_pubflow("-q", "check", "--no-stale", "-l", "en", "--format", "sarif", cwd=project)
@@ -80,6 +82,7 @@ def test_sarif_log_is_valid_sarif_2_1_0(broken_project: tuple[Path, int, int]) -
     assert location["region"]["startLine"] == msgstr_line(project, spelling_entry)
 
 
+@pytest.mark.slow
 def test_gitlab_code_quality_report(broken_project: tuple[Path, int, int]) -> None:
     project, spelling_entry, banned_entry = broken_project
     result = run_pubflow("-q", "check", "--no-stale", "-l", "en", "--format", "gitlab", cwd=project)
@@ -97,6 +100,7 @@ def test_gitlab_code_quality_report(broken_project: tuple[Path, int, int]) -> No
     assert lines["forbidden"] == msgstr_line(project, banned_entry)
 
 
+@pytest.mark.slow
 def test_a_banned_form_comes_back_when_a_conversion_fix_is_lost(project: Path) -> None:
     """Without its zh_TW form (an edit, or an OpenCC upgrade that changes s2twp), 发布 becomes 釋出 again."""
     glossary = project / "glossary.csv"
@@ -132,6 +136,7 @@ def test_a_bad_forbidden_field_is_an_error_with_its_line(tmp_path: Path, field: 
     assert error.value.line == 3 and words in error.value.message
 
 
+@pytest.mark.slow
 def test_spelling_per_locale_setting_and_word_list(project: Path) -> None:
     pyproject = project / "pyproject.toml"
     pyproject.write_text(pyproject.read_text(encoding="utf-8").replace('spelling = "en_GB"', 'spelling = "en_US"'))

@@ -19,6 +19,7 @@ VERBS = ["import", "extract", "update", "build", "publish"]
 SECONDS = r"(?:\d+\.\d s|\d+ min \d\d s)"  # a duration as pubflow prints it: 12.3 s, 1 min 05 s
 
 
+@pytest.mark.slow
 def test_help_lists_every_verb() -> None:
     result = run_pubflow("--help", cwd=REPO)
     assert result.returncode == 0
@@ -26,6 +27,7 @@ def test_help_lists_every_verb() -> None:
         assert verb in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("verb", VERBS)
 def test_each_verb_has_help(verb: str) -> None:
     result = run_pubflow(verb, "--help", cwd=REPO)
@@ -41,11 +43,13 @@ def one_line_error(result) -> str:  # type: ignore[no-untyped-def]
     return lines[0]
 
 
+@pytest.mark.slow
 def test_missing_file(project: Path) -> None:
     line = one_line_error(run_pubflow("import", "nowhere.txt", cwd=project))
     assert line == "pubflow: error: nowhere.txt: no such file"
 
 
+@pytest.mark.slow
 def test_unknown_locale(project: Path) -> None:
     line = one_line_error(run_pubflow("update", "--locale", "xx_YY", cwd=project))
     assert "unknown locale 'xx_YY'" in line and "zh_CN, en, zh_TW" in line
@@ -62,6 +66,7 @@ def test_unknown_locale(project: Path) -> None:
         (["init", "x", "--threshold", "150"], "argument --threshold: expected a percentage"),
     ],
 )
+@pytest.mark.slow
 def test_an_argument_out_of_range_is_refused_before_anything_runs(args: list[str], expected: str) -> None:
     """--threshold nan printed "threshold": NaN, which no JSON reader takes; --port 99999 ended in a traceback."""
     result = run_pubflow(*args, cwd=REPO)
@@ -69,6 +74,7 @@ def test_an_argument_out_of_range_is_refused_before_anything_runs(args: list[str
     assert result.stderr.strip().splitlines()[-1].endswith(f"error: {expected}") or expected in result.stderr
 
 
+@pytest.mark.slow
 def test_init_refuses_a_name_that_would_break_its_pyproject(tmp_path: Path) -> None:
     result = run_pubflow("init", str(tmp_path / "new"), "--name", 'a"b\n[tool.evil]\nx=1', cwd=tmp_path)
     assert one_line_error(result) == "pubflow: error: --name must be one line of text, without control characters"
@@ -84,6 +90,7 @@ def test_init_refuses_an_opencc_configuration_opencc_does_not_have(tmp_path: Pat
     assert not (tmp_path / "p").exists()
 
 
+@pytest.mark.slow
 def test_a_locale_named_twice_is_built_once(project: Path) -> None:
     result = run_pubflow("build", "-l", "en", "-l", "en", cwd=project, env={"CI": "true"})
     assert result.returncode == 0, result.stderr
@@ -102,6 +109,7 @@ def test_serve_on_a_port_in_use_is_one_line_before_any_build(project: Path) -> N
     assert not (project / "_build" / "html" / "en").exists()
 
 
+@pytest.mark.slow
 def test_malformed_po_names_file_and_line(project: Path) -> None:
     path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -117,6 +125,7 @@ def test_malformed_po_names_file_and_line(project: Path) -> None:
     assert path.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_broken_rest_names_file_and_line(project: Path) -> None:
     doc = project / "docs" / f"{ARTICLE}.rst"
     doc.write_text(doc.read_text(encoding="utf-8") + "\n.. no-such-directive::\n", encoding="utf-8")
@@ -130,6 +139,7 @@ def test_outside_a_project(tmp_path: Path) -> None:
     assert "no pyproject.toml with a [tool.pubflow] table" in line
 
 
+@pytest.mark.slow
 def test_publish_shows_progress(project: Path) -> None:
     # As CI services run it: Sphinx 8 would colour its status lines for either variable.
     result = run_pubflow("publish", cwd=project, env={"CI": "true", "FORCE_COLOR": "1"})
@@ -161,6 +171,7 @@ def test_publish_shows_progress(project: Path) -> None:
         assert f'href="pdf/{edition}/{name}"' in root, edition
 
 
+@pytest.mark.slow
 def test_a_chinese_console_locale(project: Path) -> None:
     """An editor's shell in Chinese, whether or not the system has that locale (Debian generates none by default).
 
@@ -174,6 +185,7 @@ def test_a_chinese_console_locale(project: Path) -> None:
     assert (project / "_build" / "gettext" / f"{ARTICLE}.pot").is_file()
 
 
+@pytest.mark.slow
 def test_a_console_that_cannot_show_chinese(project: Path) -> None:
     """A console in ASCII or a legacy code page: Chinese is escaped as JSON escapes it, never a traceback."""
     path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
@@ -191,6 +203,7 @@ def test_a_console_that_cannot_show_chinese(project: Path) -> None:
     assert any(m.endswith("中文𠀀") for m in messages), messages
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("output", [["--format", "json"], ["--format", "text"]])
 def test_a_reader_that_leaves_early_is_no_error(output: list[str]) -> None:
     """`pubflow coverage | head -1`: the pipe's reader is gone; no error line, no traceback, the shell's 141.
@@ -220,6 +233,7 @@ def test_xliff_export_of_two_locales_is_refused_not_cut_to_the_last(project: Pat
     assert not (project / "_build" / "xliff").exists()
 
 
+@pytest.mark.slow
 def test_global_options_work_after_the_verb_too(project: Path) -> None:
     before = run_pubflow("-q", "check", "--no-stale", "-l", "en", cwd=project)
     after = run_pubflow("check", "--no-stale", "-l", "en", "-q", cwd=project)

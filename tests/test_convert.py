@@ -146,6 +146,7 @@ def test_each_glossary_fix_over_opencc(sentence: str, opencc_wrong: str, fixed: 
     assert fixed in converted and opencc_wrong not in converted
 
 
+@pytest.mark.slow
 def test_every_message_is_converted_flagged_and_recorded(project: Path) -> None:
     for path in (project / "locale" / "zh_TW").rglob("*.po"):
         path.unlink()
@@ -168,6 +169,7 @@ def test_every_message_is_converted_flagged_and_recorded(project: Path) -> None:
             assert machine in converted[msgid] and reviewed in shipped_messages()[msgid]
 
 
+@pytest.mark.slow
 def test_quotation_marks_follow_the_locale(project: Path) -> None:
     converted = shipped_messages()["为全球安全治理贡献“中国力量”"]
     assert converted == "為全球安全治理貢獻「中國力量」"
@@ -186,6 +188,7 @@ def test_quotation_marks_follow_the_locale(project: Path) -> None:
     assert zh_tw(project).find("为全球安全治理贡献“中国力量”").msgstr == "為全球安全治理貢獻“中國力量”"
 
 
+@pytest.mark.slow
 def test_markup_is_masked_from_conversion(project: Path) -> None:
     doc = project / "docs" / f"{ARTICLE}.rst"
     doc.write_text(
@@ -213,6 +216,7 @@ def test_mask_round_trip() -> None:
     assert masked.restore(masked.text) == text
 
 
+@pytest.mark.slow
 def test_a_reviewers_translation_is_never_overwritten(unreviewed_project: Path) -> None:
     project = unreviewed_project
     catalog = zh_tw(project)
@@ -284,6 +288,7 @@ def test_every_channel_of_the_article_is_taiwans_guandao() -> None:
     assert all("渠道" not in messages[msgid] and "管道" in messages[msgid] for msgid in channels)
 
 
+@pytest.mark.slow
 def test_a_catalog_with_crlf_line_ends_keeps_one_kind_of_line_end(project: Path) -> None:
     """A catalog saved with Windows line ends: convert writes its changed entries with them too."""
     catalog = zh_tw(project)

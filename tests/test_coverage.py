@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import polib
+import pytest
 
 from pubflow.coverage import catalog_coverage, text_size
 from tests.conftest import ARTICLE, FIXTURES, REPO, run_pubflow
@@ -52,6 +53,7 @@ def test_source_size_counts_chinese_characters_and_words() -> None:
     assert text_size("参见 pubflow check 与 2017年") == (4, 3)
 
 
+@pytest.mark.slow
 def test_paths_outside_a_project_as_potodo_does(tmp_path: Path) -> None:
     for path in CATALOGS:
         shutil.copy(path, tmp_path / path.name)
@@ -65,6 +67,7 @@ def test_paths_outside_a_project_as_potodo_does(tmp_path: Path) -> None:
     assert "plural.po:22: fuzzy: %d day" in result.stdout
 
 
+@pytest.mark.slow
 def test_a_locale_below_its_threshold_fails_and_lists_every_missing_message(project: Path) -> None:
     path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
     catalog = polib.pofile(str(path), wrapwidth=0)
@@ -84,6 +87,7 @@ def test_a_locale_below_its_threshold_fails_and_lists_every_missing_message(proj
     assert "zh_TW  (threshold 100%: ok)" in lines
 
 
+@pytest.mark.slow
 def test_json_schema(project: Path) -> None:
     result = run_pubflow("coverage", "--format", "json", cwd=project)
     assert result.returncode == 0, result.stderr
@@ -99,6 +103,7 @@ def test_json_schema(project: Path) -> None:
     assert en["total"]["messages"] == en["total"]["translated"] == 59  # 58 article, 1 index
 
 
+@pytest.mark.slow
 def test_markdown_table(project: Path) -> None:
     result = run_pubflow("coverage", "--format", "markdown", "--no-stale", cwd=project)
     assert result.returncode == 0
@@ -108,6 +113,7 @@ def test_markdown_table(project: Path) -> None:
     assert "| en | **all** | 59 | 59 | 59 | 0 | 0 | 0 | 1 | 100.00 | 100.00 | 100.00 | ✅ |" in result.stdout
 
 
+@pytest.mark.slow
 def test_coverage_of_stale_catalogs_says_so(project: Path) -> None:
     doc = project / "docs" / f"{ARTICLE}.rst"
     doc.write_text(doc.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
@@ -116,6 +122,7 @@ def test_coverage_of_stale_catalogs_says_so(project: Path) -> None:
     assert "the catalogs are stale" in result.stdout and "pubflow extract && pubflow update" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_locale_with_no_catalog_yet_has_translated_nothing(project: Path) -> None:
     """A new locale before its first update showed 100% and passed a threshold of 100 under --no-stale."""
     pyproject = project / "pyproject.toml"

@@ -11,6 +11,9 @@ import pytest
 
 from tests.conftest import ARTICLE, FIXTURES, as_before_review, copy_project, run_pubflow
 
+#: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
+pytestmark = pytest.mark.slow
+
 NEW = "2018-06-26-border-schools"
 NEW_TITLE = "边境地区禁毒宣传走进校园"
 

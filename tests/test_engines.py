@@ -16,8 +16,12 @@ import venv
 from pathlib import Path
 
 import polib
+import pytest
 
 from tests.conftest import ARTICLE, REPO, as_before_review, copy_project
+
+#: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
+pytestmark = pytest.mark.slow
 
 REIMPLEMENTED = "opencc-python-reimplemented==0.1.7"
 

@@ -42,6 +42,9 @@ import org.omegat.core.Core
 import org.omegat.core.data.RealProject
 import org.omegat.util.ProjectFileStorage
 import org.omegat.gui.glossary.GlossaryReaderTBX
+
+#: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
+pytestmark = pytest.mark.slow
 Core.setProject(new RealProject(ProjectFileStorage.loadProjectProperties(new File(args[0]))))
 for (e in GlossaryReaderTBX.read(new File(args[1]), false)) {
   println(e.getSrcText() + "\\t" + e.getLocText() + "\\t" + e.getCommentText().replace("\\n", " "))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import polib
+import pytest
 
 from pubflow.config import load_config
 from pubflow.extract import extract_templates, templates_out_of_date
@@ -15,6 +16,7 @@ def mtimes(folder: Path) -> dict[str, int]:
     return {p.name: p.stat().st_mtime_ns for p in sorted(folder.glob("*.pot"))}
 
 
+@pytest.mark.slow
 def test_only_changed_documents_are_extracted_and_nothing_when_none_changed(project: Path) -> None:
     config = load_config(project)
     assert extract_templates(config).extracted is None  # no stamp yet: every document
@@ -38,6 +40,7 @@ def test_only_changed_documents_are_extracted_and_nothing_when_none_changed(proj
     assert extract_templates(config).extracted is None  # conf.py changed: every document
 
 
+@pytest.mark.slow
 def test_an_included_file_or_a_changed_non_document_extracts_every_document(project: Path) -> None:
     conf = project / "conf.py"
     conf.write_text(conf.read_text(encoding="utf-8") + '\nexclude_patterns = ["snippet.rst", "notes.rst"]\n')
@@ -62,6 +65,7 @@ def test_an_included_file_or_a_changed_non_document_extracts_every_document(proj
     assert templates_out_of_date(config) is None
 
 
+@pytest.mark.slow
 def test_broken_markup_in_a_changed_document_fails_extract_every_time(project: Path) -> None:
     """The incremental run failed and the full run it fell back to read nothing again: extract passed in silence."""
     run_pubflow("extract", cwd=project, check=True)

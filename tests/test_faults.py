@@ -13,9 +13,13 @@ import time
 from pathlib import Path
 
 import polib
+import pytest
 
 from benchmarks.bench_kills import kill_runs, temporaries
 from tests.conftest import ARTICLE, REPO, run_pubflow
+
+#: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
+pytestmark = pytest.mark.slow
 
 EN = Path("locale") / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
 TW = Path("locale") / "zh_TW" / "LC_MESSAGES" / f"{ARTICLE}.po"

@@ -19,6 +19,9 @@ from lxml import etree, isoschematron
 from tests.browser import chromium, serve
 from tests.conftest import ARTICLE, FIXTURES, REPO, copy_project, publish_always, run_pubflow
 
+#: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
+pytestmark = pytest.mark.slow
+
 NEW = "2018-06-26-border-school-drug-education"
 ATOM = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

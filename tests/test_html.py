@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
+import pytest
 
 from tests.conftest import ARTICLE, FIXTURES, REPO, publish_always, run_pubflow
 
@@ -86,6 +87,7 @@ def test_the_page_reads_as_an_article(built_site: Path) -> None:
     assert "documentation" not in re.search(r"<title>(.*)</title>", en).group(1).lower()
 
 
+@pytest.mark.slow
 def test_jieba_alone_splits_the_articles_names() -> None:
     import jieba
 
@@ -104,6 +106,7 @@ def test_chinese_search_indexes_glossary_names(built_site: Path) -> None:
             assert name in terms, (locale, name)
 
 
+@pytest.mark.slow
 def test_untranslated_messages_fall_back_to_the_source_without_warnings(project: Path) -> None:
     publish_always(project)  # an edition that publishes articles in translation
     path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
@@ -117,6 +120,7 @@ def test_untranslated_messages_fall_back_to_the_source_without_warnings(project:
     assert "By Cai Changchun" in html
 
 
+@pytest.mark.slow
 def test_adding_a_locale_is_configuration_only(project: Path) -> None:
     with (project / "pyproject.toml").open("a", encoding="utf-8") as config:
         config.write(
@@ -171,6 +175,7 @@ def status_row(project: Path, edition: str, locale: str, document: str) -> list[
     return [cells[starts[0] + i] for i in (2, 3, 6)] if starts else []  # messages, translated, fuzzy
 
 
+@pytest.mark.slow
 def test_the_status_page_follows_new_articles_and_translators_work(project: Path) -> None:
     """Sphinx writes only pages it read again: the status page must be read again when a catalog changes."""
     new = "2019-03-05-new-article"
@@ -191,6 +196,7 @@ def test_the_status_page_follows_new_articles_and_translators_work(project: Path
     assert status_row(project, "en", "en", new)[1] == "1"
 
 
+@pytest.mark.slow
 def test_a_locale_taken_out_of_the_configuration_leaves_every_edition(project: Path) -> None:
     """Its pages go, and no other edition links it; its catalogs stay (a person's work)."""
     pyproject = project / "pyproject.toml"
@@ -213,6 +219,7 @@ def test_a_locale_taken_out_of_the_configuration_leaves_every_edition(project: P
     assert (project / "locale" / "fr" / "LC_MESSAGES" / f"{ARTICLE}.po").is_file()
 
 
+@pytest.mark.slow
 def test_untranslated_and_fuzzy_paragraphs_are_marked(project: Path) -> None:
     publish_always(project)  # an edition that publishes articles in translation
     path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"

@@ -119,6 +119,7 @@ def test_article_without_subtitle_with_other_byline_and_leading_dateline(project
     assert "责任编辑" not in rst and "相关新闻" not in rst
 
 
+@pytest.mark.slow
 def test_article_with_four_sections_and_no_dateline(project: Path) -> None:
     raw = FIXTURES / "articles" / "many_sections.txt"
     result = run_pubflow("import", str(raw), "--name", "drugs", cwd=project)
@@ -213,11 +214,13 @@ def test_a_byline_date_that_is_no_date_is_refused_on_its_line(
     assert docs_bytes(project) == before
 
 
+@pytest.mark.slow
 def test_an_empty_name_is_refused(project: Path) -> None:
     result = run_pubflow("import", str(FIXTURES / "articles" / "no_subtitle.txt"), "--name", "", cwd=project)
     assert result.returncode == 2 and "document name '' must be" in result.stderr
 
 
+@pytest.mark.slow
 def test_an_article_already_imported_under_another_name_is_refused(project: Path, tmp_path: Path) -> None:
     """The same article under a second name would stand twice on every front page and in every feed."""
     renamed_raw = tmp_path / "same-article-saved-again.txt"
@@ -363,6 +366,7 @@ NEWS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fixture", sorted(NEWS))
 def test_a_news_text_becomes_sections_byline_and_text_with_nothing_lost(project: Path, fixture: str) -> None:
     expected = NEWS[fixture]
@@ -391,6 +395,7 @@ def test_a_news_text_becomes_sections_byline_and_text_with_nothing_lost(project:
     assert +characters == Counter("".join("".join(texts).split())), +characters - Counter("".join(texts))
 
 
+@pytest.mark.slow
 def test_the_imported_news_texts_build_without_a_warning(project: Path) -> None:
     for fixture in NEWS:
         run_pubflow("import", str(FIXTURES / "articles" / f"{fixture}.txt"), cwd=project, check=True)
@@ -443,6 +448,7 @@ def test_media_markers_leave_the_title(title: str, kept: str) -> None:
     assert MEDIA_MARKERS.sub("", title).strip() == kept
 
 
+@pytest.mark.slow
 def test_a_title_that_is_only_a_marker_is_refused_on_its_line(project: Path, tmp_path: Path) -> None:
     raw = tmp_path / "marker.txt"
     raw.write_text("(组图)\n2021-11-05 18:20 来源:云南日报\n\n正文。\n", encoding="utf-8")

@@ -18,6 +18,9 @@ import pytest
 import pubflow
 from tests.conftest import ARTICLE, REPO, SEED, run_pubflow
 
+#: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
+pytestmark = pytest.mark.slow
+
 SAME_AS_REPOSITORY = ["conf.py", "scripts/setup.sh", "scripts/publish.sh", "scripts/test.sh", ".ci/run",
                       "docs/status.rst", ".gitignore", ".github/workflows/pages.yml"]  # fmt: skip
 REPOSITORY_FLAGS = [

@@ -113,6 +113,7 @@ SPELLING: list[tuple[str, str, str, str | None]] = [
 # fmt: on
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("locale", "tag", "translation", "expected"), SPELLING)
 def test_spelling_uses_each_locales_hunspell_dictionary(
     tmp_path: Path, locale: str, tag: str, translation: str, expected: str | None

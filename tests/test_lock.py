@@ -9,9 +9,13 @@ import time
 from pathlib import Path
 
 import polib
+import pytest
 
 from pubflow.lock import project_lock
 from tests.conftest import ARTICLE, run_pubflow
+
+#: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
+pytestmark = pytest.mark.slow
 
 OLD = "以合作促安全，以安全促发展。"
 NEW = "以合作促安全，以安全促繁荣。"

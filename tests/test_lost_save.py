@@ -121,6 +121,7 @@ def two_articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_two_articles(tmp_path_factory.mktemp("lost-save"))
 
 
+@pytest.mark.slow
 def test_update_merges_again_with_a_save_made_during_the_merge(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     doc = project / "docs" / f"{ARTICLE}.rst"
@@ -135,6 +136,7 @@ def test_update_merges_again_with_a_save_made_during_the_merge(tmp_path: Path) -
     assert "was saved (in an editor?) while it was being merged: merged again with that save" in result.stderr
 
 
+@pytest.mark.slow
 def test_convert_refuses_to_write_over_a_save(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     catalog = project / "locale" / "zh_TW" / "LC_MESSAGES" / f"{ARTICLE}.po"
@@ -144,6 +146,7 @@ def test_convert_refuses_to_write_over_a_save(tmp_path: Path) -> None:
     assert_refused_and_kept(result, editor)
 
 
+@pytest.mark.slow
 def test_memory_refuses_to_write_over_a_save(two_articles: Path, tmp_path: Path) -> None:
     project = Path(shutil.copytree(two_articles, tmp_path / "project"))
     catalog = project / "locale" / "en" / "LC_MESSAGES" / f"{SECOND}.po"
@@ -215,6 +218,7 @@ def killed_at(
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
+@pytest.mark.slow
 def test_a_kill_between_the_memorys_writes_leaves_its_proposals_machine_output(
     two_articles: Path, tmp_path: Path
 ) -> None:

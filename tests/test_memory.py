@@ -74,6 +74,7 @@ def catalog(project: Path, document: str = SECOND, locale: str = "en") -> polib.
     return polib.pofile(str(project / "locale" / locale / "LC_MESSAGES" / f"{document}.po"), wrapwidth=0)
 
 
+@pytest.mark.slow
 def test_exact_and_close_matches_are_proposed_with_their_origin(second: Path) -> None:
     assert all(not e.msgstr for e in catalog(second) if e.msgid)
     result = run_pubflow("memory", cwd=second, check=True)
@@ -109,6 +110,7 @@ def test_exact_and_close_matches_are_proposed_with_their_origin(second: Path) ->
     assert path.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_a_persons_translation_is_never_replaced(second: Path) -> None:
     path = second / "locale" / "en" / "LC_MESSAGES" / f"{SECOND}.po"
     po = catalog(second)
@@ -202,6 +204,7 @@ def test_language_tags_other_tools_write(tag: str, locale: str, same: bool) -> N
     assert same_language(tag, locale) is same
 
 
+@pytest.mark.slow
 def test_a_tmx_file_in_script_tags_is_read_and_one_with_no_pair_is_named(second: Path) -> None:
     (second / "hans.tmx").write_text(LEGACY_TMX.replace('"zh-CN"', '"zh-Hans"'), encoding="utf-8")
     result = run_pubflow("tmx", "import", "hans.tmx", "--locale", "en", cwd=second, check=True)
@@ -215,6 +218,7 @@ def test_a_tmx_file_in_script_tags_is_read_and_one_with_no_pair_is_named(second:
     )
 
 
+@pytest.mark.slow
 def test_a_run_with_nothing_new_is_skipped_and_a_changed_tmx_file_is_read_again(second: Path) -> None:
     memory = second / "tm" / "legacy.tmx"
     memory.parent.mkdir()
@@ -233,6 +237,7 @@ def test_a_run_with_nothing_new_is_skipped_and_a_changed_tmx_file_is_read_again(
     assert f"en {shipped_pairs(second) + 2} pairs" in run_pubflow("memory", cwd=second, check=True).stderr
 
 
+@pytest.mark.slow
 def test_tmx_files_in_the_configuration_join_the_memory(second: Path) -> None:
     memory = second / "tm" / "legacy.tmx"
     memory.parent.mkdir()
@@ -269,6 +274,7 @@ def test_update_proposes_after_merging(second: Path) -> None:
     assert catalog(second).find("作者：蔡长春").msgstr == "By Cai Changchun"
 
 
+@pytest.mark.slow
 def test_the_memory_follows_an_edit_made_after_the_last_run(second: Path) -> None:
     """The parsed catalogs are cached; an edited catalog is read again, never its stale pairs."""
     run_pubflow("memory", cwd=second, check=True)

@@ -25,6 +25,9 @@ from fontTools.ttLib import TTCollection
 from tests.conftest import ARTICLE, REPO, copy_project, run_pubflow
 from tests.test_pdf import SERIF_CJK, glyphs_in_pdf
 
+#: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
+pytestmark = pytest.mark.slow
+
 NNBSP = "\u202f"
 LOCALES = """
 [tool.pubflow.locales.ja]

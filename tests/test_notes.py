@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import polib
+import pytest
 
 from pubflow.checks.notes import check_notes
 from pubflow.config import load_config
@@ -45,6 +46,7 @@ def test_the_shipped_notes_are_current_and_counted() -> None:
     assert "照錄原文" not in start_note  # the edition adapts characters, words, names and punctuation
 
 
+@pytest.mark.slow
 def test_a_changed_source_turns_its_note_stale_and_unpublished(project: Path) -> None:
     doc = project / "docs" / f"{ARTICLE}.rst"
     doc.write_text(doc.read_text(encoding="utf-8").replace("15名中国警察走出国门", "15名中国警察首次走出国门"), "utf-8")
@@ -131,6 +133,7 @@ def test_notes_are_checked_like_translations(project: Path) -> None:
     assert found_tw == [("note", "Simplified-only characters in a Traditional note: 称")]
 
 
+@pytest.mark.slow
 def test_a_malformed_notes_file_is_one_line_with_its_line(project: Path) -> None:
     notes = notes_file(project, "en")
     broken = notes.read_text("utf-8").replace('by = "editor"\ntext', 'by = "editor"\ntext = \ntext', 1)

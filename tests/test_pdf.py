@@ -22,6 +22,9 @@ from fontTools.ttLib import TTCollection
 from pubflow.checks.script import simplified_only
 from tests.conftest import ARTICLE, FIXTURES, REPO, run_pubflow
 
+#: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
+pytestmark = pytest.mark.slow
+
 LOCALES = ["zh_CN", "en", "zh_TW"]
 PUBLICATION = "pubflow 文选"
 PAGES = REPO / "_build" / "test-pages"

@@ -16,6 +16,9 @@ from pubflow.pdf import build_pdf, source_date_epoch, typeset_folder
 from pubflow.shard import Shard, article_documents, parse_shard
 from tests.conftest import ARTICLE, FIXTURES, run_pubflow
 
+#: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
+pytestmark = pytest.mark.slow
+
 EXTRA = {"2018-03-01-no-subtitle": "no_subtitle.txt", "2018-06-26-many-sections": "many_sections.txt"}
 
 

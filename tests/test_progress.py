@@ -11,9 +11,14 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from pubflow.progress import Reporter, estimate_left, format_duration
 from tests.conftest import ARTICLE, run_pubflow
 from tests.terminal import run_on_terminal
+
+#: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
+pytestmark = pytest.mark.slow
 
 STAGE_TIME = r"\s+(?:\d+\.\d s|\d+ min \d\d s)\s+\d+%"
 

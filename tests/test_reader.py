@@ -33,6 +33,7 @@ def fields(catalog: polib.POFile) -> tuple[object, ...]:
     return catalog.header, dict(catalog.metadata), catalog.metadata_is_fuzzy, catalog.wrapwidth, entries
 
 
+@pytest.mark.slow
 def test_the_fast_reader_builds_what_polib_builds_on_real_catalogs() -> None:
     assert len(REAL_CATALOGS) > 60
     for path in REAL_CATALOGS:

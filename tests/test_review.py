@@ -56,6 +56,7 @@ def test_coverage_counts_reviewed_and_machine_output(project: Path) -> None:
     assert "| zh_TW | **all** | 59 | 59 | 0 | 59 | 0 | 0 | 1 | 100.00 | 100.00 | 0.00 | ✅ |" in markdown
 
 
+@pytest.mark.slow
 def test_a_reviewed_threshold_gates_ci(project: Path) -> None:
     result = run_pubflow("coverage", "--no-stale", "--reviewed-threshold", "50", "-l", "zh_TW", cwd=project)
     assert result.returncode == 1
@@ -74,6 +75,7 @@ def test_a_reviewed_threshold_gates_ci(project: Path) -> None:
     assert run_pubflow("coverage", "--no-stale", cwd=project).returncode == 0
 
 
+@pytest.mark.slow
 def test_review_lists_machine_output_beside_its_source_and_approves_one_message(project: Path) -> None:
     result = run_pubflow("review", "list", "--locale", "zh_TW", ARTICLE, cwd=project, check=True)
     lines = result.stdout.splitlines()
@@ -109,6 +111,7 @@ def test_review_lists_machine_output_beside_its_source_and_approves_one_message(
     assert (project / TW / f"{ARTICLE}.po").read_text(encoding="utf-8") == after
 
 
+@pytest.mark.slow
 def test_approving_is_exactly_an_xliff_approval(tmp_path: Path) -> None:
     by_verb = as_before_review(copy_project(tmp_path / "verb"))
     by_xliff = as_before_review(copy_project(tmp_path / "xliff"))
@@ -141,6 +144,7 @@ TMX = (
 )
 
 
+@pytest.mark.slow
 def test_review_works_for_english_memory_proposals(project: Path) -> None:
     po_path = project / EN / f"{ARTICLE}.po"
     catalog = polib.pofile(str(po_path), wrapwidth=0)
@@ -173,6 +177,7 @@ def test_review_works_for_english_memory_proposals(project: Path) -> None:
     assert totals(project, "-l", "en")["en"]["total"]["reviewed"] == 58
 
 
+@pytest.mark.slow
 def test_a_converted_article_says_it_is_not_yet_reviewed_until_it_is(project: Path) -> None:
     run_pubflow("build", "--locale", "zh_TW", cwd=project, check=True)
     html = project / "_build" / "html" / "zh_TW"

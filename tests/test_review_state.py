@@ -74,6 +74,7 @@ def append_glossary_row(project: Path, row: str) -> None:
         handle.write(row)
 
 
+@pytest.mark.slow
 def test_a_correction_equal_to_a_new_glossary_rows_output_stays_a_persons(converted: Path) -> None:
     """Case 1: corrected under the note in Poedit, then a glossary row that gives the same text, then another."""
     project = converted
@@ -91,6 +92,7 @@ def test_a_correction_equal_to_a_new_glossary_rows_output_stays_a_persons(conver
     assert tw(project).find(PEOPLE).msgstr == "人民權益，至高無上。"  # never overwritten
 
 
+@pytest.mark.slow
 def test_needs_work_set_in_poedit_is_kept_by_convert(converted: Path) -> None:
     """Case 5: "Needs work" is #, fuzzy on machine output; convert keeps it, with nothing changed or new rules."""
     project = converted
@@ -107,6 +109,7 @@ def test_needs_work_set_in_poedit_is_kept_by_convert(converted: Path) -> None:
     assert entry.msgstr == "人民權益，至高無上。" and entry.fuzzy and review.has_note(entry)
 
 
+@pytest.mark.slow
 def test_a_new_paragraph_like_a_reviewed_one_is_converted_not_taken_from_it(converted: Path) -> None:
     """Case 4: msgmerge fills a new paragraph with a similar reviewed one's text (fuzzy); convert converts it."""
     project = converted
@@ -135,6 +138,7 @@ def test_a_new_paragraph_like_a_reviewed_one_is_converted_not_taken_from_it(conv
     assert "a new message, filled with the translation of a similar one (以合作促安全，以安全促发展。)" in line
 
 
+@pytest.mark.slow
 def test_the_converted_warning_names_an_edit_under_the_note_for_what_it_is(converted: Path) -> None:
     """Case 8: a record that has an entry is not said to have none."""
     project = converted
@@ -157,6 +161,7 @@ def second(two_articles: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(two_articles, tmp_path / "project"))
 
 
+@pytest.mark.slow
 def test_a_persons_edit_of_a_memory_proposal_loses_the_machine_note(second: Path) -> None:
     """Case 7: the .po, the record and the XLIFF export agree that the edit is a person's."""
     path = second / "locale" / "en" / "LC_MESSAGES" / f"{SECOND}.po"
@@ -188,6 +193,7 @@ def test_needs_work_on_a_memory_proposal_is_kept_by_the_memory(second: Path) -> 
     assert entry.fuzzy and entry.msgstr == proposal.msgstr and review.has_note(entry)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("locale", ["en", "zh_TW"])
 def test_an_approval_as_weblate_writes_it_is_honoured(second: Path, locale: str) -> None:
     """Case 3: translate-toolkit's markapproved (Weblate's approval) sets approved="yes" and leaves the state."""
@@ -261,6 +267,7 @@ def omegat_review(two_articles: Path, tmp_path_factory: pytest.TempPathFactory) 
     return {"project": project, "omegat": omegat, "before": before, "approved": approved, "imported": imported}
 
 
+@pytest.mark.slow
 def test_omegat_never_takes_machine_output_from_the_memory_for_a_persons(omegat_review: dict[str, object]) -> None:
     """Case 2: the TMX for tm/auto holds a person's pairs only; machine output goes to tm/mt/, which OmegaT
     offers but never inserts."""
@@ -313,6 +320,7 @@ def committed_by_weblate(path: Path, width: int = 77) -> bytes:
     return bytes(store)
 
 
+@pytest.mark.slow
 def test_the_translate_toolkit_wrap_style_is_weblates_own_layout(project: Path) -> None:
     """Case 9: format and update lay catalogs out so that Weblate's next commit re-wraps no message."""
     pyproject = project / "pyproject.toml"

@@ -22,6 +22,9 @@ from pubflow.config import load_config
 from pubflow.pdf import typeset
 from tests.conftest import ARTICLE, copy_project, run_pubflow
 
+#: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
+pytestmark = pytest.mark.slow
+
 SECRET = "PUBFLOW-SECRET-MARKER"
 # What a file read through a translation would put into the output.
 LEAKS = re.compile(r"root:x:0:0|\[build-system\]|setuptools\.build_meta|" + SECRET)

@@ -12,10 +12,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from sphinx_autobuild.utils import find_free_port
 
 from tests.browser import chromium
 from tests.conftest import ARTICLE
+
+#: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
+pytestmark = pytest.mark.slow
 
 OLD_TITLE = "China’s police in international law enforcement and security cooperation: a review (part one)"
 NEW_TITLE = "International Police Cooperation: A Review (Part One)"

@@ -26,6 +26,9 @@ from axe_playwright_python.sync_playwright import Axe
 from tests.browser import chromium, serve
 from tests.conftest import ARTICLE, copy_project, run_pubflow
 
+#: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
+pytestmark = pytest.mark.slow
+
 RENAMED = "2017-09-25-china-police-cooperation"
 NEW_NAME = "法治文选"
 EDITIONS = ["zh_CN", "en", "zh_TW", "bilingual/zh_CN-en", "bilingual/zh_TW-en"]

@@ -22,6 +22,9 @@ from pubflow.checks.runner import WORD_CHECK_LIMIT, run_checks
 from pubflow.config import load_config
 from tests.conftest import ARTICLE, copy_project, run_pubflow
 
+#: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
+pytestmark = pytest.mark.slow
+
 BOUND = 20.0  # CPU seconds: the slow cases took minutes; all of this takes about 2 s on two busy cores
 TWO_MB = 2 * 1024 * 1024
 

@@ -31,6 +31,9 @@ from pubflow.extract import extract_templates
 from pubflow.update import update_catalogs
 from tests.conftest import ARTICLE, as_before_review, copy_project, run_pubflow
 
+#: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
+pytestmark = pytest.mark.slow
+
 TW = Path("locale/zh_TW/LC_MESSAGES") / f"{ARTICLE}.po"
 EN = Path("locale/en/LC_MESSAGES") / f"{ARTICLE}.po"
 REVIEWED = "以合作促安全，以安全促发展。"  # a zh_TW message a reviewer rewrote

@@ -45,6 +45,7 @@ def logged(updated: Path, tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
     return project, log, {"PATH": f"{shims}{os.pathsep}{os.environ['PATH']}"}
 
 
+@pytest.mark.slow
 def test_the_first_update_merges_every_catalog(project: Path, tmp_path: Path) -> None:
     log = tmp_path / "msgmerge.log"
     shims = tmp_path / "shims"
@@ -79,6 +80,7 @@ def update(project: Path, env: dict[str, str]) -> None:
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow
 def test_a_second_update_merges_nothing_and_rewrites_nothing(logged: tuple[Path, Path, dict[str, str]]) -> None:
     project, log, env = logged
     before = state(project)
@@ -101,6 +103,7 @@ def test_a_catalog_a_translator_edited_is_merged_alone(logged: tuple[Path, Path,
     assert restored is not None and restored.msgstr == ""
 
 
+@pytest.mark.slow
 def test_the_catalogs_of_a_changed_template_are_merged(logged: tuple[Path, Path, dict[str, str]]) -> None:
     project, log, env = logged
     doc = project / "docs" / f"{ARTICLE}.rst"
@@ -124,6 +127,7 @@ def test_a_deleted_review_record_is_merged_and_written_again(logged: tuple[Path,
     assert record.is_file() and record.read_bytes() != b""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["deleted", "damaged", "from before the last merge", "from another wrap-width"])
 def test_without_a_trustworthy_record_every_changed_catalog_is_merged(
     logged: tuple[Path, Path, dict[str, str]], damage: str
@@ -156,6 +160,7 @@ def test_without_a_trustworthy_record_every_changed_catalog_is_merged(
     assert merged(log, project) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("locale", ["en", "zh_TW"])
 def test_a_catalog_saved_with_crlf_is_not_rewritten(project: Path, locale: str) -> None:
     """A Windows editor's CRLF line ends: no message changed, so the file stays as saved, byte for byte."""
@@ -178,6 +183,7 @@ def test_format_keeps_a_catalogs_crlf_line_ends(project: Path) -> None:
     assert path.read_bytes() == saved
 
 
+@pytest.mark.slow
 def test_a_line_separator_in_a_translation_is_no_line_end(project: Path) -> None:
     """U+2028 or U+0085 inside a msgstr ends no line for gettext: the file is not re-laid out around it."""
     path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
@@ -189,6 +195,7 @@ def test_a_line_separator_in_a_translation_is_no_line_end(project: Path) -> None
     assert path.read_bytes() == saved
 
 
+@pytest.mark.slow
 def test_a_nul_in_a_translation_is_refused_and_the_catalog_kept(project: Path) -> None:
     """msgmerge would cut the string at the NUL, losing the words after it; every verb refuses it instead."""
     path = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
@@ -206,6 +213,7 @@ def test_a_nul_in_a_translation_is_refused_and_the_catalog_kept(project: Path) -
     assert path.read_bytes() == saved
 
 
+@pytest.mark.slow
 def test_a_renamed_document_keeps_its_translations_review_state_and_notes(project: Path) -> None:
     """git mv of the .rst alone: its new catalogs start from the old ones, so no reviewer's work is lost."""
     old, new = ARTICLE, "2017-09-25-law-enforcement-review"

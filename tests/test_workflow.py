@@ -6,8 +6,12 @@ import json
 from pathlib import Path
 
 import polib
+import pytest
 
 from tests.conftest import ARTICLE, FIXTURES, run_pubflow
+
+#: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
+pytestmark = pytest.mark.slow
 
 NEW = "2018-06-26-border-school-drug-education"
 
