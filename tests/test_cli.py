@@ -205,7 +205,7 @@ def test_a_console_that_cannot_show_chinese(project: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("output", [["--format", "json"], ["--format", "text"]])
-def test_a_reader_that_leaves_early_is_no_error(output: list[str]) -> None:
+def test_a_reader_that_leaves_early_is_no_error(output: list[str], project: Path) -> None:
     """`pubflow coverage | head -1`: the pipe's reader is gone; no error line, no traceback, the shell's 141.
 
     The text report is short enough to wait in Python's buffer until the end, the JSON one is not.
@@ -215,7 +215,7 @@ def test_a_reader_that_leaves_early_is_no_error(output: list[str]) -> None:
     try:
         result = subprocess.run(
             [sys.executable, "-m", "pubflow", "coverage", *output],
-            cwd=REPO,
+            cwd=project,  # a copy: another test's build in the repository would hold the lock, and say so
             stdout=write_end,
             stderr=subprocess.PIPE,
             text=True,
