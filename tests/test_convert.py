@@ -135,7 +135,8 @@ def save(catalog: polib.POFile) -> None:
 
 
 def shipped_messages() -> dict[str, str]:
-    return {e.msgid: e.msgstr for e in zh_tw(REPO)}
+    """The shipped zh_TW article's live messages (an obsolete #~ entry, like the old byline date, is no message)."""
+    return {e.msgid: e.msgstr for e in zh_tw(REPO) if not e.obsolete}
 
 
 @pytest.mark.parametrize(("sentence", "opencc_wrong", "fixed"), GLOSSARY_FIXES)
@@ -162,6 +163,7 @@ def test_every_message_is_converted_flagged_and_recorded(project: Path) -> None:
     # The shipped catalog is this conversion, reviewed: what the reviewer changed by hand is listed here;
     # everything else they approved as converted (the fixes that can recur are glossary rules, above).
     converted = {e.msgid: e.msgstr for e in catalog}
+    assert converted.keys() == shipped_messages().keys()
     edited = {msgid for msgid, msgstr in shipped_messages().items() if converted[msgid] != msgstr}
     assert edited == set(REVIEWER_EDITS)
     for msgid, edits in REVIEWER_EDITS.items():
