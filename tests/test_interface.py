@@ -30,7 +30,7 @@ LANGUAGES = ["zh_CN", "zh_TW", "zh_HK", "en", "ja", "ko", "fr", "de"]
 def used_strings() -> set[str]:
     """Every string the code marks for the catalog (``_``, ``N_``) and the theme asks for (``pubflow_label``)."""
     found = set()
-    for path in [*sorted((PACKAGE / "sphinxext").glob("*.py")), PACKAGE / "build.py"]:
+    for path in sorted(PACKAGE.rglob("*.py")):
         found |= {m[1] for m in extract_from_file("python", str(path), keywords={"_": None, "N_": None})}
     for path in sorted((PACKAGE / "theme").glob("*.html")):
         found |= {
