@@ -232,7 +232,8 @@ def _inside_project(value: str) -> str | None:
 PUBLISH_POLICY = re.compile(r"^(?:always|complete|reviewed|(?:reviewed-)?at-least-(?P<percent>\d+(?:\.\d+)?))$")
 
 
-def _publish_policy(value: str) -> str | None:
+def publish_policy_problem(value: str) -> str | None:
+    """What is wrong with a publication policy, or None."""
     match = PUBLISH_POLICY.match(value)
     if match and (match["percent"] is None or float(match["percent"]) <= 100):
         return None
@@ -264,7 +265,7 @@ LOCALE_KEYS: dict[str, Schema] = {
     ),
     "threshold": PERCENTAGE,
     "reviewed-threshold": PERCENTAGE,
-    "publish": Value((str,), "a publication policy such as 'complete'", _publish_policy),
+    "publish": Value((str,), "a publication policy such as 'complete'", publish_policy_problem),
     "outdated-shows": Value(
         (str,), "a string: previous-translation or source", _one_of("previous-translation", "source")
     ),
@@ -285,7 +286,7 @@ SCHEMA = Table(
         ),
         "locales": TableOf(Table(LOCALE_KEYS, "a table of settings"), "a table of locales"),
         "bilingual-publish": TableOf(
-            Value((str,), "a publication policy such as 'complete'", _publish_policy),
+            Value((str,), "a publication policy such as 'complete'", publish_policy_problem),
             'a table of policies by locale pair, as in { "zh_CN:en" = "complete" }',
             _pair,
         ),

@@ -30,7 +30,15 @@ from docutils.utils import column_width
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.version import Version
 
-from pubflow.config import ANY_CONTROL_CHARACTER, GETTEXT_LOCALE, METHODS, Method, copyright_text, opencc_configurations
+from pubflow.config import (
+    ANY_CONTROL_CHARACTER,
+    GETTEXT_LOCALE,
+    METHODS,
+    Method,
+    copyright_text,
+    opencc_configurations,
+    publish_policy_problem,
+)
 from pubflow.errors import PubflowError
 from pubflow.fileio import write_atomic
 from pubflow.glossary import FORBIDDEN_COLUMN, NOTE_COLUMN
@@ -97,6 +105,17 @@ class InitOptions:
     threshold: float = 100.0
     copyright: str = ""
     pubflow_spec: str | None = None
+    #: Each target edition's publication policy (``--publish zh_TW=reviewed``); unnamed ones publish complete articles.
+    publish: dict[str, str] = field(default_factory=dict)
+
+
+def parse_publish(value: str) -> tuple[str, str]:
+    """``zh_TW=reviewed``: a target locale and its publication policy."""
+    name, sep, policy = value.partition("=")
+    problem = publish_policy_problem(policy) if sep and name else "write it as LOCALE=POLICY, as in zh_TW=reviewed"
+    if problem:
+        raise PubflowError(f"--publish {value!r}: {problem}")
+    return name, policy
 
 
 @dataclass
@@ -191,6 +210,8 @@ def tool_pubflow(options: InitOptions) -> str:
                 fixes = ", ".join(f"{_toml_string(k)} = {_toml_string(v)}" for k, v in TAIWAN_CHARACTERS.items())
                 lines.append(f"characters = {{ {fixes} }}")
         lines.append(f"threshold = {threshold}")
+        # Written out, so a new publisher sees which articles the edition publishes (README: Editions).
+        lines.append(f"publish = {_toml_string(options.publish.get(locale.name, 'complete'))}")
         if locale.method == "translation" and locale.name.split("_")[0] == "en":
             # An English edition is spell-checked; British unless the locale says en_US.
             spelling = "en_US" if locale.name == "en_US" else "en_GB"
@@ -207,6 +228,9 @@ def _validate(options: InitOptions) -> None:
         first, sep, second = pair.partition(":")
         if not sep or first == second or first not in names or second not in names:
             raise PubflowError(f"--bilingual {pair!r}: name two different configured locales, as in zh_CN:en")
+    for name in options.publish:
+        if name not in names[1:]:
+            raise PubflowError(f"--publish {name!r}: name a target locale given with --locale, as in zh_TW=reviewed")
     if not options.name.strip():
         raise PubflowError("--name must not be empty")
     for flag, value in (("--name", options.name), ("--copyright", options.copyright or "")):

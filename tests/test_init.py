@@ -28,6 +28,7 @@ REPOSITORY_FLAGS = [
     "--copyright", "2017 法制日报 (Legal Daily); translations by the pubflow contributors",
     "--locale", "en", "--locale", "zh_TW:opencc:s2twp",
     "--bilingual", "zh_CN:en", "--bilingual", "zh_TW:en",
+    "--publish", "zh_TW=reviewed",
 ]  # fmt: skip
 NOT_SOURCE = [".venv", "_build", ".git", "*.egg-info", "__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache",
               "build", "dist"]  # fmt: skip

@@ -20,7 +20,7 @@ import pytest
 from fontTools.ttLib import TTCollection
 
 from pubflow.checks.script import simplified_only
-from tests.conftest import ARTICLE, FIXTURES, REPO, run_pubflow
+from tests.conftest import ARTICLE, FIXTURES, REPO, publish_always, run_pubflow
 
 #: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
 pytestmark = pytest.mark.slow
@@ -275,6 +275,7 @@ def test_a_brief_fits_one_page(project: Path) -> None:
     """A one-paragraph article is one page, in its edition and in the parallel one."""
     brief = FIXTURES / "articles" / "brief.txt"
     run_pubflow("import", str(brief), "--name", "brief", cwd=project, check=True)
+    publish_always(project)  # the untranslated brief is published in the parallel edition, its source shown
     result = run_pubflow("build", "--format", "pdf", "-l", "zh_CN", "--bilingual", "zh_CN:en", cwd=project)
     assert result.returncode == 0, result.stderr
     for edition in ["zh_CN", "bilingual/zh_CN-en"]:

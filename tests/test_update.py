@@ -230,6 +230,7 @@ def test_a_renamed_document_keeps_its_translations_review_state_and_notes(projec
         lang: {
             e.msgid: (e.msgstr, e.fuzzy)
             for e in polib.pofile(str(project / "locale" / lang / "LC_MESSAGES" / f"{old}.po"))
+            if not e.obsolete  # the byline date's old translation is obsolete since dates left the catalogs
         }
         for lang in ("en", "zh_TW")
     }

@@ -152,7 +152,7 @@ def cmd_publish(args: argparse.Namespace, config: ProjectConfig, report: Reporte
 
 
 def cmd_init(args: argparse.Namespace, config: None, report: Reporter) -> int:
-    from pubflow.init import InitOptions, LocaleSpec, init_project
+    from pubflow.init import InitOptions, LocaleSpec, init_project, parse_publish
 
     root = Path(args.directory)
     options = InitOptions(
@@ -163,6 +163,7 @@ def cmd_init(args: argparse.Namespace, config: None, report: Reporter) -> int:
         threshold=args.threshold,
         copyright=args.copyright or "",
         pubflow_spec=args.pubflow_spec,
+        publish=dict(parse_publish(value) for value in args.publish or []),
     )
     result = init_project(root, options)
     for path in result.written:
@@ -258,6 +259,12 @@ def register(verbs: argparse._SubParsersAction) -> None:
         "--bilingual", action="append", metavar="A:B", help="a parallel edition publish builds, e.g. zh_CN:en"
     )
     p.add_argument("--threshold", type=percentage, default=100.0, help="coverage each target must reach (default: 100)")
+    p.add_argument(
+        "--publish",
+        action="append",
+        metavar="LOCALE=POLICY",
+        help="which articles a target edition publishes, e.g. zh_TW=reviewed (default: complete; README: Editions)",
+    )
     p.add_argument("--copyright", help="the copyright line of every page, without the © (the page adds it)")
     p.add_argument(
         "--pubflow-spec",
