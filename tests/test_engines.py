@@ -65,7 +65,9 @@ def test_conversion_runs_on_the_pure_python_engine(project: Path, tmp_path: Path
     before_review = as_before_review(copy_project(tmp_path / "official"))
     official = polib.pofile(str(before_review / "locale" / "zh_TW" / "LC_MESSAGES" / f"{ARTICLE}.po"))
     # With the glossary, both engines give the same edition (the README lists where they differ raw).
-    assert {e.msgid: e.msgstr for e in converted} == {e.msgid: e.msgstr for e in official}
+    assert {e.msgid: e.msgstr for e in converted if not e.obsolete} == {
+        e.msgid: e.msgstr for e in official if not e.obsolete
+    }
 
     # Raw, without the glossary, they differ: the reimplementation writes 高階別 for 高级别.
     messages = [e.msgid for e in official]

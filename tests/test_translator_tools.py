@@ -104,6 +104,15 @@ def states(project: Path) -> dict[tuple[str, str | None, str], tuple[object, ...
     return found
 
 
+def obsolete(project: Path) -> dict[tuple[str, str | None, str], str]:
+    """Every obsolete #~ entry's translation, per catalog (the old byline date is one: dates left the catalogs)."""
+    found: dict[tuple[str, str | None, str], str] = {}
+    for path in sorted((project / "locale").rglob("*.po")):
+        for entry in polib.pofile(str(path)).obsolete_entries():
+            found[(path.parent.parent.name, entry.msgctxt, entry.msgid)] = entry.msgstr
+    return found
+
+
 def catalogs(project: Path) -> dict[Path, bytes]:
     return {p.relative_to(project): p.read_bytes() for p in sorted((project / "locale").rglob("*.po"))}
 
@@ -181,8 +190,15 @@ def test_each_tool_keeps_every_state_and_changes_nothing_of_ours(
 ) -> None:
     tool, project = saved_by_tool
     assert catalogs(project) != catalogs(rich_project), f"{tool} left every file as it was: the test proves nothing"
-    assert states(project) == states(rich_project)
     config = load_config(project)
+    if tool == "xliff":
+        # XLIFF has no obsolete entries: po2xliff writes each #~ entry as a unit, and xliff2po brings it back
+        # as a live message. The next update makes exactly those obsolete again, their translations kept.
+        assert obsolete(rich_project) and not obsolete(project)
+        assert states(project).keys() - states(rich_project).keys() == obsolete(rich_project).keys()
+        update_catalogs(config, config.targets)
+        assert obsolete(project) == obsolete(rich_project)
+    assert states(project) == states(rich_project)
     saved = catalogs(project)
 
     _update_and_convert(config)
