@@ -2,7 +2,8 @@
 
 A copy of the shipped publication gets three locales in ``[tool.pubflow.locales]``
 and a zh_CN–ja parallel edition in ``bilingual``, nothing else: no code, no
-template. A translator's few messages in each (dates, counts, quotations in
+template, each published as it stands (``publish = "always"``, an editor's choice for a partly
+translated edition). A translator's few messages in each (dates, counts, quotations in
 each language's own marks) pass ``check``; ``coverage`` passes the thresholds
 set for them; ``build`` makes their HTML and PDF, and ``publish`` every edition.
 The pages are in each edition's language, pubflow's labels and Sphinx's alike,
@@ -29,21 +30,26 @@ from tests.test_pdf import SERIF_CJK, glyphs_in_pdf
 pytestmark = pytest.mark.slow
 
 NNBSP = "\u202f"
+# A few messages translated: the editor publishes these editions as they are (publish = "always"), since the
+# default policy (publish = "complete") holds a partly translated article back.
 LOCALES = """
 [tool.pubflow.locales.ja]
 label = "日本語"
 produced-by = "translation"
 threshold = 5
+publish = "always"
 
 [tool.pubflow.locales.ko]
 label = "한국어"
 produced-by = "translation"
 threshold = 5
+publish = "always"
 
 [tool.pubflow.locales.fr]
 label = "Français"
 produced-by = "translation"
 threshold = 5
+publish = "always"
 spelling = "fr_FR"
 """
 TITLE = "全国公安机关国际执法安全合作述评（上）"

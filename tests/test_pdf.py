@@ -399,7 +399,8 @@ def test_a_japanese_locale_added_by_configuration_gets_its_pdf(project: Path) ->
     pyproject = project / "pyproject.toml"
     pyproject.write_text(
         pyproject.read_text(encoding="utf-8")
-        + '\n[tool.pubflow.locales.ja]\nlabel = "日本語"\nproduced-by = "translation"\nthreshold = 0\n',
+        + '\n[tool.pubflow.locales.ja]\nlabel = "日本語"\nproduced-by = "translation"\nthreshold = 0\n'
+        + 'publish = "always"\n',  # nothing translated yet: published as it is, not held back
         encoding="utf-8",
     )
     run_pubflow("update", "-l", "ja", cwd=project, check=True)
