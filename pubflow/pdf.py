@@ -363,6 +363,12 @@ def build_pdf(
     shares = {edition.name: [doc for doc in share if doc not in held.get(edition.name, {})] for edition in editions}
     meter.expect(sum(len(docs) for docs in shares.values()))
     for edition in editions:
+        if not shares[edition.name]:
+            # Every article held back (a new publication's untranslated edition): no PDF to make, and Sphinx's
+            # LaTeX builder, given no document, warns, which -W makes an error. Its old PDFs are gone already.
+            result.problems[edition.name], result.outputs[edition.name] = [], []
+            progress(f"{edition.name}: no PDF to make: its edition holds every article back")
+            continue
         outdir = latex_dir(config, edition.name)
         doctrees = doctree_dir(config, "latex", edition)
         progress(f"building LaTeX {edition.name} → {display_path(outdir)}")

@@ -204,3 +204,17 @@ def test_a_publications_setup_installs_what_publishing_needs_and_pubflows_adds_i
     for name in ["scripts/setup.sh", "scripts/dev-packages.sh"]:
         shutil.copy2(REPO / name, own / name)
     assert set(packages_setup_asks_for(own, tmp_path / "b")) == set(publication) | (test_tools - {"default-jre"})
+
+
+def test_a_new_publication_publishes_before_its_translation_starts(tmp_path: Path) -> None:
+    """The first publish: the untranslated English edition holds its article back and makes no PDF, and succeeds."""
+    made = tmp_path / "pub"
+    run_pubflow("init", str(made), "--locale", "en", cwd=tmp_path, check=True)
+    run_pubflow("import", str(SEED), "--name", ARTICLE, cwd=made, check=True)
+    done = run_pubflow("publish", cwd=made)
+    assert done.returncode == 0, done.stderr
+    assert "en: no PDF to make: its edition holds every article back" in done.stderr
+    assert f"en: held back {ARTICLE} (0% translated; publish = complete)" in done.stderr
+    assert (made / "_build" / "pdf" / "zh_CN" / f"{ARTICLE}.zh_CN.pdf").is_file()
+    assert not list((made / "_build" / "pdf").glob("en/*.pdf"))
+    assert not (made / "_build" / "html" / "en" / f"{ARTICLE}.html").exists()
