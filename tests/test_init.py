@@ -127,12 +127,17 @@ def test_a_new_publication_installs_pubflow_from_a_built_wheel_and_publishes(tmp
     published("import", str(SEED), "--name", ARTICLE)
     for name in [f"docs/{ARTICLE}.rst", "docs/index.rst"]:
         assert (made / name).read_bytes() == (REPO / name).read_bytes(), name  # Chinese text as it ships here
-    published("publish")
+    publish = published("publish")
     html = made / "_build" / "html"
-    for locale in ["zh_CN", "en", "zh_TW"]:
+    for locale in ["zh_CN", "zh_TW"]:  # the source, and its complete conversion
         assert ARTICLE in (html / locale / "index.html").read_text(encoding="utf-8"), locale
         assert (html / locale / f"{ARTICLE}.html").is_file()
         assert (made / "_build" / "pdf" / locale / f"{ARTICLE}.{locale}.pdf").stat().st_size > 10_000
+    # English, untranslated, holds it back (publish = complete, init's default): no page, no PDF, no entry.
+    assert f"en: held back {ARTICLE} (0% translated; publish = complete)" in publish.stderr
+    assert ARTICLE not in (html / "en" / "index.html").read_text(encoding="utf-8")
+    assert not (html / "en" / f"{ARTICLE}.html").exists()
+    assert not (made / "_build" / "pdf" / "en" / f"{ARTICLE}.en.pdf").exists()
     assert "<h1>pubflow 文选</h1>" in (html / "index.html").read_text(encoding="utf-8")
     assert "<entry" in (html / "zh_TW" / "atom.xml").read_text(encoding="utf-8")  # converted: complete
     assert "<entry" not in (html / "en" / "atom.xml").read_text(encoding="utf-8")  # nobody translated it yet
