@@ -15,6 +15,9 @@ from pubflow.review import State, load_record, state_of
 from tests.conftest import ARTICLE, REPO, run_pubflow
 from tests.test_memory import CHANGED_SOURCE, SECOND, catalog, make_two_articles
 
+#: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
+pytestmark = pytest.mark.slow
+
 OMEGAT_PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="no"?>
 <omegat>
   <project version="1.0">
@@ -42,9 +45,6 @@ import org.omegat.core.Core
 import org.omegat.core.data.RealProject
 import org.omegat.util.ProjectFileStorage
 import org.omegat.gui.glossary.GlossaryReaderTBX
-
-#: Whole editions, PDFs, browsers, venvs or kill series: left out of the quick loop (test.sh -m "not slow").
-pytestmark = pytest.mark.slow
 Core.setProject(new RealProject(ProjectFileStorage.loadProjectProperties(new File(args[0]))))
 for (e in GlossaryReaderTBX.read(new File(args[1]), false)) {
   println(e.getSrcText() + "\\t" + e.getLocText() + "\\t" + e.getCommentText().replace("\\n", " "))
