@@ -223,12 +223,9 @@ def document_name(catalog_path: str) -> str:
     return str(Path(rest).with_suffix("")) if marker else Path(catalog_path).stem
 
 
-def build_table(app: Sphinx) -> nodes.table:
-    project = project_config(app)
-    labels = [_("Locale"), _("Document"), _("Messages"), _("Translated"), _("Reviewed"), _("Machine, unreviewed"),
-              _("Fuzzy"), _("Untranslated"), _("Obsolete"), _("Messages %"), _("Text %"), _("Reviewed %"),
-              _("Notes"), _("Stale notes")]  # fmt: skip
-    table = nodes.table(classes=["pubflow-status"])
+def _table(kind: str, labels: list[str]) -> tuple[nodes.table, nodes.tbody]:
+    """An empty table of class ``kind`` with a heading row of ``labels``, and the body its rows go into."""
+    table = nodes.table(classes=[kind])
     group = nodes.tgroup(cols=len(labels))
     table += group
     for _label in labels:
@@ -237,6 +234,16 @@ def build_table(app: Sphinx) -> nodes.table:
     head += _row(labels)
     group += head
     body = nodes.tbody()
+    group += body
+    return table, body
+
+
+def build_table(app: Sphinx) -> nodes.table:
+    project = project_config(app)
+    labels = [_("Locale"), _("Document"), _("Messages"), _("Translated"), _("Reviewed"), _("Machine, unreviewed"),
+              _("Fuzzy"), _("Untranslated"), _("Obsolete"), _("Messages %"), _("Text %"), _("Reviewed %"),
+              _("Notes"), _("Stale notes")]  # fmt: skip
+    table, body = _table("pubflow-status", labels)
     for locale in project_coverage(project):
         documents = [document_name(c.path) for c in locale.catalogs]
         counts = {document: count_notes(project, locale.locale, document) for document in documents}
@@ -254,7 +261,6 @@ def build_table(app: Sphinx) -> nodes.table:
                 f"{catalog.percent_reviewed:.2f}",
             ]
             body += _row([locale.locale, name, *values, *percents, str(notes.notes), str(notes.stale)])
-    group += body
     return table
 
 
@@ -267,21 +273,12 @@ def held_back_table(app: Sphinx) -> list[nodes.Node]:
         return []
     heading = nodes.paragraph("", "", nodes.strong("", _("Held back from publication")))
     labels = [_("Edition"), _("Document"), _("State"), _("Publishes"), _("Messages %"), _("Reviewed %")]
-    table = nodes.table(classes=["pubflow-held-back"])
-    group = nodes.tgroup(cols=len(labels))
-    table += group
-    for _label in labels:
-        group += nodes.colspec(colwidth=1)
-    head = nodes.thead()
-    head += _row(labels)
-    group += head
-    body = nodes.tbody()
+    table, body = _table("pubflow-held-back", labels)
     for item in rows:
         state = _("In translation") if item.state == IN_TRANSLATION else _("Awaiting review")
         row = _row([item.edition, item.document, state, item.policy, f"{item.translated:.2f}", f"{item.reviewed:.2f}"])
         row["classes"].append(f"pubflow-held-back-{item.state}")
         body += row
-    group += body
     return [heading, table]
 
 
