@@ -7,6 +7,7 @@ import os
 import stat
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -180,3 +181,231 @@ def test_write_atomic_many_beyond_one_batch(tmp_path: Path) -> None:
     result = fileio.write_atomic_many(writes)
     assert len(result) == count and result.count(False) == 1 and not result[200]
     assert all((tmp_path / f"{number:04d}.po").read_text(encoding="utf-8") == f"{number}\n" for number in range(count))
+
+
+def test_a_device_a_pipe_or_a_link_to_one_is_refused_before_it_is_read_or_replaced(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    device = tmp_path / "zero"
+    device.symlink_to("/dev/zero")
+    for path in (pipe, device):
+        with pytest.raises(PubflowError) as raised:
+            fileio.read_bytes(path)  # never blocks nor reads forever
+        assert (raised.value.path, raised.value.message) == (path, fileio.NOT_A_REGULAR_FILE)
+        with pytest.raises(PubflowError) as raised:
+            fileio.write_atomic(path, "x\n")
+        assert (raised.value.path, raised.value.message) == (path, fileio.NOT_A_REGULAR_FILE)
+    assert device.is_symlink() and stat.S_ISFIFO(pipe.lstat().st_mode)
+    fileio.refuse_special(tmp_path)  # a folder and a missing path are the caller's to name
+    fileio.refuse_special(tmp_path / "missing")
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"\xff\xfe\x00\x00a\x00\x00\x00", "saved as UTF-32"),
+        (b"\x00\x00\xfe\xff\x00\x00\x00a", "saved as UTF-32"),
+        (b"\xfe\xff\x00a", "saved as UTF-16"),
+    ],
+)
+def test_a_wide_encoding_is_named_by_its_byte_order_mark(tmp_path: Path, data: bytes, words: str) -> None:
+    with pytest.raises(PubflowError) as raised:
+        fileio.decode_utf8(data, tmp_path / "f.txt", "not UTF-8")
+    assert (raised.value.line, raised.value.message) == (1, f"not UTF-8: {words}; save it as UTF-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("中文中文é", "GB18030"),  # four of five non-ASCII characters Chinese: the 80 % at which it is GB18030
+        ("中文中é", "WINDOWS-1252"),
+        ("\u3000\u9fff\uff00\uffef", "GB18030"),  # the ends of the CJK and full-width ranges
+        ("\u2fff\ua000\ufeff\ufff0", "WINDOWS-1252"),  # just outside them
+    ],
+)
+def test_the_iconv_hint_is_gb18030_for_mostly_chinese_bytes(tmp_path: Path, text: str, hint: str) -> None:
+    path = tmp_path / "f.txt"
+    path.write_bytes(b"ok\n" + text.encode("gb18030"))
+    with pytest.raises(PubflowError) as raised:
+        fileio.read_text(path)
+    assert raised.value.line == 2 and raised.value.message.endswith(f"iconv -f {hint} -t UTF-8")
+
+
+def test_a_source_may_hold_tabs_line_ends_and_form_feeds_but_no_other_control_character(tmp_path: Path) -> None:
+    path = tmp_path / "a.rst"
+    allowed = "a\tb\r\nc\x0bd\x0ce\n"
+    path.write_bytes(allowed.encode())
+    assert fileio.read_source_text(path) == allowed
+    for char, line in [("\x00", 1), ("\x08", 2), ("\x0e", 2), ("\x1f", 3), ("\x7f", 3)]:
+        lines = ["one", "two", "three"]
+        lines[line - 1] = char + lines[line - 1]
+        data = "\n".join(lines).encode()
+        with pytest.raises(PubflowError) as raised:
+            fileio.source_text(data, path)
+        assert (raised.value.path, raised.value.line, raised.value.message) == (
+            path,
+            line,
+            f"holds the control character U+{ord(char):04X}, which Sphinx would cut the text at or pass to the "
+            "page; delete it",
+        )
+    with pytest.raises(PubflowError) as raised:
+        fileio.source_text(b"a\n\xe9", path)
+    assert raised.value.line == 2 and raised.value.message.startswith("not UTF-8 (reST sources are UTF-8) (byte 0xe9)")
+
+
+def test_write_atomic_keeps_a_save_made_after_the_read(tmp_path: Path) -> None:
+    target = tmp_path / "x.po"
+    target.write_bytes(b"read\n")
+    # Still as read: written.
+    assert fileio.write_atomic(target, "mine\n", read_as=b"read\n") is True
+    assert target.read_bytes() == b"mine\n"
+    # Saved meanwhile by an editor: kept, refused in words, no temporary file left.
+    target.write_bytes(b"theirs\n")
+    with pytest.raises(fileio.ChangedMeanwhile) as raised:
+        fileio.write_atomic(target, "mine again\n", read_as=b"mine\n")
+    assert raised.value.path == target and raised.value.message.startswith("changed on disk while pubflow")
+    assert target.read_bytes() == b"theirs\n" and os.listdir(tmp_path) == ["x.po"]
+    # Saved meanwhile with exactly what pubflow would write: nothing to do.
+    target.write_bytes(b"same\n")
+    before = target.stat().st_ino
+    assert fileio.write_atomic(target, b"same\n", read_as=b"old\n") is False
+    assert fileio.write_atomic(target, b"changed\n", read_as=b"changed\n") is False  # what was read: no write
+    assert target.read_bytes() == b"same\n" and target.stat().st_ino == before
+    # Deleted meanwhile: that is a change too.
+    target.unlink()
+    with pytest.raises(fileio.ChangedMeanwhile):
+        fileio.write_atomic(target, "mine\n", read_as=b"same\n")
+    assert os.listdir(tmp_path) == []
+
+
+def test_write_atomic_checks_the_save_just_before_the_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "x.po"
+    target.write_bytes(b"read\n")
+    real_fsync = os.fsync
+
+    def editor_saves_then_fsync(fd: int) -> None:
+        target.write_bytes(b"saved meanwhile\n")
+        real_fsync(fd)
+
+    monkeypatch.setattr(fileio.os, "fsync", editor_saves_then_fsync)
+    with pytest.raises(fileio.ChangedMeanwhile):
+        fileio.write_atomic(target, "mine\n", read_as=b"read\n")
+    assert target.read_bytes() == b"saved meanwhile\n" and os.listdir(tmp_path) == ["x.po"]
+
+    def editor_saves_the_same_then_fsync(fd: int) -> None:
+        target.write_bytes(b"mine\n")
+        real_fsync(fd)
+
+    target.write_bytes(b"read\n")
+    monkeypatch.setattr(fileio.os, "fsync", editor_saves_the_same_then_fsync)
+    assert fileio.write_atomic(target, "mine\n", read_as=b"read\n") is False
+    assert os.listdir(tmp_path) == ["x.po"]
+
+
+def test_write_atomic_many_writes_none_of_a_batch_when_one_was_saved_meanwhile(tmp_path: Path) -> None:
+    catalog, record, other = tmp_path / "a.po", tmp_path / "a.review.json", tmp_path / "b.po"
+    for path in (catalog, record, other):
+        path.write_bytes(b"read\n")
+    other.write_bytes(b"saved\n")
+    with pytest.raises(fileio.ChangedMeanwhile) as raised:
+        fileio.write_atomic_many([(catalog, "new\n", b"read\n"), (record, "new\n"), (other, "new\n", b"read\n")])
+    assert raised.value.path == other
+    assert [p.read_bytes() for p in (catalog, record, other)] == [b"read\n", b"read\n", b"saved\n"]
+    assert sorted(os.listdir(tmp_path)) == ["a.po", "a.review.json", "b.po"]
+    # One already saved as pubflow would write it: that one is not written, the rest are.
+    other.write_bytes(b"new\n")
+    before = other.stat().st_ino
+    assert fileio.write_atomic_many(
+        [(catalog, "new\n", b"read\n"), (other, "new\n", b"saved\n"), (record, "new\n")]
+    ) == [True, False, True]
+    assert [p.read_bytes() for p in (catalog, record, other)] == [b"new\n"] * 3 and other.stat().st_ino == before
+    assert sorted(os.listdir(tmp_path)) == ["a.po", "a.review.json", "b.po"]
+
+
+def test_write_atomic_many_checks_the_saves_after_writing_its_temporary_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = tmp_path / "a.po", tmp_path / "b.po"
+    first.write_bytes(b"read\n")
+    second.write_bytes(b"read\n")
+    real_fsync = fileio._fsync
+
+    def editor_saves(item: tuple[Path, str, BinaryIO]) -> None:
+        second.write_bytes(b"new\n")  # just what pubflow writes: that file needs no rename
+        real_fsync(item)
+
+    monkeypatch.setattr(fileio, "_fsync", editor_saves)
+    assert fileio.write_atomic_many([(first, "new\n", b"read\n"), (second, "new\n", b"read\n")]) == [True, False]
+    assert first.read_bytes() == second.read_bytes() == b"new\n"
+    assert sorted(os.listdir(tmp_path)) == ["a.po", "b.po"]
+
+
+def test_an_error_names_the_file_written_never_its_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "x.po"
+    full = fileio.naming(OSError(28, "No space left on device", str(tmp_path / ".x.po.ab12cd34.tmp")), target)
+    assert (type(full), full.errno, full.strerror, full.filename) == (
+        OSError,
+        28,
+        "No space left on device",
+        str(target),
+    )
+    bare = fileio.naming(PermissionError(13, ""), target)
+    assert (type(bare), bare.errno, bare.strerror, bare.filename) == (PermissionError, 13, "[Errno 13] ", str(target))
+    other = OSError(2, "No such file or directory", str(tmp_path / "elsewhere"))
+    assert fileio.naming(other, target) is other
+    blocked = tmp_path / "file"
+    blocked.write_text("", encoding="utf-8")
+    with pytest.raises(OSError) as raised:
+        fileio.write_atomic(blocked / "x.po", "x\n")  # its folder cannot be made
+    assert not str(raised.value.filename).endswith(".tmp")
+
+
+def test_write_atomic_many_names_the_file_whose_write_failed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = tmp_path / "a.po", tmp_path / "b.po"
+
+    def full_disk(source: str, destination: Path) -> None:
+        if Path(destination) == second:
+            raise OSError(28, "No space left on device", source)
+        os.rename(source, destination)
+
+    monkeypatch.setattr(fileio.os, "replace", full_disk)
+    with pytest.raises(OSError) as raised:
+        fileio.write_atomic_many([(first, "a\n"), (second, "b\n")])
+    assert raised.value.filename == str(second)
+    assert sorted(os.listdir(tmp_path)) == ["a.po"]
+
+
+def test_usable_cores_are_those_of_this_processs_affinity() -> None:
+    assert fileio.usable_cores() == len(os.sched_getaffinity(0)) >= 1
+
+
+def test_stale_temporaries_of_the_project_folder_and_of_an_output_file(tmp_path: Path) -> None:
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    dead = tmp_path / ".memory.tmx.ab12cd34.tmp"
+    dead.touch()
+    aged(dead, -60)
+    deeper = sub / ".memory.tmx.ab12cd34.tmp"
+    deeper.touch()
+    aged(deeper, -60)
+    recent = tmp_path / ".memory.tmx.ef56gh78.tmp"
+    recent.touch()
+    aged(recent, 3600)
+    assert fileio.remove_stale_temporaries([], top_level=[tmp_path, tmp_path / "missing"]) == [dead]
+    assert deeper.exists() and recent.exists()  # the top level only; a recent one may be a live run's
+    # Beside a file given by -o: only that file's temporaries, and only a dead run's.
+    output = sub / "memory.tmx"
+    other = sub / ".other.tmx.ab12cd34.tmp"
+    other.touch()
+    aged(other, -60)
+    live = sub / ".memory.tmx.ij90kl12.tmp"
+    live.touch()
+    aged(live, -60)
+    foreign = sub / ".memory.tmx.backup.tmp"
+    foreign.touch()
+    aged(foreign, -60)
+    with live.open("rb") as holder:
+        fcntl.flock(holder.fileno(), fcntl.LOCK_EX)
+        assert fileio.remove_stale_temporaries_of(output) == [deeper]
+    assert other.exists() and live.exists() and foreign.exists()
+    assert fileio.remove_stale_temporaries_of(tmp_path / "missing" / "memory.tmx") == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -337,3 +338,195 @@ def test_many_close_match_searches_on_every_core_find_what_one_search_finds() ->
         assert (many[query] is None) == (one is None)
         if one is not None:
             assert many[query].similarity == one.similarity
+
+
+# -- in process, on a small project: fast enough for every change (and for scripts/mutation.sh) ---------
+
+NEW_SOURCE = "一个全新的句子，记忆里没有。"
+OWN_SOURCE = "来源：法制日报——法制网"
+
+
+def en_catalog_path(project: Path, document: str) -> Path:
+    return project / "locale" / "en" / "LC_MESSAGES" / f"{document}.po"
+
+
+def small_project(folder: Path) -> Path:
+    """The shipped project and a catalog ``second``: an exact match, a close one, no match, a person's, a plural."""
+    project = copy_project(folder / "project")
+    second = polib.POFile(wrapwidth=0)
+    second.metadata = polib.pofile(str(en_catalog_path(project, ARTICLE))).metadata
+    second.append(polib.POEntry(msgid="作者：蔡长春", msgstr=""))
+    second.append(polib.POEntry(msgid=CHANGED_SOURCE, msgstr=""))
+    second.append(polib.POEntry(msgid=NEW_SOURCE, msgstr=""))
+    second.append(polib.POEntry(msgid=OWN_SOURCE, msgstr="From the Legal Daily"))
+    second.append(polib.POEntry(msgid="一条", msgid_plural="多条", msgstr_plural={0: "", 1: ""}))
+    second.append(polib.POEntry(msgid="旧的", msgstr="", obsolete=True))
+    second.save(str(en_catalog_path(project, "second")))
+    return project
+
+
+def person_sources(project: Path) -> int:
+    """Distinct sources of translated, non-fuzzy singular messages in the en catalogs (a person's, no record)."""
+    folder = project / "locale" / "en" / "LC_MESSAGES"
+    return len(
+        {e.msgid for p in folder.glob("*.po") for e in polib.pofile(str(p)) if e.msgid and e.msgstr and not e.fuzzy}
+    )
+
+
+def test_the_memory_stage_in_process_proposes_records_and_then_follows_the_reviewer(tmp_path: Path) -> None:
+    from pubflow.config import load_config
+    from pubflow.memory import propose_from_memory, signature
+    from pubflow.review import note
+
+    project = small_project(tmp_path)
+    path = en_catalog_path(project, "second")
+    config = load_config(project)
+    result = propose_from_memory(config, [config.locale("en"), config.locale("zh_TW")])
+    assert (result.exact, result.fuzzy, result.approved, result.adopted) == (1, 1, 0, 0)
+    assert result.memory_sizes == {"en": person_sources(project)} and result.locales_skipped == ["zh_TW"]
+    assert result.written == [path] and result.tmx_without_pairs == []
+    po, record = catalog(project, "second"), load_record(path)
+    first = catalog(project, ARTICLE)
+
+    exact = po.find("作者：蔡长春")
+    assert (exact.msgstr, exact.fuzzy, exact.previous_msgid) == ("By Cai Changchun", False, None)
+    assert exact.tcomment == f"{note('memory')}\npubflow memory: 100% {ARTICLE}"
+    assert state_of(exact, record) is State.MACHINE
+    machine = record.get(exact).machine
+    assert machine is not None and (machine.origin, machine.signature) == ("memory", signature(75.0))
+    close = po.find(CHANGED_SOURCE)
+    assert close.msgstr == first.find("以合作促安全，以安全促发展。").msgstr and close.fuzzy
+    assert close.previous_msgid == "以合作促安全，以安全促发展。"
+    assert close.tcomment == f"{note('memory, fuzzy')}\npubflow memory: 96% {ARTICLE}"
+    assert record.get(close).machine.origin == "memory, fuzzy" and state_of(close, record) is State.MACHINE
+    assert not po.find(NEW_SOURCE).msgstr and record.get(po.find(NEW_SOURCE)) is None
+    assert po.find(OWN_SOURCE).msgstr == "From the Legal Daily" and not po.find(OWN_SOURCE).tcomment
+    plural = po.find("一条")
+    assert plural.msgstr_plural == {0: "", 1: ""} and record.get(plural) is None
+    assert signature(75.0).startswith("pubflow-memory/1 rapidfuzz-") and signature(75.0).endswith(" ratio>=75")
+
+    # Nothing changed since: the locale is skipped, its size told from the record, no byte written.
+    before = path.read_bytes()
+    runs = project / "_build" / "cache" / "memory-runs.json"
+    assert runs.is_file()
+    again = propose_from_memory(config, [config.locale("en")])
+    assert (again.exact, again.fuzzy, again.written, again.memory_sizes) == (0, 0, [], result.memory_sizes)
+    assert path.read_bytes() == before
+
+    # A reviewer approves the close match (clears fuzzy) and rewrites the exact one: both are theirs now.
+    close.flags.remove("fuzzy")
+    exact.msgstr = "Written by Cai Changchun"
+    po.save(str(path))
+    third = propose_from_memory(config, [config.locale("en")])
+    assert (third.exact, third.fuzzy, third.approved, third.adopted, third.written) == (0, 0, 1, 1, [path])
+    po, record = catalog(project, "second"), load_record(path)
+    for msgid in ("作者：蔡长春", CHANGED_SOURCE):
+        assert state_of(po.find(msgid), record) is State.PERSON and not po.find(msgid).tcomment
+        assert record.get(po.find(msgid)) is None or record.get(po.find(msgid)).machine is None
+    assert po.find("作者：蔡长春").msgstr == "Written by Cai Changchun"
+
+
+def test_the_memory_keeps_the_first_translation_of_a_source_and_proposes_by_similarity() -> None:
+    from pubflow.exchange.tmx import Pair
+    from pubflow.memory import Proposal, TranslationMemory
+
+    memory = TranslationMemory()
+    for pair in [
+        Pair("以合作促安全。", "Security through cooperation.", "a"),
+        Pair("以合作促安全。", "A later translation.", "b"),  # the first pair added wins
+        Pair("", "no source", "c"),
+        Pair("无译文", "", "c"),
+        Pair("甲乙丙丁戊己庚辛壬癸", "ten", "d"),
+    ]:
+        memory.add(pair)
+    assert len(memory) == 2 and memory.exact["以合作促安全。"].origin == "a"
+    exact = memory.propose("以合作促安全。", 75.0)
+    assert exact is not None and exact.exact and exact.similarity == 100.0
+    assert exact.comment == "pubflow memory: 100% a"
+    close = memory.propose("甲乙丙丁戊己庚辛壬", 75.0)  # one of ten characters left out: 1 - 1/19
+    assert close is not None and not close.exact and close.pair.target == "ten"
+    assert round(close.similarity, 2) == 94.74 and close.comment == "pubflow memory: 94% d"
+    assert memory.propose("甲乙丙丁戊己庚辛壬", 95.0) is None
+    assert memory.propose("完全不同的话", 75.0) is None
+    # Added after a search: the next search sees it.
+    memory.add(Pair("甲乙丙丁戊己庚辛壬", "nine", "e"))
+    found = memory.propose("甲乙丙丁戊己庚辛壬", 75.0)
+    assert found is not None and found.exact and found.pair.target == "nine"
+    assert Proposal(Pair("x", "y", "z"), 99.99).exact is False and Proposal(Pair("x", "y", "z"), 100.0).exact
+    many = memory.propose_many(["以合作促安全。", "甲乙丙丁戊己庚辛", "完全不同的话"], 75.0)
+    assert {source: p.pair.target if p else None for source, p in many.items()} == {
+        "以合作促安全。": "Security through cooperation.",
+        "甲乙丙丁戊己庚辛": "nine",
+        "完全不同的话": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("length", "found"),
+    # Lengths a <= b are at most 200·a/(a+b) percent similar: at 75 %, 4 to 10 characters for 6 (10 exactly 75 %).
+    [(3, False), (4, True), (5, True), (10, True), (11, False)],
+)
+def test_the_length_window_reaches_exactly_the_lengths_that_can_meet_the_threshold(length: int, found: bool) -> None:
+    from pubflow.memory import _best_in_window
+
+    source = "甲" * length
+    best = _best_in_window("甲" * 6, [1, length, 40], ["乙", source, "甲" * 40], 75.0)
+    assert best == ((source, 200.0 * min(6, length) / (6 + length)) if found else None)
+
+
+def test_the_memory_comment_follows_the_machine_note_and_is_replaced() -> None:
+    from pubflow.memory import set_memory_comment
+
+    entry = polib.POEntry(msgid="a", msgstr="b", tcomment="pubflow: machine output (memory), not yet reviewed\nmine")
+    set_memory_comment(entry, "pubflow memory: 90% doc")
+    assert entry.tcomment == "pubflow: machine output (memory), not yet reviewed\npubflow memory: 90% doc\nmine"
+    set_memory_comment(entry, "pubflow memory: 80% other")
+    assert entry.tcomment.split("\n")[1:] == ["pubflow memory: 80% other", "mine"]
+    set_memory_comment(entry, None)
+    assert entry.tcomment == "pubflow: machine output (memory), not yet reviewed\nmine"
+    bare = polib.POEntry(msgid="a", msgstr="b")
+    set_memory_comment(bare, "pubflow memory: 90% doc")
+    assert bare.tcomment == "pubflow memory: 90% doc"
+
+
+def test_the_catalogs_pairs_are_read_again_only_when_a_catalog_or_its_record_changed(tmp_path: Path) -> None:
+    from pubflow.config import load_config
+    from pubflow.memory import cached_catalog_pairs, catalog_documents, catalog_pairs, memory_cache_path
+
+    project = small_project(tmp_path)
+    nested = en_catalog_path(project, "part/third")
+    nested.parent.mkdir()
+    shutil.copy(en_catalog_path(project, "index"), nested)
+    config = load_config(project)
+    en = config.locale("en")
+    assert [document for document, _path in catalog_documents(config, en)] == [
+        ARTICLE, "index", "part/third", "second"
+    ]  # fmt: skip
+    assert list(catalog_documents(config, config.locale("zh_CN"))) == []  # no folder
+    with_work: set[str] = set()
+    pairs = list(cached_catalog_pairs(config, en, with_work))
+    assert pairs == list(catalog_pairs(config, en))
+    assert with_work == {"second"}  # every other message translated by a person
+    assert ("来源：法制日报——法制网", "From the Legal Daily", "second") in [
+        (p.source, p.target, p.origin) for p in pairs
+    ]
+    cache = memory_cache_path(config, en)
+    written = cache.stat().st_mtime_ns
+    # Read from the cache (a catalog made unreadable would otherwise fail), and not written again.
+    second = en_catalog_path(project, "second")
+    assert list(cached_catalog_pairs(config, en)) == pairs and cache.stat().st_mtime_ns == written
+    # A record that changes makes its catalog read again: a message becomes machine output.
+    po = polib.pofile(str(second), wrapwidth=0)
+    own = po.find(OWN_SOURCE)
+    from pubflow.review import mark_machine, save_with_catalog
+
+    record = load_record(second)
+    mark_machine(own, record, own.msgstr, "mt", "test")
+    save_with_catalog(record, po, second, po.__unicode__(), None)
+    again = {(p.source, p.origin): p.machine for p in cached_catalog_pairs(config, en)}
+    assert again[OWN_SOURCE, "second"] is True and again[OWN_SOURCE, ARTICLE] is False
+    # A cache damaged by hand is rebuilt.
+    for damage in ("[1, 2]", "{not json", '{"second": {"sha256": "x"}}'):
+        cache.write_text(damage, encoding="utf-8")
+        assert {(p.source, p.origin): p.machine for p in cached_catalog_pairs(config, en)} == again
+        assert json.loads(cache.read_text(encoding="utf-8"))["second"]["sha256"] != "x"
