@@ -14,7 +14,7 @@ import pytest
 
 from pubflow import links
 from pubflow.checks.model import EntryContext
-from pubflow.checks.security import check_security, source_link_problems
+from pubflow.checks.security import check_security, check_source_markup, entry_security_problems, source_link_problems
 from pubflow.compile import withhold_unsafe
 from pubflow.config import load_config
 from pubflow.conversion import ScriptConverter
@@ -167,6 +167,7 @@ def test_a_skip_flag_does_not_silence_security() -> None:
     entry = polib.POEntry(msgid="以合作促安全。", msgstr="`x <javascript:alert(1)>`_", flags=["pubflow-skip-security"])
     context = EntryContext(Path("x.po"), entry, CONFIG.locale("en"), "zh_CN", Glossary(Path("g.csv"), "zh_CN", []))
     findings = [(f.severity.value, f.message) for f in check_security(context)]
+    assert {f.check for f in check_security(context)} == {"security"}
     assert findings == [
         (
             "warning",
@@ -187,6 +188,108 @@ def test_security_allows_what_the_source_has_and_counts_each_addition() -> None:
     ]
     assert security("代码", "``\\section`` and ``<b>``") == []
     assert security("安全", "plain words: data, script, include and a | b") == []
+
+
+def test_security_counts_each_link_a_translation_adds_however_it_is_written() -> None:
+    assert security("见 `a <tel:1>`_", "see `a <tel:1>`_ and `b <tel:2>`_") == [
+        "the translation adds script link 'tel:' that its source does not have"
+    ]
+    assert security("见 tel:+1", "call tel:+1 or tel:+2") == [
+        "the translation adds script link 'tel:' that its source does not have"
+    ]
+    assert security("见 `文件 <../x.pdf>`_", "see `file <../x.pdf>`_ and `again <../x.pdf>`_") == [
+        "the translation adds URL '../x.pdf' that its source does not have"
+    ]
+    # A link target and plain text both read as javascript: (or data:), each occurrence counted once.
+    assert security("见 javascript:y", "see `a <javascript:a>`_ and `b <javascript:b>`_") == [
+        "the translation adds script link 'javascript:' that its source does not have"
+    ]
+    assert security("`a <javascript:x>`_ 与 javascript:y", "javascript:a javascript:b javascript:c") == [
+        "the translation adds script link 'javascript:' that its source does not have"
+    ]
+    assert security("`a <javascript:x>`_ 与 javascript:y", "`a <javascript:x>`_ and javascript:y") == []
+    # A disguised data: link beside a plain one (docutils links both): the disguised one is added.
+    assert security("见 data:y", "see `a <da\\ta:text/html,x>`_ and data:y") == [
+        "the translation adds script link 'data:' that its source does not have"
+    ]
+
+
+def test_security_reads_no_link_into_a_literal_or_an_empty_target() -> None:
+    # As docutils reads them: a literal is no link target, and a scheme before a literal links nothing.
+    assert security("代码", "see `x <``a``>`_ now") == []
+    assert security("电话", "call tel:``+123`` now") == []
+    assert security("比较", "a <``b`` c") == []
+    assert security("目标", "a\n.. _t:") == [
+        "the translation adds hyperlink target '.. _t:' that its source does not have"
+    ]
+
+
+def test_security_names_a_control_character_by_its_code_point_only() -> None:
+    assert security("颜色", "red \x1b[31m text\u2028") == [
+        "the translation adds control character 'U+001B' that its source does not have",
+        "the translation adds control character 'U+2028' that its source does not have",
+    ]
+    assert security("颜色\x1b", "red \x1b text") == []
+
+
+def test_security_shows_a_long_item_cut_at_sixty_characters() -> None:
+    url = "https://evil.example/" + "a" * 39  # 60 characters: shown whole
+    assert security("见", f"see {url}") == [f"the translation adds URL {url!r} that its source does not have"]
+    assert security("见", f"see {url}b") == [
+        f"the translation adds URL {url[:59] + '…'!r} that its source does not have"
+    ]
+
+
+def test_security_judges_every_plural_form_against_both_sources_and_skips_the_header_and_obsolete_ones() -> None:
+    plural = polib.POEntry(
+        msgid="%d link: https://a.example",
+        msgid_plural="%d links: https://b.example",
+        msgstr_plural={0: "%d link: https://b.example", 1: "%d links: https://a.example <b>"},
+    )
+    assert entry_security_problems(plural) == ["the translation adds raw HTML '<b>' that its source does not have"]
+    obsolete = polib.POEntry(msgid="安全", msgstr="<script>", obsolete=True)
+    header = polib.POEntry(msgid="", msgstr="Last-Translator: A <a@example.org>\n")
+    assert entry_security_problems(obsolete) == entry_security_problems(header) == []
+
+
+def test_security_of_a_source_message_names_raw_html_and_links_the_build_drops() -> None:
+    entry = polib.POEntry(msgid="标题 <img/src/onerror=x> 与 `文件 <../x.pdf>`_ 与 <b>、<b> 与 ``<i>``", msgstr="")
+    context = EntryContext(Path("x.po"), entry, CONFIG.locale("en"), "zh_CN", Glossary(Path("g.csv"), "zh_CN", []))
+    found = [(f.check, f.severity.value, f.message) for f in check_source_markup(context)]
+    assert found == [
+        (
+            "security",
+            "error",
+            "the source has raw HTML '<b>': editions show it as text, but it looks like markup pasted into the "
+            "article; correct its document in docs/",
+        ),
+        (
+            "security",
+            "error",
+            "the source has raw HTML '<img/src/onerror=x>': editions show it as text, but it looks like markup "
+            "pasted into the article; correct its document in docs/",
+        ),
+        (
+            "security",
+            "error",
+            "the source has a relative link in a PDF (a reader opens or launches the file) ('../x.pdf'), which the "
+            "build drops and so refuses the edition; correct its document in docs/",
+        ),
+    ]
+    entry.msgid = "比较 a <``b`` c"
+    assert list(check_source_markup(context)) == []
+
+
+def test_security_of_a_source_message_reads_links_in_the_order_they_are_found() -> None:
+    assert source_link_problems("tel:+1 与 http:\\evil.example/x 与 Note:this 与 10:30 与 ``tel:+2``") == [
+        ("http:\\evil.example/x", "an http: link without // (a browser goes to another site)"),
+        ("tel:+1", "a tel: link"),
+    ]
+    assert source_link_problems("a\n.. _t: ../x.pdf") == [
+        ("../x.pdf", "a relative link in a PDF (a reader opens or launches the file)")
+    ]
+    assert source_link_problems("a\n.. _t:") == source_link_problems("call tel:``+123`` now") == []
+    assert source_link_problems("see `x <``a``>`_ now") == []
 
 
 # -- convert ----------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ def _link_items(text: str) -> tuple[Counter[str], Counter[str]]:
             addresses[links.readings(target)[0]] += 1  # relative or protocol-relative: still a link it adds
     for match in PLAIN_SCHEME.finditer(BACKTICKED.sub(" ", text)):
         scheme = match.group(1).lower()
-        if scheme in urischemes.schemes and scheme not in links.ALLOWED_SCHEMES and scheme != "data":
+        if scheme in urischemes.schemes and scheme not in links.ALLOWED_SCHEMES:
             schemes[f"{scheme}:"] += 1
     return addresses, schemes
 
