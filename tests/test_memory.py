@@ -462,15 +462,19 @@ def test_the_memory_keeps_the_first_translation_of_a_source_and_proposes_by_simi
 
 
 @pytest.mark.parametrize(
-    ("length", "found"),
+    ("threshold", "length", "found"),
     # Lengths a <= b are at most 200·a/(a+b) percent similar: at 75 %, 4 to 10 characters for 6 (10 exactly 75 %).
-    [(3, False), (4, True), (5, True), (10, True), (11, False)],
-)
-def test_the_length_window_reaches_exactly_the_lengths_that_can_meet_the_threshold(length: int, found: bool) -> None:
+    # At 50 %, 2 to 18 characters: both ends whole numbers, reached whatever the rounding of the division.
+    [(75.0, 3, False), (75.0, 4, True), (75.0, 5, True), (75.0, 10, True), (75.0, 11, False),
+     (50.0, 1, False), (50.0, 2, True), (50.0, 18, True), (50.0, 19, False)],
+)  # fmt: skip
+def test_the_length_window_reaches_exactly_the_lengths_that_can_meet_the_threshold(
+    threshold: float, length: int, found: bool
+) -> None:
     from pubflow.memory import _best_in_window
 
     source = "甲" * length
-    best = _best_in_window("甲" * 6, [1, length, 40], ["乙", source, "甲" * 40], 75.0)
+    best = _best_in_window("甲" * 6, [length], [source], threshold)
     assert best == ((source, 200.0 * min(6, length) / (6 + length)) if found else None)
 
 
@@ -530,3 +534,72 @@ def test_the_catalogs_pairs_are_read_again_only_when_a_catalog_or_its_record_cha
         cache.write_text(damage, encoding="utf-8")
         assert {(p.source, p.origin): p.machine for p in cached_catalog_pairs(config, en)} == again
         assert json.loads(cache.read_text(encoding="utf-8"))["second"]["sha256"] != "x"
+
+
+def test_which_messages_are_memory_output_and_which_want_a_proposal(tmp_path: Path) -> None:
+    from pubflow.memory import TranslationMemory, is_memory_output, is_unreviewed, wants_proposal
+    from pubflow.review import ReviewRecord, mark_machine
+
+    record = ReviewRecord(tmp_path / "x.review.json", existed=True)
+
+    def machine(msgid: str, origin: str, fuzzy: bool = False, previous: str | None = None) -> polib.POEntry:
+        entry = polib.POEntry(msgid=msgid)
+        mark_machine(entry, record, f"text of {msgid}", origin, "test")
+        if fuzzy:
+            entry.flags.append("fuzzy")
+        entry.previous_msgid = previous
+        return entry
+
+    exact, close = machine("a", "memory"), machine("b", "memory, fuzzy", fuzzy=True)
+    approved, opencc = machine("c", "memory, fuzzy"), machine("d", "opencc")
+    needs_work = machine("e", "memory", fuzzy=True)  # a reviewer marked an exact match fuzzy
+    changed = machine("f", "memory", fuzzy=True, previous="f before")  # msgmerge: its source changed
+    person = polib.POEntry(msgid="g", msgstr="a person's")
+    empty, obsolete = polib.POEntry(msgid="h"), polib.POEntry(msgid="i", obsolete=True)
+    plural = polib.POEntry(msgid="j", msgid_plural="js", msgstr_plural={0: "", 1: ""})
+    header = polib.POEntry(msgid="", msgstr="")
+    entries = [exact, close, approved, opencc, needs_work, changed, person, empty, obsolete, plural, header]
+    assert [is_memory_output(e, record) for e in entries] == [True, True, False, False, True, True] + [False] * 5
+    assert [is_unreviewed(e, record) for e in entries] == [True, True, False, True, True, True] + [False] * 5
+    assert [wants_proposal(e, record) for e in entries] == [False, True, False, False, False, True, False, True] + [
+        False
+    ] * 3
+    assert TranslationMemory().propose("以合作促安全。", 75.0) is None  # an empty memory proposes nothing
+
+
+def test_the_catalog_pairs_leave_out_what_no_memory_may_hold(tmp_path: Path) -> None:
+    from pubflow.config import load_config
+    from pubflow.memory import cached_catalog_pairs, catalog_pairs, memory_cache_path
+
+    project = copy_project(tmp_path / "project")
+    path = en_catalog_path(project, "odd")
+    header = en_catalog_path(project, "index").read_text(encoding="utf-8").split("\n\n")[0]
+    path.write_text(
+        header + "\n\n"
+        'msgid "旧的"\nmsgstr "old, first"\n\n'
+        '#~ msgid "过时"\n#~ msgstr "obsolete"\n\n'  # obsolete, and not at the end
+        'msgid "一条"\nmsgid_plural "多条"\nmsgstr[0] "one"\nmsgstr[1] "many"\n\n'
+        '#, fuzzy\nmsgid "模糊"\nmsgstr "fuzzy"\n\n'
+        'msgid "空的"\nmsgstr ""\n\n'
+        'msgid "最后"\nmsgstr "last"\n',
+        encoding="utf-8",
+    )
+    config = load_config(project)
+    en = config.locale("en")
+    odd = [(p.source, p.target) for p in catalog_pairs(config, en) if p.origin == "odd"]
+    assert odd == [("旧的", "old, first"), ("过时", "obsolete"), ("最后", "last")]
+    odd = [(p.source, p.target) for p in catalog_pairs(config, en, with_obsolete=False) if p.origin == "odd"]
+    assert odd == [("旧的", "old, first"), ("最后", "last")]
+    with_work: set[str] = set()
+    assert all(p.source for p in cached_catalog_pairs(config, en, with_work))
+    assert with_work == {"odd"}
+    assert memory_cache_path(config, en) == project / "_build" / "cache" / "memory-en.json"
+    assert memory_cache_path(config, en).is_file()
+    # Untranslated only where obsolete or plural: nothing for the memory stage to do.
+    path.write_text(
+        header + '\n\nmsgid "一条"\nmsgid_plural "多条"\nmsgstr[0] ""\nmsgstr[1] ""\n\n#~ msgid "过时"\n#~ msgstr ""\n',
+        encoding="utf-8",
+    )
+    with_work.clear()
+    list(cached_catalog_pairs(config, en, with_work))
+    assert with_work == set()
