@@ -603,3 +603,57 @@ def test_the_catalog_pairs_leave_out_what_no_memory_may_hold(tmp_path: Path) -> 
     with_work.clear()
     list(cached_catalog_pairs(config, en, with_work))
     assert with_work == set()
+
+
+def test_the_memory_stage_reads_tmx_files_and_proposes_again_only_when_the_memory_changed(tmp_path: Path) -> None:
+    from pubflow.config import load_config
+    from pubflow.exchange.tmx import Pair, write_tmx
+    from pubflow.memory import propose_from_memory
+
+    project = small_project(tmp_path)
+    path = en_catalog_path(project, "second")
+    config = load_config(project)
+    en = [config.locale("en")]
+    legacy, bare = tmp_path / "legacy.tmx", tmp_path / "bare.tmx"
+    write_tmx(legacy, "zh_CN", [("en", [Pair(NEW_SOURCE, "A brand-new sentence.", "old memory")])])
+    write_tmx(bare, "zh_CN", [("fr", [Pair(NEW_SOURCE, "Une phrase.", "other")])])
+    people = person_sources(project)
+    result = propose_from_memory(config, en, [legacy, bare])
+    assert (result.exact, result.fuzzy, result.written) == (2, 1, [path])
+    assert result.memory_sizes == {"en": people + 1}
+    assert result.tmx_without_pairs == [(bare, "en")]
+    new = catalog(project, "second").find(NEW_SOURCE)
+    assert new.msgstr == "A brand-new sentence." and "pubflow memory: 100% legacy.tmx: old memory" in new.tcomment
+
+    # The memory changed, but not for this catalog: the same proposals are not made again, nothing written.
+    write_tmx(
+        legacy, "zh_CN", [("en", [Pair(NEW_SOURCE, "A brand-new sentence.", "old memory"), Pair("甲", "A", "x")])]
+    )
+    again = propose_from_memory(config, en, [legacy])
+    assert (again.exact, again.fuzzy, again.written, again.memory_sizes["en"]) == (0, 0, [], people + 2)
+
+    # A person improves the sentence the close match came from: that fuzzy proposal is made anew; the exact one stays.
+    first_path = en_catalog_path(project, ARTICLE)
+    first = catalog(project, ARTICLE)
+    first.find("以合作促安全，以安全促发展。").msgstr = "Security through cooperation."
+    first.save(str(first_path))
+    write_tmx(legacy, "zh_CN", [("en", [Pair(NEW_SOURCE, "A changed sentence.", "old memory")])])
+    third = propose_from_memory(config, en, [legacy])
+    assert (third.exact, third.fuzzy, third.written) == (0, 1, [path])
+    po = catalog(project, "second")
+    assert po.find(CHANGED_SOURCE).msgstr == "Security through cooperation." and po.find(CHANGED_SOURCE).fuzzy
+    assert po.find(NEW_SOURCE).msgstr == "A brand-new sentence."
+
+
+def test_a_proposal_ending_in_a_line_break_its_source_lacks_is_never_made(tmp_path: Path) -> None:
+    from pubflow.config import load_config
+    from pubflow.exchange.tmx import Pair, write_tmx
+    from pubflow.memory import propose_from_memory
+
+    project = small_project(tmp_path)
+    config = load_config(project)
+    legacy = tmp_path / "legacy.tmx"
+    write_tmx(legacy, "zh_CN", [("en", [Pair(NEW_SOURCE, "A brand-new sentence.\n", "old memory")])])
+    result = propose_from_memory(config, [config.locale("en")], [legacy])
+    assert (result.exact, result.fuzzy) == (1, 1)
+    assert not catalog(project, "second").find(NEW_SOURCE).msgstr
