@@ -188,13 +188,14 @@ def test_a_device_a_pipe_or_a_link_to_one_is_refused_before_it_is_read_or_replac
     os.mkfifo(pipe)
     device = tmp_path / "zero"
     device.symlink_to("/dev/zero")
+    words = "is not a regular file (a device, a pipe or a socket); pubflow reads and writes regular files only"
     for path in (pipe, device):
         with pytest.raises(PubflowError) as raised:
             fileio.read_bytes(path)  # never blocks nor reads forever
-        assert (raised.value.path, raised.value.message) == (path, fileio.NOT_A_REGULAR_FILE)
+        assert (raised.value.path, raised.value.message) == (path, words)
         with pytest.raises(PubflowError) as raised:
             fileio.write_atomic(path, "x\n")
-        assert (raised.value.path, raised.value.message) == (path, fileio.NOT_A_REGULAR_FILE)
+        assert (raised.value.path, raised.value.message) == (path, words)
     assert device.is_symlink() and stat.S_ISFIFO(pipe.lstat().st_mode)
     fileio.refuse_special(tmp_path)  # a folder and a missing path are the caller's to name
     fileio.refuse_special(tmp_path / "missing")
@@ -220,7 +221,12 @@ def test_a_wide_encoding_is_named_by_its_byte_order_mark(tmp_path: Path, data: b
         ("中文中文é", "GB18030"),  # four of five non-ASCII characters Chinese: the 80 % at which it is GB18030
         ("中文中é", "WINDOWS-1252"),
         ("\u3000\u9fff\uff00\uffef", "GB18030"),  # the ends of the CJK and full-width ranges
-        ("\u2fff\ua000\ufeff\ufff0", "WINDOWS-1252"),  # just outside them
+        ("\u2fff" * 4, "WINDOWS-1252"),  # just outside them
+        ("\ua000" * 4, "WINDOWS-1252"),
+        ("\ufeff" * 4, "WINDOWS-1252"),
+        ("\ufff0" * 4, "WINDOWS-1252"),
+        ("中文中\x7f", "GB18030"),  # DEL is ASCII
+        ("中文中\x80", "WINDOWS-1252"),  # U+0080 is not
     ],
 )
 def test_the_iconv_hint_is_gb18030_for_mostly_chinese_bytes(tmp_path: Path, text: str, hint: str) -> None:
@@ -236,8 +242,8 @@ def test_a_source_may_hold_tabs_line_ends_and_form_feeds_but_no_other_control_ch
     allowed = "a\tb\r\nc\x0bd\x0ce\n"
     path.write_bytes(allowed.encode())
     assert fileio.read_source_text(path) == allowed
-    for char, line in [("\x00", 1), ("\x08", 2), ("\x0e", 2), ("\x1f", 3), ("\x7f", 3)]:
-        lines = ["one", "two", "three"]
+    for char, line in [("\x00", 1), ("\x08", 2), ("\x0e", 2), ("\x1f", 3), ("\x7f", 3), ("\x01", 2)]:
+        lines = ["one", "two", "three"] if char != "\x01" else ["", "two"]  # a first line that is empty
         lines[line - 1] = char + lines[line - 1]
         data = "\n".join(lines).encode()
         with pytest.raises(PubflowError) as raised:
@@ -263,7 +269,11 @@ def test_write_atomic_keeps_a_save_made_after_the_read(tmp_path: Path) -> None:
     target.write_bytes(b"theirs\n")
     with pytest.raises(fileio.ChangedMeanwhile) as raised:
         fileio.write_atomic(target, "mine again\n", read_as=b"mine\n")
-    assert raised.value.path == target and raised.value.message.startswith("changed on disk while pubflow")
+    assert (raised.value.path, raised.value.message) == (
+        target,
+        "changed on disk while pubflow was working on it (saved in an editor?); that change is kept and nothing "
+        "was written over it: run the command again",
+    )
     assert target.read_bytes() == b"theirs\n" and os.listdir(tmp_path) == ["x.po"]
     # Saved meanwhile with exactly what pubflow would write: nothing to do.
     target.write_bytes(b"same\n")
@@ -335,7 +345,7 @@ def test_write_atomic_many_checks_the_saves_after_writing_its_temporary_files(
         real_fsync(item)
 
     monkeypatch.setattr(fileio, "_fsync", editor_saves)
-    assert fileio.write_atomic_many([(first, "new\n", b"read\n"), (second, "new\n", b"read\n")]) == [True, False]
+    assert fileio.write_atomic_many([(second, "new\n", b"read\n"), (first, "new\n", b"read\n")]) == [False, True]
     assert first.read_bytes() == second.read_bytes() == b"new\n"
     assert sorted(os.listdir(tmp_path)) == ["a.po", "b.po"]
 
@@ -376,7 +386,52 @@ def test_write_atomic_many_names_the_file_whose_write_failed(tmp_path: Path, mon
 
 
 def test_usable_cores_are_those_of_this_processs_affinity() -> None:
-    assert fileio.usable_cores() == len(os.sched_getaffinity(0)) >= 1
+    cores = os.sched_getaffinity(0)
+    assert fileio.usable_cores() == len(cores) >= 1
+    os.sched_setaffinity(0, {min(cores)})  # as taskset -c would
+    try:
+        assert fileio.usable_cores() == 1
+    finally:
+        os.sched_setaffinity(0, cores)
+
+
+def test_reading_an_unreadable_file_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "f.txt"
+    path.write_text("x", encoding="utf-8")
+
+    def denied(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", denied)  # root reads any file: the refusal is the filesystem's
+    with pytest.raises(PubflowError) as raised:
+        fileio.read_bytes(path)
+    assert (raised.value.path, raised.value.message) == (path, "cannot be read (permission denied)")
+
+
+def test_a_name_too_long_for_the_temporary_file_is_named_as_the_target(tmp_path: Path) -> None:
+    target = tmp_path / ("x" * 250 + ".po")  # the file itself fits in 255 bytes, its temporary name does not
+    for write in (lambda: fileio.write_atomic(target, "x\n"), lambda: fileio.write_atomic_many([(target, "x\n")])):
+        with pytest.raises(OSError) as raised:
+            write()
+        assert raised.value.filename == str(target)
+    assert os.listdir(tmp_path) == []
+
+
+def test_write_atomic_many_locks_each_temporary_file_named_for_the_clean_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[tuple[str, bool]] = []
+    real_replace = os.replace
+
+    def look_then_replace(source: str, destination: Path) -> None:
+        name = Path(source).name
+        seen.append((name[: name.index(".po.") + 3], fileio.TEMPORARY_NAME.match(name) is not None))
+        seen.append((name[-4:], fileio._unlocked(Path(source))))
+        real_replace(source, destination)
+
+    monkeypatch.setattr(fileio.os, "replace", look_then_replace)
+    fileio.write_atomic_many([(tmp_path / "a.po", "a\n"), (tmp_path / "b.po", "b\n")])
+    assert seen == [(".a.po", True), (".tmp", False), (".b.po", True), (".tmp", False)]
 
 
 def test_stale_temporaries_of_the_project_folder_and_of_an_output_file(tmp_path: Path) -> None:
