@@ -529,11 +529,30 @@ def test_the_catalogs_pairs_are_read_again_only_when_a_catalog_or_its_record_cha
     save_with_catalog(record, po, second, po.__unicode__(), None)
     again = {(p.source, p.origin): p.machine for p in cached_catalog_pairs(config, en)}
     assert again[OWN_SOURCE, "second"] is True and again[OWN_SOURCE, ARTICLE] is False
+    # Per catalog: the digest of its bytes and its record's, its pairs, whether the memory stage has work in it.
+    stored = json.loads(cache.read_text(encoding="utf-8"))
+    assert sorted(stored) == [ARTICLE, "index", "part/third", "second"]
+    assert all(sorted(known) == ["pairs", "sha256", "work"] for known in stored.values())
+    assert [stored[document]["work"] for document in sorted(stored)] == [False, False, False, True]
+    # An unchanged catalog's pairs come from the cache, not from the catalog.
+    stored["index"]["pairs"] = [["索引", "from the cache", False]]
+    cache.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
+    cached = [(p.source, p.target) for p in cached_catalog_pairs(config, en) if p.origin == "index"]
+    assert cached == [("索引", "from the cache")]
+    # A cache written before it noted the work: every catalog is looked at.
+    for known in stored.values():
+        del known["work"]
+    cache.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
+    with_work.clear()
+    list(cached_catalog_pairs(config, en, with_work))
+    assert with_work == {ARTICLE, "index", "part/third", "second"}
     # A cache damaged by hand is rebuilt.
-    for damage in ("[1, 2]", "{not json", '{"second": {"sha256": "x"}}'):
+    stored["index"]["pairs"] = "damaged"
+    for damage in ("[1, 2]", "{not json", '{"second": {"sha256": "x"}}', json.dumps(stored)):
         cache.write_text(damage, encoding="utf-8")
         assert {(p.source, p.origin): p.machine for p in cached_catalog_pairs(config, en)} == again
         assert json.loads(cache.read_text(encoding="utf-8"))["second"]["sha256"] != "x"
+        assert isinstance(json.loads(cache.read_text(encoding="utf-8"))["index"]["pairs"], list)
 
 
 def test_which_messages_are_memory_output_and_which_want_a_proposal(tmp_path: Path) -> None:
@@ -657,3 +676,22 @@ def test_a_proposal_ending_in_a_line_break_its_source_lacks_is_never_made(tmp_pa
     result = propose_from_memory(config, [config.locale("en")], [legacy])
     assert (result.exact, result.fuzzy) == (1, 1)
     assert not catalog(project, "second").find(NEW_SOURCE).msgstr
+
+
+def test_many_catalogs_read_on_every_core_give_what_one_reader_gives(tmp_path: Path) -> None:
+    from pubflow.config import load_config
+    from pubflow.memory import cached_catalog_pairs, catalog_pairs
+
+    project = small_project(tmp_path)
+    folder = project / "locale" / "en" / "LC_MESSAGES" / "many"
+    folder.mkdir()
+    text = en_catalog_path(project, "index").read_text(encoding="utf-8")
+    for number in range(16):  # enough to be read by worker processes
+        (folder / f"{number:02d}.po").write_text(text.replace("pubflow Reader", f"Reader {number}"), "utf-8")
+    config = load_config(project)
+    en = config.locale("en")
+    with_work: set[str] = set()
+    pairs = list(cached_catalog_pairs(config, en, with_work))
+    assert pairs == list(catalog_pairs(config, en)) and len(pairs) > 16
+    assert [p.target for p in pairs if p.origin.startswith("many/")] == [f"Reader {n}" for n in range(16)]
+    assert with_work == {"second"}
