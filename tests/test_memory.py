@@ -343,6 +343,7 @@ def test_many_close_match_searches_on_every_core_find_what_one_search_finds() ->
 # -- in process, on a small project: fast enough for every change (and for scripts/mutation.sh) ---------
 
 NEW_SOURCE = "一个全新的句子，记忆里没有。"
+SECOND_TITLE = "全国公安机关国际执法安全合作述评（下）"
 OWN_SOURCE = "来源：法制日报——法制网"
 
 
@@ -351,15 +352,20 @@ def en_catalog_path(project: Path, document: str) -> Path:
 
 
 def small_project(folder: Path) -> Path:
-    """The shipped project and a catalog ``second``: an exact match, a close one, no match, a person's, a plural."""
+    """The shipped project and a catalog ``second``: a plural, a person's, no match, two close and two exact matches.
+
+    In this order: each message the stage passes over comes before one it changes.
+    """
     project = copy_project(folder / "project")
     second = polib.POFile(wrapwidth=0)
     second.metadata = polib.pofile(str(en_catalog_path(project, ARTICLE))).metadata
-    second.append(polib.POEntry(msgid="作者：蔡长春", msgstr=""))
-    second.append(polib.POEntry(msgid=CHANGED_SOURCE, msgstr=""))
-    second.append(polib.POEntry(msgid=NEW_SOURCE, msgstr=""))
-    second.append(polib.POEntry(msgid=OWN_SOURCE, msgstr="From the Legal Daily"))
     second.append(polib.POEntry(msgid="一条", msgid_plural="多条", msgstr_plural={0: "", 1: ""}))
+    second.append(polib.POEntry(msgid=OWN_SOURCE, msgstr="From the Legal Daily"))
+    second.append(polib.POEntry(msgid=NEW_SOURCE, msgstr=""))
+    second.append(polib.POEntry(msgid=CHANGED_SOURCE, msgstr=""))
+    second.append(polib.POEntry(msgid=SECOND_TITLE, msgstr=""))
+    second.append(polib.POEntry(msgid="作者：蔡长春", msgstr=""))
+    second.append(polib.POEntry(msgid=FIRST_TITLE, msgstr=""))
     second.append(polib.POEntry(msgid="旧的", msgstr="", obsolete=True))
     second.save(str(en_catalog_path(project, "second")))
     return project
@@ -382,7 +388,7 @@ def test_the_memory_stage_in_process_proposes_records_and_then_follows_the_revie
     path = en_catalog_path(project, "second")
     config = load_config(project)
     result = propose_from_memory(config, [config.locale("en"), config.locale("zh_TW")])
-    assert (result.exact, result.fuzzy, result.approved, result.adopted) == (1, 1, 0, 0)
+    assert (result.exact, result.fuzzy, result.approved, result.adopted) == (2, 2, 0, 0)
     assert result.memory_sizes == {"en": person_sources(project)} and result.locales_skipped == ["zh_TW"]
     assert result.written == [path] and result.tmx_without_pairs == []
     po, record = catalog(project, "second"), load_record(path)
@@ -413,14 +419,16 @@ def test_the_memory_stage_in_process_proposes_records_and_then_follows_the_revie
     assert (again.exact, again.fuzzy, again.written, again.memory_sizes) == (0, 0, [], result.memory_sizes)
     assert path.read_bytes() == before
 
-    # A reviewer approves the close match (clears fuzzy) and rewrites the exact one: both are theirs now.
+    # A reviewer approves the close matches (clears fuzzy) and rewrites the exact ones: all are theirs now.
     close.flags.remove("fuzzy")
+    po.find(SECOND_TITLE).flags.remove("fuzzy")
     exact.msgstr = "Written by Cai Changchun"
+    po.find(FIRST_TITLE).msgstr = "Part One"
     po.save(str(path))
     third = propose_from_memory(config, [config.locale("en")])
-    assert (third.exact, third.fuzzy, third.approved, third.adopted, third.written) == (0, 0, 1, 1, [path])
+    assert (third.exact, third.fuzzy, third.approved, third.adopted, third.written) == (0, 0, 2, 2, [path])
     po, record = catalog(project, "second"), load_record(path)
-    for msgid in ("作者：蔡长春", CHANGED_SOURCE):
+    for msgid in ("作者：蔡长春", CHANGED_SOURCE, SECOND_TITLE, FIRST_TITLE):
         assert state_of(po.find(msgid), record) is State.PERSON and not po.find(msgid).tcomment
         assert record.get(po.find(msgid)) is None or record.get(po.find(msgid)).machine is None
     assert po.find("作者：蔡长春").msgstr == "Written by Cai Changchun"
@@ -638,7 +646,7 @@ def test_the_memory_stage_reads_tmx_files_and_proposes_again_only_when_the_memor
     write_tmx(bare, "zh_CN", [("fr", [Pair(NEW_SOURCE, "Une phrase.", "other")])])
     people = person_sources(project)
     result = propose_from_memory(config, en, [legacy, bare])
-    assert (result.exact, result.fuzzy, result.written) == (2, 1, [path])
+    assert (result.exact, result.fuzzy, result.written) == (3, 2, [path])
     assert result.memory_sizes == {"en": people + 1}
     assert result.tmx_without_pairs == [(bare, "en")]
     new = catalog(project, "second").find(NEW_SOURCE)
@@ -670,12 +678,17 @@ def test_a_proposal_ending_in_a_line_break_its_source_lacks_is_never_made(tmp_pa
     from pubflow.memory import propose_from_memory
 
     project = small_project(tmp_path)
+    lonely = polib.POFile(wrapwidth=0)  # a catalog with nothing the memory can fill
+    lonely.metadata = catalog(project, "second").metadata
+    lonely.append(polib.POEntry(msgid=NEW_SOURCE, msgstr=""))
+    lonely.save(str(en_catalog_path(project, "lonely")))
     config = load_config(project)
     legacy = tmp_path / "legacy.tmx"
     write_tmx(legacy, "zh_CN", [("en", [Pair(NEW_SOURCE, "A brand-new sentence.\n", "old memory")])])
     result = propose_from_memory(config, [config.locale("en")], [legacy])
-    assert (result.exact, result.fuzzy) == (1, 1)
+    assert (result.exact, result.fuzzy, result.written) == (2, 2, [en_catalog_path(project, "second")])
     assert not catalog(project, "second").find(NEW_SOURCE).msgstr
+    assert not en_catalog_path(project, "lonely").with_suffix(".review.json").exists()  # nothing written for it
 
 
 def test_many_catalogs_read_on_every_core_give_what_one_reader_gives(tmp_path: Path) -> None:
