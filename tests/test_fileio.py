@@ -464,3 +464,37 @@ def test_stale_temporaries_of_the_project_folder_and_of_an_output_file(tmp_path:
         assert fileio.remove_stale_temporaries_of(output) == [deeper]
     assert other.exists() and live.exists() and foreign.exists()
     assert fileio.remove_stale_temporaries_of(tmp_path / "missing" / "memory.tmx") == []
+
+
+def test_a_failed_flush_to_disk_names_the_file_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_fsync = os.fsync
+
+    def failing_disk(fd: int) -> None:
+        if ".a.po." in os.readlink(f"/proc/self/fd/{fd}"):  # the first file's temporary one only
+            raise OSError(5, "Input/output error")
+        real_fsync(fd)
+
+    monkeypatch.setattr(fileio.os, "fsync", failing_disk)
+    target = tmp_path / "a.po"
+    with pytest.raises(OSError) as raised:
+        fileio.write_atomic_many([(target, "a\n"), (tmp_path / "b.po", "b\n")])
+    assert (raised.value.errno, raised.value.filename) == (5, str(target))
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_clean_up_removes_no_link_and_nothing_exactly_as_old_as_its_limit(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere.po"
+    elsewhere.write_text("kept", encoding="utf-8")
+    folder = tmp_path / "locale"
+    folder.mkdir()
+    link = folder / ".x.po.ab12cd34.tmp"  # named as a temporary file, but a link: never pubflow's
+    link.symlink_to(elsewhere)
+    moment = fileio.PROCESS_START - 60
+    os.utime(link, (moment, moment), follow_symlinks=False)
+    assert fileio.remove_stale_temporaries([folder]) == []
+    assert link.is_symlink() and elsewhere.read_text(encoding="utf-8") == "kept"
+    dead = folder / ".y.po.ef56gh78.tmp"
+    dead.write_text("", encoding="utf-8")
+    limit = dead.lstat().st_mtime
+    assert fileio.remove_stale_temporaries([folder], before=limit) == []  # not older than the limit
+    assert fileio.remove_stale_temporaries([folder], before=limit + 1) == [dead]
