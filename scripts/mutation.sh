@@ -38,6 +38,6 @@ pubflow/checks/security.py|tests/test_rules.py -k "security or build_drops or ju
 pubflow/convert.py|tests/test_rules.py tests/test_faults.py tests/test_convert.py tests/test_translator_tools.py -k "convert or rename or record or person or machine or crlf or review"
 pubflow/update.py|tests/test_rules.py tests/test_faults.py tests/test_catalogs.py -k "update or carry or merge or rename or rerunning"
 pubflow/review.py|tests/test_review_state.py tests/test_translator_tools.py tests/test_lost_save.py -k "not omegat and not wrap and not tmx"
-pubflow/memory.py|tests/test_memory.py -k "in_process or first_translation or lengths or memory_comment or only_when or loses_no or every_core or which_messages or leave_out or reads_tmx or line_break_its or many_catalogs"
+pubflow/memory.py|tests/test_memory.py -k "in_process or first_translation or lengths or memory_comment or only_when or loses_no or every_core or which_messages or leave_out or reads_tmx or line_break_its or many_catalogs or while_it_worked"
 EOF
 echo "(survivors: $COPY/mutation-*.txt)"

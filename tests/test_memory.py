@@ -384,10 +384,23 @@ def test_the_memory_stage_in_process_proposes_records_and_then_follows_the_revie
     from pubflow.memory import propose_from_memory, signature
     from pubflow.review import note
 
+    class Counting:
+        def __init__(self) -> None:
+            self.expected: list[int] = []
+            self.done = 0.0
+
+        def expect(self, total: int) -> None:
+            self.expected.append(total)
+
+        def advance(self, count: float = 1) -> None:
+            self.done += count
+
     project = small_project(tmp_path)
     path = en_catalog_path(project, "second")
     config = load_config(project)
-    result = propose_from_memory(config, [config.locale("en"), config.locale("zh_TW")])
+    meter = Counting()
+    result = propose_from_memory(config, [config.locale("zh_TW"), config.locale("en")], meter=meter)
+    assert (meter.expected, meter.done) == ([1], 1)  # one locale takes proposals
     assert (result.exact, result.fuzzy, result.approved, result.adopted) == (2, 2, 0, 0)
     assert result.memory_sizes == {"en": person_sources(project)} and result.locales_skipped == ["zh_TW"]
     assert result.written == [path] and result.tmx_without_pairs == []
@@ -414,10 +427,16 @@ def test_the_memory_stage_in_process_proposes_records_and_then_follows_the_revie
     # Nothing changed since: the locale is skipped, its size told from the record, no byte written.
     before = path.read_bytes()
     runs = project / "_build" / "cache" / "memory-runs.json"
-    assert runs.is_file()
-    again = propose_from_memory(config, [config.locale("en")])
+    record_of_runs = json.loads(runs.read_text(encoding="utf-8"))
+    assert record_of_runs["schema"] == "pubflow-memory-runs/1"
+    assert sorted(record_of_runs["units"]["en"]) == ["size", "state"]
+    assert record_of_runs["units"]["en"]["size"] == result.memory_sizes["en"]
+    again = propose_from_memory(config, [config.locale("en"), config.locale("zh_TW")])
     assert (again.exact, again.fuzzy, again.written, again.memory_sizes) == (0, 0, [], result.memory_sizes)
-    assert path.read_bytes() == before
+    assert again.locales_skipped == ["zh_TW"] and path.read_bytes() == before
+    record_of_runs["units"]["en"]["size"] = 999  # what a skipped run reports: it read no catalog
+    runs.write_text(json.dumps(record_of_runs), encoding="utf-8")
+    assert propose_from_memory(config, [config.locale("en")]).memory_sizes == {"en": 999}
 
     # A reviewer approves the close matches (clears fuzzy) and rewrites the exact ones: all are theirs now.
     close.flags.remove("fuzzy")
@@ -708,3 +727,24 @@ def test_many_catalogs_read_on_every_core_give_what_one_reader_gives(tmp_path: P
     assert pairs == list(catalog_pairs(config, en)) and len(pairs) > 16
     assert [p.target for p in pairs if p.origin.startswith("many/")] == [f"Reader {n}" for n in range(16)]
     assert with_work == {"second"}
+
+
+def test_the_memory_stage_keeps_a_save_made_while_it_worked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pubflow.memory
+    from pubflow.config import load_config
+    from pubflow.fileio import ChangedMeanwhile
+
+    project = small_project(tmp_path)
+    path = en_catalog_path(project, "second")
+    config = load_config(project)
+    real_save = pubflow.memory.save_with_catalog
+    saved = path.read_text(encoding="utf-8").replace('msgstr "From the Legal Daily"', 'msgstr "Saved in Poedit"')
+
+    def editor_saves_first(*args: object, **kwargs: object) -> bool:
+        path.write_text(saved, encoding="utf-8")  # the translator's save, after the stage read the catalog
+        return real_save(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pubflow.memory, "save_with_catalog", editor_saves_first)
+    with pytest.raises(ChangedMeanwhile):
+        pubflow.memory.propose_from_memory(config, [config.locale("en")])
+    assert path.read_text(encoding="utf-8") == saved
