@@ -498,3 +498,21 @@ def test_the_clean_up_removes_no_link_and_nothing_exactly_as_old_as_its_limit(tm
     limit = dead.lstat().st_mtime
     assert fileio.remove_stale_temporaries([folder], before=limit) == []  # not older than the limit
     assert fileio.remove_stale_temporaries([folder], before=limit + 1) == [dead]
+
+
+def test_a_scratch_folder_that_cannot_be_removed_stops_no_clean_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scratch = tmp_path / "_build" / ".stale-ab12_cd3"
+    (scratch / "gettext").mkdir(parents=True)
+    aged(scratch, -60)
+
+    def busy(*_: object, **__: object) -> None:
+        raise OSError(16, "Device or resource busy")  # a mount point, say: not pubflow's to insist on
+
+    monkeypatch.setattr(fileio.os, "rmdir", busy)
+    assert fileio.remove_stale_temporaries([tmp_path / "_build"]) == [scratch]
+    monkeypatch.undo()
+    with fileio.scratch_directory(tmp_path / "_build", ".scratch-") as folder:
+        os.rmdir(folder)  # a tool run inside it removed it already
+    assert not folder.exists()
