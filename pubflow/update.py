@@ -163,7 +163,7 @@ def merge_catalog(po_path: Path, template: Path, wrap_width: int = 0) -> tuple[s
 MERGE_ATTEMPTS = 3
 
 
-def merge_into_catalog(po_path: Path, template: Path, wrap_width: int, result: UpdateResult) -> review.ReviewRecord:
+def merge_into_catalog(po_path: Path, template: Path, wrap_width: int, result: UpdateResult) -> None:
     """Merge the template into the catalog and write both, merging again when the catalog was saved meanwhile.
 
     The catalog's bytes are read before anything else and must be the file's still at the rename, so a
@@ -182,8 +182,10 @@ def merge_into_catalog(po_path: Path, template: Path, wrap_width: int, result: U
             result.remerged.append(po_path)
             continue
         (result.updated if written else result.unchanged).append(po_path)
+        if not record.existed:  # before save_record, which makes it exist
+            result.unrecorded.append(po_path)
         review.save_record(record, merged)
-        return record
+        return
     raise AssertionError("unreachable")  # pragma: no cover - the last attempt returns or raises
 
 
@@ -273,9 +275,7 @@ def update_catalogs(
                     result.unchanged.append(po_path)
                     meter.advance()
                     continue
-                record = merge_into_catalog(po_path, template, config.wrap_width, result)
-                if not record.existed:
-                    result.unrecorded.append(po_path)
+                merge_into_catalog(po_path, template, config.wrap_width, result)
                 done.put(unit, merge_state(template_digests[template], po_path))
                 meter.advance()
             result.orphaned.extend(orphans)

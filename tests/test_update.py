@@ -8,12 +8,25 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import polib
 import pytest
 
-from tests.conftest import ARTICLE, copy_project, run_pubflow
+from pubflow import review
+from pubflow.config import load_config
+from pubflow.fileio import ChangedMeanwhile
+from pubflow.update import (
+    MERGE_ATTEMPTS,
+    RENAME_OVERLAP,
+    carry_notes,
+    new_catalog,
+    record_path,
+    renamed_from,
+    update_catalogs,
+)
+from tests.conftest import ARTICLE, REPO, copy_project, run_pubflow
 
 CATALOGS = [f"{locale}/LC_MESSAGES/{doc}.po" for locale in ["en", "zh_TW"] for doc in [ARTICLE, "index"]]
 
@@ -43,6 +56,193 @@ def logged(updated: Path, tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
     wrapper.write_text(f'#!/bin/sh\nn=$#\neval "po=\\${{$((n - 1))}}"\necho "$po" >> {log}\nexec {real} "$@"\n')
     wrapper.chmod(0o755)
     return project, log, {"PATH": f"{shims}{os.pathsep}{os.environ['PATH']}"}
+
+
+# -- in process, on small templates: renamed documents and saves made during a merge -------------
+
+
+def small_templates(folder: Path, **documents: tuple[str, ...]) -> dict[str, Path]:
+    """One template per document, each of these messages."""
+    folder.mkdir(parents=True, exist_ok=True)
+    made = {}
+    for name, msgids in documents.items():
+        template = polib.POFile(wrapwidth=0)
+        template.metadata = {"Content-Type": "text/plain; charset=UTF-8", "POT-Creation-Date": "2017-09-25 10:00+0000"}
+        for msgid in msgids:
+            template.append(polib.POEntry(msgid=msgid, occurrences=[(f"docs/{name}.rst", "1")]))
+        template.save(str(folder / f"{name}.pot"))
+        made[name] = folder / f"{name}.pot"
+    return made
+
+
+MESSAGES = ("以合作促安全。", "以安全促发展。", "人民利益，至高无上。", "运筹帷幄，谋划更长远。")
+
+
+def translate(path: Path, translations: dict[str, str]) -> None:
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    for entry in catalog:
+        entry.msgstr = translations.get(entry.msgid, entry.msgstr)
+    catalog.save()
+
+
+def test_update_starts_a_renamed_documents_catalog_from_its_orphan_with_its_record_and_notes(project: Path) -> None:
+    config = load_config(project)
+    zh_tw, en = config.locale("zh_TW"), config.locale("en")
+    pots = project / "_build" / "pots"
+    small_templates(pots, old=MESSAGES)
+    update_catalogs(config, [en, zh_tw], pots)
+    folder = project / "locale" / "zh_TW" / "LC_MESSAGES"
+    record = review.load_record(folder / "old.po")
+    catalog = polib.pofile(str(folder / "old.po"), wrapwidth=0)
+    review.mark_machine(catalog.find(MESSAGES[0]), record, "以合作促安全。", "opencc", "rules")
+    catalog.find(MESSAGES[1]).msgstr = "以安全促進發展。"
+    catalog.save()
+    review.save_record(record, catalog)
+    notes = project / "locale" / "zh_TW" / "notes"
+    notes.mkdir(parents=True, exist_ok=True)
+    (notes / "old.toml").write_text("# the editor's notes\n", encoding="utf-8")
+    (pots / "old.pot").unlink()
+    # The renamed document: three of the old four messages (3/4 of the new ones), and one new message.
+    small_templates(pots, new=(*MESSAGES[:3], "在合作中共赢。"))
+    result = update_catalogs(config, [zh_tw], pots)
+    assert result.carried == [(folder / "new.po", folder / "old.po")]
+    assert result.created == [folder / "new.po"] and folder / "old.po" in result.orphaned
+    renamed = polib.pofile(str(folder / "new.po"))
+    assert renamed.find(MESSAGES[1]).msgstr == "以安全促進發展。" and renamed.find("在合作中共赢。").msgstr == ""
+    carried = review.load_record(folder / "new.po")
+    assert carried.path == folder / "new.review.json"
+    assert review.state_of(renamed.find(MESSAGES[0]), carried) is review.State.MACHINE
+    assert review.state_of(renamed.find(MESSAGES[1]), carried) is review.State.PERSON
+    assert (notes / "new.toml").read_text(encoding="utf-8") == "# the editor's notes\n"
+    assert (folder / "old.po").is_file() and (folder / "old.review.json").is_file()  # left for a person to delete
+    # Notes already under the new name are never written over.
+    (notes / "new.toml").write_text("# new notes\n", encoding="utf-8")
+    carry_notes(config, zh_tw, folder / "old.po", folder / "new.po")
+    assert (notes / "new.toml").read_text(encoding="utf-8") == "# new notes\n"
+
+
+def test_update_takes_an_orphan_for_a_renamed_document_only_when_it_holds_half_its_messages(tmp_path: Path) -> None:
+    def orphan(name: str, *msgids: str, obsolete: tuple[str, ...] = ()) -> Path:
+        catalog = polib.POFile(wrapwidth=0)
+        catalog.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+        for msgid in msgids:
+            catalog.append(polib.POEntry(msgid=msgid, msgstr="x"))
+        for msgid in obsolete:
+            catalog.append(polib.POEntry(msgid=msgid, msgstr="x", obsolete=True))
+        catalog.save(str(tmp_path / f"{name}.po"))
+        return tmp_path / f"{name}.po"
+
+    template = small_templates(tmp_path / "pots", new=MESSAGES)["new"]
+    half = orphan("half", *MESSAGES[:2])
+    less = orphan("less", MESSAGES[0], obsolete=MESSAGES[1:])  # obsolete messages are not the document's
+    more = orphan("more", *MESSAGES[1:], "另一个")
+    assert RENAME_OVERLAP == 0.5
+    assert renamed_from(template, [half]) == half
+    assert renamed_from(template, [less]) is None
+    assert renamed_from(template, [less, half, more]) == more
+    assert renamed_from(template, [half, more, less]) == more
+    empty = small_templates(tmp_path / "empty", new=())["new"]
+    assert renamed_from(empty, [half]) is None
+
+
+def test_update_makes_a_new_catalog_utf8_in_the_locales_language_whatever_its_template_says(tmp_path: Path) -> None:
+    template = polib.POFile(wrapwidth=0)
+    template.metadata = {"Content-Type": "text/plain; charset=CHARSET", "POT-Creation-Date": "2017-09-25 10:00+0000"}
+    template.append(polib.POEntry(msgid=MESSAGES[0], msgstr="left in a template"))
+    template.save(str(tmp_path / "a.pot"))
+    en = load_config(REPO).locale("en")
+    fresh = new_catalog(tmp_path / "a.pot", en)
+    assert fresh.metadata == {
+        "POT-Creation-Date": "2017-09-25 10:00+0000",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Language": "en",
+        "Language-Team": "English",
+        "Plural-Forms": "nplurals=2; plural=(n != 1);",
+        "PO-Revision-Date": "2017-09-25 10:00+0000",
+    }
+    assert fresh.header == "English (en) catalog of a.\nEdit the msgstr lines; pubflow update keeps them."
+    assert [e.msgstr for e in fresh] == [""] and not fresh.metadata_is_fuzzy
+    del template.metadata["POT-Creation-Date"]
+    template.save(str(tmp_path / "a.pot"))
+    assert new_catalog(tmp_path / "a.pot", en).metadata["PO-Revision-Date"] == ""
+
+
+@pytest.fixture
+def saving_msgmerge(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[int], Path]:
+    """msgmerge on PATH that, the first N times it runs, first appends a translator's save to the catalog."""
+
+    def install(saves: int) -> Path:
+        shims = tmp_path / "shims"
+        shims.mkdir()
+        log = tmp_path / "msgmerge.log"
+        real = shutil.which("msgmerge")
+        assert real
+        (shims / "msgmerge").write_text(
+            "#!/bin/sh\n"
+            'n=$#\neval "po=\\${$((n - 1))}"\n'
+            f"runs=$(cat {log} 2>/dev/null | wc -l)\n"
+            f'if [ "$runs" -lt {saves} ]; then\n'
+            '  printf \'\\nmsgid "saved %s"\\nmsgstr "in an editor"\\n\' "$runs" >> "$po"\n'
+            "fi\n"
+            f'echo "$po" >> {log}\n'
+            f'exec {real} "$@"\n'
+        )
+        (shims / "msgmerge").chmod(0o755)
+        monkeypatch.setenv("PATH", f"{shims}{os.pathsep}{os.environ['PATH']}")
+        return log
+
+    return install
+
+
+def test_update_merges_again_a_catalog_saved_during_its_merge(
+    project: Path, saving_msgmerge: Callable[[int], Path]
+) -> None:
+    config = load_config(project)
+    pots = project / "_build" / "pots"
+    small_templates(pots, doc=MESSAGES)
+    update_catalogs(config, [config.locale("en")], pots)
+    path = project / "locale" / "en" / "LC_MESSAGES" / "doc.po"
+    translate(path, {MESSAGES[0]: "Cooperation for security."})
+    log = saving_msgmerge(2)
+    small_templates(pots, doc=MESSAGES[1:])
+    result = update_catalogs(config, [config.locale("en")], pots)
+    assert log.read_text(encoding="utf-8").splitlines() == [str(path)] * 3
+    assert result.remerged == [path, path] and result.updated == [path]
+    merged = polib.pofile(str(path))
+    assert merged.find("saved 0") is None  # the editor's two saves: kept, and merged (obsolete, no template has them)
+    assert [e.msgid for e in merged.obsolete_entries()] == [MESSAGES[0], "saved 0", "saved 1"]
+    assert merged.find(MESSAGES[0], include_obsolete_entries=True).msgstr == "Cooperation for security."
+
+
+def test_update_gives_up_after_three_merges_each_met_by_a_save_and_writes_nothing_over_them(
+    project: Path, saving_msgmerge: Callable[[int], Path]
+) -> None:
+    config = load_config(project)
+    pots = project / "_build" / "pots"
+    small_templates(pots, doc=MESSAGES)
+    update_catalogs(config, [config.locale("en")], pots)
+    path = project / "locale" / "en" / "LC_MESSAGES" / "doc.po"
+    log = saving_msgmerge(100)
+    small_templates(pots, doc=MESSAGES[1:])
+    with pytest.raises(ChangedMeanwhile):
+        update_catalogs(config, [config.locale("en")], pots)
+    assert len(log.read_text(encoding="utf-8").splitlines()) == MERGE_ATTEMPTS == 3
+    assert polib.pofile(str(path)).find("saved 2").msgstr == "in an editor"
+
+
+def test_update_names_a_catalog_without_a_review_record(project: Path) -> None:
+    config = load_config(project)
+    pots = project / "_build" / "pots"
+    small_templates(pots, doc=MESSAGES)
+    update_catalogs(config, [config.locale("en")], pots)
+    path = project / "locale" / "en" / "LC_MESSAGES" / "doc.po"
+    translate(path, {MESSAGES[0]: "Cooperation for security."})
+    review.record_path(path).unlink()
+    result = update_catalogs(config, [config.locale("en")], pots)
+    assert result.unrecorded == [path] and result.unchanged == [path]
+    assert review.record_path(path).is_file()
+    assert update_catalogs(config, [config.locale("en")], pots).unrecorded == []
+    assert record_path(config) == project / "_build" / "cache" / "update.json" and record_path(config).is_file()
 
 
 @pytest.mark.slow
