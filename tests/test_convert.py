@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import shutil
 from pathlib import Path
 
 import opencc
@@ -12,9 +14,11 @@ import pytest
 from pubflow import review
 from pubflow.config import load_config
 from pubflow.conversion import ScriptConverter
-from pubflow.convert import convert_catalogs
+from pubflow.convert import ORIGIN, ConvertResult, cache_path, convert_catalog, convert_catalogs
+from pubflow.errors import PubflowError
 from pubflow.glossary import load_glossary
 from pubflow.masking import mask
+from pubflow.update import update_catalogs
 from tests.conftest import ARTICLE, REPO, run_pubflow
 
 RAW_S2TWP = opencc.OpenCC("s2twp")
@@ -137,6 +141,345 @@ def save(catalog: polib.POFile) -> None:
 def shipped_messages() -> dict[str, str]:
     """The shipped zh_TW article's live messages (an obsolete #~ entry, like the old byline date, is no message)."""
     return {e.msgid: e.msgstr for e in zh_tw(REPO) if not e.obsolete}
+
+
+# -- convert_catalog, message by message (in memory, the shipped zh_TW rules) ---------------------
+
+#: Two sources whose conversions differ in more than their script, so a changed source shows.
+OLD_SOURCE = "以合作促安全。"
+NEW_SOURCE = "以合作促安全，以安全促发展。"
+
+
+@pytest.fixture(scope="module")
+def converter() -> ScriptConverter:
+    return taiwan_converter()
+
+
+def convert_one(
+    converter: ScriptConverter, *entries: polib.POEntry, record: review.ReviewRecord | None = None
+) -> tuple[polib.POFile, review.ReviewRecord, ConvertResult]:
+    catalog = polib.POFile(wrapwidth=0)
+    for entry in entries:
+        catalog.append(entry)
+    record = record if record is not None else review.ReviewRecord(Path("a.review.json"), existed=True)
+    result = ConvertResult()
+    convert_catalog(catalog, record, converter, result)
+    return catalog, record, result
+
+
+def counts(result: ConvertResult) -> dict[str, int]:
+    names = ("converted", "reconverted", "reviewed_kept", "adopted", "unverified", "needs_work", "merged")
+    return {name: getattr(result, name) for name in (*names, "held_for_review") if getattr(result, name)}
+
+
+def machine_entry(
+    converter: ScriptConverter, record: review.ReviewRecord, msgid: str, signature: str | None = None
+) -> polib.POEntry:
+    """A message holding convert's output for ``msgid``, recorded as such (by ``signature``'s rules)."""
+    entry = polib.POEntry(msgid=msgid)
+    review.mark_machine(entry, record, converter.convert(msgid), ORIGIN, signature or converter.signature)
+    return entry
+
+
+def test_a_new_message_is_converted_noted_recorded_and_the_header_names_the_rules(
+    converter: ScriptConverter,
+) -> None:
+    catalog, record, result = convert_one(converter, polib.POEntry(msgid=NEW_SOURCE))
+    entry = catalog[0]
+    assert entry.msgstr == "以合作促安全，以安全促發展。"
+    assert entry.tcomment == "pubflow: machine output (opencc), not yet reviewed"
+    assert record.get(entry).machine == review.MachineOutput(
+        "opencc", converter.signature, review.digest("以合作促安全，以安全促發展。")
+    )
+    assert review.state_of(entry, record) is review.State.MACHINE
+    assert catalog.metadata["X-Pubflow-Converter"] == converter.signature
+    assert counts(result) == {"converted": 1}
+
+
+def test_unchanged_machine_output_is_left_alone_and_the_header_untouched(converter: ScriptConverter) -> None:
+    record = review.ReviewRecord(Path("a.review.json"), existed=True)
+    entry = machine_entry(converter, record, NEW_SOURCE)
+    before = record.get(entry).machine
+    catalog, _, result = convert_one(converter, entry, record=record)
+    assert counts(result) == {} and "X-Pubflow-Converter" not in catalog.metadata
+    assert record.get(entry).machine is before
+
+
+def test_machine_output_of_older_rules_is_recorded_under_the_new_ones_without_a_reconversion(
+    converter: ScriptConverter,
+) -> None:
+    record = review.ReviewRecord(Path("a.review.json"), existed=True)
+    entry = machine_entry(converter, record, NEW_SOURCE, signature="older rules")
+    catalog, _, result = convert_one(converter, entry, record=record)
+    assert counts(result) == {}  # the same text: nothing re-converted
+    assert record.get(entry).machine.signature == converter.signature
+    assert catalog.metadata["X-Pubflow-Converter"] == converter.signature
+
+
+def test_machine_output_whose_source_changed_is_converted_again(converter: ScriptConverter) -> None:
+    record = review.ReviewRecord(Path("a.review.json"), existed=True)
+    old = machine_entry(converter, record, OLD_SOURCE)
+    # As msgmerge leaves it: the new source, fuzzy, the old one as previous msgid; the record follows it.
+    entry = polib.POEntry(
+        msgid=NEW_SOURCE, msgstr=old.msgstr, tcomment=old.tcomment, flags=["fuzzy"], previous_msgid=OLD_SOURCE
+    )
+    record.messages[review.key_of(entry)] = record.messages.pop(review.key_of(old))
+    catalog, _, result = convert_one(converter, entry, record=record)
+    assert counts(result) == {"reconverted": 1}
+    assert (entry.msgstr, entry.fuzzy, entry.previous_msgid) == ("以合作促安全，以安全促發展。", False, None)
+    assert review.state_of(entry, record) is review.State.MACHINE
+    assert catalog.metadata["X-Pubflow-Converter"] == converter.signature
+
+
+def test_a_persons_text_is_kept(converter: ScriptConverter) -> None:
+    entry = polib.POEntry(msgid=NEW_SOURCE, msgstr="一位審校者的譯文")
+    catalog, record, result = convert_one(converter, entry)
+    assert counts(result) == {"reviewed_kept": 1}
+    assert entry.msgstr == "一位審校者的譯文" and record.get(entry) is None
+    assert "X-Pubflow-Converter" not in catalog.metadata
+
+
+def test_edited_machine_output_becomes_the_persons(converter: ScriptConverter) -> None:
+    record = review.ReviewRecord(Path("a.review.json"), existed=True)
+    entry = machine_entry(converter, record, NEW_SOURCE)
+    entry.msgstr = "以合作促安全，以安全促進發展。"  # the reviewer's edit, note left in place
+    _, _, result = convert_one(converter, entry, record=record)
+    assert counts(result) == {"adopted": 1, "reviewed_kept": 1}
+    assert entry.msgstr == "以合作促安全，以安全促進發展。" and not review.has_note(entry)
+    assert record.get(entry).machine is None
+    assert review.state_of(entry, record) is review.State.PERSON
+
+
+@pytest.mark.parametrize("mark", ["note", "legacy flag"])
+def test_an_unrecorded_message_marked_as_machine_output_is_adopted_only_when_it_is_exactly_the_output(
+    converter: ScriptConverter, mark: str
+) -> None:
+    def marked(msgstr: str, fuzzy: bool = False) -> polib.POEntry:
+        entry = polib.POEntry(msgid=NEW_SOURCE, msgstr=msgstr, flags=["fuzzy"] if fuzzy else [])
+        if mark == "note":
+            entry.tcomment = review.note(ORIGIN)
+        else:
+            entry.flags.append(review.LEGACY_MACHINE_FLAG)
+        return entry
+
+    exact = marked("以合作促安全，以安全促發展。")
+    _, record, result = convert_one(converter, exact)
+    assert counts(result) == {}
+    assert review.state_of(exact, record) is review.State.MACHINE
+    assert record.get(exact).machine.origin == "opencc" and review.LEGACY_MACHINE_FLAG not in exact.flags
+
+    for other in (marked("以合作促安全，以安全促進發展。"), marked("以合作促安全，以安全促發展。", fuzzy=True)):
+        _, record, result = convert_one(converter, other)
+        assert counts(result) == {"unverified": 1, "reviewed_kept": 1}
+        assert record.get(other) is None and other.msgstr.startswith("以合作促安全，以安全促")
+        assert review.has_note(other) == (mark == "note")
+
+
+def test_a_reviewed_message_whose_source_changed_gets_the_correction_when_the_edits_merge(
+    converter: ScriptConverter,
+) -> None:
+    # The reviewer wrote 促進 for the old source's 促; the new source adds a clause elsewhere.
+    entry = polib.POEntry(
+        msgid=NEW_SOURCE, msgstr="以合作促進安全。", flags=["fuzzy"], previous_msgid=OLD_SOURCE, previous_msgctxt="c"
+    )
+    _, record, result = convert_one(converter, entry)
+    assert counts(result) == {"merged": 1}
+    assert entry.msgstr == "以合作促進安全，以安全促發展。"
+    assert (entry.fuzzy, entry.previous_msgid, entry.previous_msgctxt) == (False, None, None)
+    assert review.state_of(entry, record) is review.State.PERSON
+
+
+def test_a_reviewed_message_whose_edits_overlap_the_correction_stays_fuzzy(converter: ScriptConverter) -> None:
+    entry = polib.POEntry(msgid=NEW_SOURCE, msgstr="以協作促安全！", flags=["fuzzy"], previous_msgid=OLD_SOURCE)
+    _, _, result = convert_one(converter, entry)
+    assert counts(result) == {"held_for_review": 1, "reviewed_kept": 1}
+    assert (entry.msgstr, entry.fuzzy, entry.previous_msgid) == ("以協作促安全！", True, OLD_SOURCE)
+
+
+def test_a_reviewers_needs_work_on_machine_output_stays(converter: ScriptConverter) -> None:
+    record = review.ReviewRecord(Path("a.review.json"), existed=True)
+    entry = machine_entry(converter, record, NEW_SOURCE)
+    entry.flags.append("fuzzy")
+    catalog, _, result = convert_one(converter, entry, record=record)
+    assert counts(result) == {"needs_work": 1}
+    assert entry.fuzzy and entry.msgstr == "以合作促安全，以安全促發展。"
+    assert "X-Pubflow-Converter" not in catalog.metadata
+
+
+def test_needs_work_on_output_of_older_rules_gets_the_new_output_still_fuzzy(converter: ScriptConverter) -> None:
+    record = review.ReviewRecord(Path("a.review.json"), existed=True)
+    entry = polib.POEntry(msgid=NEW_SOURCE, flags=["fuzzy"])
+    review.mark_machine(entry, record, "以合作促安全，以安全促发展。", ORIGIN, "older rules")
+    entry.flags.append("fuzzy")
+    catalog, _, result = convert_one(converter, entry, record=record)
+    assert counts(result) == {"needs_work": 1, "reconverted": 1}
+    assert entry.fuzzy and entry.msgstr == "以合作促安全，以安全促發展。"
+    assert record.get(entry).machine.signature == converter.signature
+    assert catalog.metadata["X-Pubflow-Converter"] == converter.signature
+
+
+def test_a_new_message_msgmerge_filled_with_another_messages_text_is_converted(converter: ScriptConverter) -> None:
+    reviewed = polib.POEntry(msgid=OLD_SOURCE, msgstr="以合作促進安全。")
+    copied = polib.POEntry(msgid=NEW_SOURCE, msgstr="以合作促進安全。", flags=["fuzzy"], previous_msgid=OLD_SOURCE)
+    _, record, result = convert_one(converter, reviewed, copied)
+    assert counts(result) == {"converted": 1, "reviewed_kept": 1}
+    assert copied.msgstr == "以合作促安全，以安全促發展。" and not copied.fuzzy
+    assert review.state_of(copied, record) is review.State.MACHINE
+    assert reviewed.msgstr == "以合作促進安全。"
+    # Only a copy: a changed message whose old source is gone, or whose text differs, is a correction.
+    edited = polib.POEntry(msgid=NEW_SOURCE, msgstr="以合作促進安全！", flags=["fuzzy"], previous_msgid=OLD_SOURCE)
+    _, _, result = convert_one(converter, polib.POEntry(msgid=OLD_SOURCE, msgstr="以合作促進安全。"), edited)
+    assert result.converted == 0 and edited.fuzzy
+
+
+def test_another_engines_proposal_is_not_converted_unless_fuzzy(converter: ScriptConverter) -> None:
+    record = review.ReviewRecord(Path("a.review.json"), existed=True)
+    entry = polib.POEntry(msgid=NEW_SOURCE)
+    review.mark_machine(entry, record, "記憶庫的提議", review.MEMORY_EXACT_ORIGIN, "memory")
+    _, _, result = convert_one(converter, entry, record=record)
+    assert counts(result) == {} and entry.msgstr == "記憶庫的提議"
+    entry.flags.append("fuzzy")
+    entry.previous_msgid = OLD_SOURCE
+    _, _, result = convert_one(converter, entry, record=record)
+    assert counts(result) == {"reconverted": 1} and entry.msgstr == "以合作促安全，以安全促發展。"
+    assert record.get(entry).machine.origin == "opencc"
+
+
+def test_obsolete_messages_and_the_header_are_never_converted(converter: ScriptConverter) -> None:
+    obsolete = polib.POEntry(msgid=OLD_SOURCE, obsolete=True)
+    after = polib.POEntry(msgid=NEW_SOURCE)
+    _, record, result = convert_one(converter, obsolete, polib.POEntry(msgid="", msgstr=""), after)
+    assert counts(result) == {"converted": 1} and obsolete.msgstr == ""
+    assert list(record.messages) == [(None, NEW_SOURCE)]
+
+
+def test_a_persons_approved_text_equal_to_another_messages_is_kept_though_a_previous_msgid_remains(
+    converter: ScriptConverter,
+) -> None:
+    # The reviewer cleared "fuzzy" on msgmerge's copy, keeping its text; the tool left the "#| msgid" line.
+    reviewed = polib.POEntry(msgid=OLD_SOURCE, msgstr="以合作促進安全。")
+    approved = polib.POEntry(msgid=NEW_SOURCE, msgstr="以合作促進安全。", previous_msgid=OLD_SOURCE)
+    _, record, result = convert_one(converter, reviewed, approved)
+    assert counts(result) == {"reviewed_kept": 2} and approved.msgstr == "以合作促進安全。"
+    assert review.state_of(approved, record) is review.State.PERSON
+
+
+def test_every_message_of_a_catalog_is_counted_whatever_came_before_it(converter: ScriptConverter) -> None:
+    """Two messages of each kind, in turn: each is handled and counted, none stops the others."""
+    record = review.ReviewRecord(Path("a.review.json"), existed=True)
+    sources = ["以合作促安全。", "以安全促发展。", "人民利益，至高无上。", "运筹帷幄，谋划更长远。"]
+    entries = []
+    for n in range(2):
+        edited = machine_entry(converter, record, f"{sources[0]}{n}")
+        edited.msgstr += "！"  # adopted
+        unverified = polib.POEntry(msgid=f"{sources[1]}{n}", msgstr="舊的輸出", tcomment=review.note(ORIGIN))
+        exact = polib.POEntry(msgid=f"{sources[2]}{n}", tcomment=review.note(ORIGIN))
+        exact.msgstr = converter.convert(exact.msgid)  # machine output by any reading: recorded, not counted
+        merged = polib.POEntry(
+            msgid=f"{NEW_SOURCE}{n}", msgstr=f"以合作促進安全。{n}", flags=["fuzzy"], previous_msgid=f"{OLD_SOURCE}{n}"
+        )
+        held = polib.POEntry(
+            msgid=f"{NEW_SOURCE}{n}!", msgstr="以協作促安全！", flags=["fuzzy"], previous_msgid=OLD_SOURCE
+        )
+        needs_work = machine_entry(converter, record, f"{sources[3]}{n}")
+        needs_work.flags.append("fuzzy")
+        stale = machine_entry(converter, record, f"在合作中共赢。{n}")
+        record.messages[(None, f"{sources[3]}{n}?")] = record.messages.pop(review.key_of(stale))
+        stale.msgid = f"{sources[3]}{n}?"  # its source changed: converted again
+        stale.flags.append("fuzzy")
+        stale.previous_msgid = f"在合作中共赢。{n}"
+        new = polib.POEntry(msgid=f"{sources[1]}{n}?")
+        proposal = polib.POEntry(msgid=f"{sources[2]}{n}?")  # the memory's: left to it
+        review.mark_machine(proposal, record, "記憶庫的提議", review.MEMORY_EXACT_ORIGIN, "memory")
+        entries += [edited, unverified, exact, merged, held, needs_work, stale, new, proposal]
+    _, record, result = convert_one(converter, *entries, record=record)
+    assert counts(result) == {
+        "converted": 2,
+        "reconverted": 2,
+        "reviewed_kept": 6,  # adopted, unverified and held
+        "adopted": 2,
+        "unverified": 2,
+        "needs_work": 2,
+        "merged": 2,
+        "held_for_review": 2,
+    }
+    assert all(review.state_of(entry, record) is review.State.MACHINE for entry in entries[2::9] + entries[7::9])
+
+
+class CountingMeter:
+    """Records what a stage reports to its progress bar."""
+
+    def __init__(self) -> None:
+        self.expected: list[int] = []
+        self.done = 0.0
+
+    def expect(self, total: int) -> None:
+        self.expected.append(total)
+
+    def advance(self, count: float = 1) -> None:
+        self.done += count
+
+
+def two_converted_locales(project: Path) -> Path:
+    """The project with zh_HK as a second OpenCC locale, and two small documents in every locale."""
+    with (project / "pyproject.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[tool.pubflow.locales.zh_HK]\nlabel = "香港"\nproduced-by = "opencc"\nopencc-config = "s2hk"\n')
+    shutil.rmtree(project / "locale")
+    pots = project / "_build" / "pots"
+    pots.mkdir(parents=True)
+    for name, msgids in {"a": [OLD_SOURCE, NEW_SOURCE], "b": ["人民利益，至高无上。"]}.items():
+        template = polib.POFile(wrapwidth=0)
+        template.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+        for msgid in msgids:
+            template.append(polib.POEntry(msgid=msgid, occurrences=[(f"docs/{name}.rst", "1")]))
+        template.save(str(pots / f"{name}.pot"))
+    config = load_config(project)
+    update_catalogs(config, config.targets, pots)
+    return project
+
+
+def test_convert_catalogs_converts_every_opencc_locale_and_then_skips_what_it_did(project: Path) -> None:
+    config = load_config(two_converted_locales(project))
+    said: list[str] = []
+    meter = CountingMeter()
+    first = convert_catalogs(config, config.targets, said.append, meter)
+    paths = [project / "locale" / locale / "LC_MESSAGES" / f"{doc}.po" for locale in ("zh_HK", "zh_TW") for doc in "ab"]
+    assert sorted(first.written) == paths and first.skipped == [] and first.unrecorded == []
+    assert first.converted == 6 and first.engine_calls == 6  # three messages, each converted once per locale
+    assert [line.split(" with ")[0] for line in said] == ["converting zh_TW", "converting zh_HK"]
+    assert meter.expected == [2, 4] and meter.done == 4
+    hk = polib.pofile(str(paths[0])).find(NEW_SOURCE)
+    assert hk.msgstr == "以合作促安全，以安全促發展。" and review.has_note(hk)
+    records = {path: review.record_path(path).read_bytes() for path in paths}
+
+    meter = CountingMeter()
+    second = convert_catalogs(config, config.targets, meter=meter)
+    assert sorted(second.skipped) == paths and (second.written, second.engine_calls) == ([], 0)
+    assert meter.expected == [2, 4] and meter.done == 4
+
+    cache_path(config).write_text("{damaged", encoding="utf-8")  # a damaged cache only costs time
+    (paths[1]).write_bytes(paths[1].read_bytes() + b"\n")  # one catalog changed since: converted again, not rewritten
+    third = convert_catalogs(config, config.targets)
+    assert third.written == [] and third.skipped == [] and third.engine_calls == 6
+    assert {path: review.record_path(path).read_bytes() for path in paths} == records
+    assert json.loads(cache_path(config).read_text(encoding="utf-8")).keys() == {
+        f"{ScriptConverter(config.locale(name), load_glossary(config.glossary_path, 'zh_CN')).signature}::"
+        f"locale/{name}/LC_MESSAGES/{doc}.po"
+        for name in ("zh_HK", "zh_TW")
+        for doc in "ab"
+    }
+
+
+def test_convert_writes_the_catalogs_converted_before_a_bad_one(project: Path) -> None:
+    config = load_config(two_converted_locales(project))
+    folder = project / "locale" / "zh_TW" / "LC_MESSAGES"
+    (folder / "c.po").write_text('msgid "x"\nmsgstr "unclosed\n', encoding="utf-8")
+    with pytest.raises(PubflowError, match=r"c\.po:2: "):
+        convert_catalogs(config, [config.locale("zh_TW")])
+    assert polib.pofile(str(folder / "a.po")).find(NEW_SOURCE).msgstr == "以合作促安全，以安全促發展。"
+    assert review.state_of(polib.pofile(str(folder / "b.po"))[0], review.load_record(folder / "b.po")) is (
+        review.State.MACHINE
+    )
 
 
 @pytest.mark.parametrize(("sentence", "opencc_wrong", "fixed"), GLOSSARY_FIXES)
