@@ -74,5 +74,14 @@ fi
 if .venv/bin/python -m pip show -q opencc-python-reimplemented >/dev/null 2>&1; then
   .venv/bin/python -m pip uninstall -q -y opencc-python-reimplemented opencc
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+# pip is asked again only when what it installs from changed: a repeated set-up (scripts/test.sh runs one
+# first, every time) then costs a second, not an editable wheel built again. Deleting the stamp forces it.
+stamp=.venv/.setup-stamp
+wanted="$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -d' ' -f1)"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
+  echo "setup: Python packages installed (pyproject.toml unchanged since; rm $stamp to install again)"
+else
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+  echo "$wanted" > "$stamp.tmp" && mv "$stamp.tmp" "$stamp"
+fi
 echo "setup: ready (.venv/bin/pubflow)"

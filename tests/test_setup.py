@@ -77,3 +77,10 @@ def test_setup_leaves_a_sound_venv_alone(tmp_path: Path) -> None:
     result = _setup(project)
     assert result.returncode == 0, result.stderr
     assert "rebuilding" not in result.stdout and marker.exists()
+    assert "unchanged since" in result.stdout  # and pip was not asked again
+    # A changed pyproject.toml (a new dependency, a new range) is installed again.
+    with (project / "pyproject.toml").open("a", encoding="utf-8") as pyproject:
+        pyproject.write("# a new dependency would be here\n")
+    again = _setup(project)
+    assert again.returncode == 0, again.stderr
+    assert "unchanged since" not in again.stdout and marker.exists()
