@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gettext
 import io
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -77,9 +78,18 @@ def merged_catalog(locale: str, project_root: Path | None) -> Catalog:
     return catalog
 
 
+#: The date a compiled catalog carries. Babel stamps one that lacks a POT-Creation-Date (pubflow's own do) with the
+#: time of compiling, which would make the same strings compile to other bytes every minute, and every page of every
+#: edition be read again for "new" strings (sphinxext/labels.py compares the compiled bytes).
+COMPILED_DATE = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def compiled(locale: str, project_root: Path | None) -> bytes:
+    """The merged catalog as a .mo: the same strings give the same bytes, whenever they are compiled."""
+    catalog = merged_catalog(locale, project_root)
+    catalog.creation_date = COMPILED_DATE
     out = io.BytesIO()
-    write_mo(out, merged_catalog(locale, project_root))
+    write_mo(out, catalog)
     return out.getvalue()
 
 

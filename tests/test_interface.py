@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polib
@@ -21,7 +22,7 @@ from pubflow.checks.punctuation import check_punctuation
 from pubflow.checks.script import check_script
 from pubflow.config import LocaleConfig
 from pubflow.glossary import Glossary
-from pubflow.interface import SOURCE_CATALOGS, label_for, merged_catalog
+from pubflow.interface import SOURCE_CATALOGS, compiled, label_for, merged_catalog
 
 PACKAGE = Path(__file__).resolve().parents[1] / "pubflow"
 LANGUAGES = ["zh_CN", "zh_TW", "zh_HK", "en", "ja", "ko", "fr", "de"]
@@ -88,3 +89,11 @@ def test_a_publication_overrides_any_string_and_adds_a_language(tmp_path: Path) 
     assert merged_catalog("sv", tmp_path)["Bilingual"].string == "Tvåspråkig"
     assert label_for("sv", "Bilingual", tmp_path) == "Tvåspråkig"
     assert label_for("sv", "Notes", tmp_path) == "Notes"  # what it does not translate stays English
+
+
+def test_a_compiled_catalog_is_the_same_bytes_whenever_it_is_compiled() -> None:
+    """No time of compiling in it: every build compares them, and new bytes would read every page again."""
+    for language in LANGUAGES:
+        mo = compiled(language, None)
+        assert datetime.now(UTC).strftime("%Y-%m-%d").encode() not in mo, language
+        assert b"POT-Creation-Date: 1970-01-01 00:00+0000" in mo, language
