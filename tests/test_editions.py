@@ -83,6 +83,13 @@ def test_a_held_back_article_is_in_no_output_of_its_edition(partial: Path) -> No
     assert NEW not in (html / "index.html").read_text(encoding="utf-8")  # the root page's PDF links
     run_pubflow("build", "--format", "pdf", "-l", "en", cwd=partial, check=True)
     assert sorted(p.name for p in (pdf / "en").rglob("*.pdf")) == [f"{ARTICLE}.en.pdf"]
+    # Held back, it is no toctree entry that Sphinx misses: a build with nothing changed writes no page again
+    # (Sphinx would mark the front page "read again at every build", and index it and write it each time).
+    run_pubflow("build", "-l", "en", cwd=partial, check=True)  # links the PDF the build above made
+    front = partial / "_build" / "sphinx" / "html" / "en" / "index.html"
+    written = front.stat().st_mtime_ns
+    run_pubflow("build", "-l", "en", cwd=partial, check=True)
+    assert front.stat().st_mtime_ns == written
     # The editions that publish it keep it, and their switchers do not link where it is held back.
     for edition in ("zh_CN", "zh_TW"):
         page = (html / edition / f"{NEW}.html").read_text(encoding="utf-8")

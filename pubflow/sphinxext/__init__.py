@@ -1,6 +1,7 @@
 """What pubflow adds to Sphinx, loaded by conf.py as ``pubflow.sphinxext``.
 
 - :mod:`.editions`: the language switcher and ``hreflang`` links between editions;
+- :mod:`.heldback`: toctrees without the articles an edition holds back (no page read again at every build);
 - :mod:`.search`: Chinese search that knows the glossary's words;
 - :mod:`.labels`: pubflow's own labels, a gettext catalog in each edition's language;
 - :mod:`.status`: marks on untranslated and outdated paragraphs, the translation-status table;
@@ -32,6 +33,7 @@ from pubflow.sphinxext import (
     editions,
     feed,
     frontpage,
+    heldback,
     labels,
     latex,
     neighbours,
@@ -60,6 +62,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_html_theme("pubflow", str(THEME_DIR))
     labels.setup(app)
     editions.setup(app)
+    heldback.setup(app)
     dates.setup(app)
     search.setup(app)
     latex.setup(app)

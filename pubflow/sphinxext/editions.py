@@ -36,6 +36,7 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     # value, so that a change rewrites the pages). A plain sphinx-build has no such file and holds nothing back.
     held = read_held_back(Path(config.pubflow_held_back_file)) if config.pubflow_held_back_file else {}
     mine = sorted(held.get(policy_edition(config.language or project.source_language, config.pubflow_bilingual), {}))
+    app.pubflow_held_back_here = frozenset(mine)  # type: ignore[attr-defined]
     if mine:
         config.exclude_patterns = [*config.exclude_patterns, *(glob.escape(f"{doc}.rst") for doc in mine)]
         config.suppress_warnings = [*config.suppress_warnings, "toc.excluded"]
