@@ -14,7 +14,9 @@ if [ -f scripts/lint.sh ]; then bash scripts/lint.sh; fi
 # For a quick loop while working: ./scripts/test.sh -m "not slow"  (the core promises, in under 2 minutes).
 if [ -d tests ]; then
   status=0
-  .venv/bin/python -m pytest -n "${PUBFLOW_TEST_WORKERS:-auto}" --dist loadfile --durations=15 "$@" || status=$?
+  # The files go out longest first (tests/conftest.py · LONGEST_FIRST), not by their number of tests.
+  .venv/bin/python -m pytest -n "${PUBFLOW_TEST_WORKERS:-auto}" --dist loadfile --no-loadscope-reorder \
+    --durations=15 "$@" || status=$?
   # pytest's 5 is "no test ran" (a -m or -k that selects nothing): say so rather than fail with no word.
   if [ "$status" -eq 5 ]; then echo "test.sh: no test matched the selection" >&2; fi
   exit "$status"
