@@ -444,8 +444,10 @@ def test_the_memory_stage_in_process_proposes_records_and_then_follows_the_revie
     exact.msgstr = "Written by Cai Changchun"
     po.find(FIRST_TITLE).msgstr = "Part One"
     po.save(str(path))
-    third = propose_from_memory(config, [config.locale("en")])
+    meter = Counting()
+    third = propose_from_memory(config, [config.locale("en")], meter=meter)
     assert (third.exact, third.fuzzy, third.approved, third.adopted, third.written) == (0, 0, 2, 2, [path])
+    assert (meter.expected, meter.done) == ([1], 1)
     po, record = catalog(project, "second"), load_record(path)
     for msgid in ("作者：蔡长春", CHANGED_SOURCE, SECOND_TITLE, FIRST_TITLE):
         assert state_of(po.find(msgid), record) is State.PERSON and not po.find(msgid).tcomment
@@ -684,11 +686,17 @@ def test_the_memory_stage_reads_tmx_files_and_proposes_again_only_when_the_memor
     first.find("以合作促安全，以安全促发展。").msgstr = "Security through cooperation."
     first.save(str(first_path))
     write_tmx(legacy, "zh_CN", [("en", [Pair(NEW_SOURCE, "A changed sentence.", "old memory")])])
+    # And a proposal a person edited went out of the article (msgmerge made it obsolete): left as it is.
+    po = catalog(project, "second")
+    gone = po.find(NEW_SOURCE)
+    gone.msgstr, gone.obsolete = "Edited, then dropped", True
+    po.save(str(path))
     third = propose_from_memory(config, en, [legacy])
-    assert (third.exact, third.fuzzy, third.written) == (0, 1, [path])
+    assert (third.exact, third.fuzzy, third.adopted, third.written) == (0, 1, 0, [path])
     po = catalog(project, "second")
     assert po.find(CHANGED_SOURCE).msgstr == "Security through cooperation." and po.find(CHANGED_SOURCE).fuzzy
-    assert po.find(NEW_SOURCE).msgstr == "A brand-new sentence."
+    gone = po.find(NEW_SOURCE, include_obsolete_entries=True)
+    assert gone.obsolete and gone.msgstr == "Edited, then dropped" and "pubflow memory: 100%" in gone.tcomment
 
 
 def test_a_proposal_ending_in_a_line_break_its_source_lacks_is_never_made(tmp_path: Path) -> None:
