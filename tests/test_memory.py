@@ -560,6 +560,7 @@ def test_the_catalogs_pairs_are_read_again_only_when_a_catalog_or_its_record_cha
     assert again[OWN_SOURCE, "second"] is True and again[OWN_SOURCE, ARTICLE] is False
     # Per catalog: the digest of its bytes and its record's, its pairs, whether the memory stage has work in it.
     stored = json.loads(cache.read_text(encoding="utf-8"))
+    assert OWN_SOURCE in cache.read_text(encoding="utf-8")  # UTF-8 text, not \u escapes: half the size
     assert sorted(stored) == [ARTICLE, "index", "part/third", "second"]
     assert all(sorted(known) == ["pairs", "sha256", "work"] for known in stored.values())
     assert [stored[document]["work"] for document in sorted(stored)] == [False, False, False, True]
