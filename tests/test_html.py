@@ -194,6 +194,14 @@ def test_the_status_page_follows_new_articles_and_translators_work(project: Path
     catalog.save()
     run_pubflow("build", "-l", "en", cwd=project, check=True)
     assert status_row(project, "en", "en", new)[1] == "1"
+    # A translation reworded leaves every number as it was: the status page is neither read nor written again.
+    status = project / "_build" / "sphinx" / "html" / "en" / "status.html"
+    written = status.stat().st_mtime_ns
+    catalog = polib.pofile(str(path), wrapwidth=0)
+    catalog.find("来源：人民日报").msgstr = "Source: the People's Daily"
+    catalog.save()
+    run_pubflow("build", "-l", "en", cwd=project, check=True)
+    assert status.stat().st_mtime_ns == written
 
 
 @pytest.mark.slow

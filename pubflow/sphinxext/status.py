@@ -238,18 +238,27 @@ def _table(kind: str, labels: list[str]) -> tuple[nodes.table, nodes.tbody]:
     return table, body
 
 
-def build_table(app: Sphinx) -> nodes.table:
+#: The row of a locale's totals, named in the edition's language when the table is made.
+ALL_DOCUMENTS = None
+
+
+def status_rows(app: Sphinx) -> list[list[str | None]]:
+    """The status table's cells, row by row (``ALL_DOCUMENTS`` where a locale's totals row is named).
+
+    Counted once a build: the same rows decide whether the status page is read again and fill it.
+    """
+    rows: list[list[str | None]] | None = getattr(app, "pubflow_status_rows", None)
+    if rows is not None:
+        return rows
     project = project_config(app)
-    labels = [_("Locale"), _("Document"), _("Messages"), _("Translated"), _("Reviewed"), _("Machine, unreviewed"),
-              _("Fuzzy"), _("Untranslated"), _("Obsolete"), _("Messages %"), _("Text %"), _("Reviewed %"),
-              _("Notes"), _("Stale notes")]  # fmt: skip
-    table, body = _table("pubflow-status", labels)
+    rows = []
     for locale in project_coverage(project):
         documents = [document_name(c.path) for c in locale.catalogs]
         counts = {document: count_notes(project, locale.locale, document) for document in documents}
         for catalog in [*locale.catalogs, locale.total]:
+            name: str | None
             if catalog.path == "(all)":
-                name = _("All documents")
+                name = ALL_DOCUMENTS
                 notes = NoteCount(sum(n.notes for n in counts.values()), sum(n.stale for n in counts.values()))
             else:
                 name = document_name(catalog.path)
@@ -260,7 +269,18 @@ def build_table(app: Sphinx) -> nodes.table:
                 f"{catalog.percent_source:.2f}",
                 f"{catalog.percent_reviewed:.2f}",
             ]
-            body += _row([locale.locale, name, *values, *percents, str(notes.notes), str(notes.stale)])
+            rows.append([locale.locale, name, *values, *percents, str(notes.notes), str(notes.stale)])
+    app.pubflow_status_rows = rows  # type: ignore[attr-defined]
+    return rows
+
+
+def build_table(app: Sphinx) -> nodes.table:
+    labels = [_("Locale"), _("Document"), _("Messages"), _("Translated"), _("Reviewed"), _("Machine, unreviewed"),
+              _("Fuzzy"), _("Untranslated"), _("Obsolete"), _("Messages %"), _("Text %"), _("Reviewed %"),
+              _("Notes"), _("Stale notes")]  # fmt: skip
+    table, body = _table("pubflow-status", labels)
+    for locale, name, *cells in status_rows(app):
+        body += _row([str(locale), _("All documents") if name is ALL_DOCUMENTS else str(name), *map(str, cells)])
     return table
 
 
@@ -307,9 +327,9 @@ class StatusCollector(EnvironmentCollector):
             app.env.metadata[app.env.docname]["nosearch"] = True
 
 
-def status_inputs(project: ProjectConfig) -> str:
-    """A digest of what the table is made of: the locales and their policies, and each catalog's, review
-    record's and notes file's size and time."""
+def status_files(project: ProjectConfig) -> str:
+    """A digest of the files the table is counted from: each catalog's, review record's and notes file's size and
+    time, and the locales and their policies. Cheap: what a build with nothing changed looks at."""
     lines = [repr(list(project.locales.values())), repr(sorted(project.bilingual_publish.items()))]
     for name in sorted(project.locales):
         folder = project.locale_dir / name
@@ -321,6 +341,18 @@ def status_inputs(project: ProjectConfig) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
+def status_numbers(app: Sphinx) -> str:
+    """A digest of what the page shows: the table's numbers and what is held back.
+
+    Its numbers, not its catalogs' times: a translator's edit that leaves every count as it was (a msgstr
+    reworded) reads no status page again, in any edition.
+    """
+    lines = ["\t".join(map(str, row)) for row in status_rows(app)]
+    held_back = app.config.pubflow_held_back_file
+    lines.append(repr(sorted(read_held_back(Path(held_back)).items())) if held_back else "")
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
 def _reread_status_on_change(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
@@ -329,10 +361,18 @@ def _reread_status_on_change(
     Without this, a new article's catalogs or a translator's work left the status page as it
     was at the last read, while the page says it shows pubflow coverage's numbers.
     """
-    inputs = status_inputs(project_config(app))
-    if getattr(env, "pubflow_status_inputs", None) == inputs and not (added or removed):
+    files = status_files(project_config(app))
+    if getattr(env, "pubflow_status_files", None) == files and not (added or removed):
         return []
-    env.pubflow_status_inputs = inputs  # type: ignore[attr-defined]
+    env.pubflow_status_files = files  # type: ignore[attr-defined]
+    try:
+        numbers = status_numbers(app)
+    except PubflowError:  # a catalog that cannot be counted: read again, and the page's warning says why
+        env.pubflow_status_files = env.pubflow_status_numbers = None  # type: ignore[attr-defined]
+        return sorted(status_pages(env) & env.found_docs)
+    if getattr(env, "pubflow_status_numbers", None) == numbers and not (added or removed):
+        return []
+    env.pubflow_status_numbers = numbers  # type: ignore[attr-defined]
     return sorted(status_pages(env) & env.found_docs)
 
 
