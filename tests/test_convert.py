@@ -391,19 +391,27 @@ def test_every_message_of_a_catalog_is_counted_whatever_came_before_it(converter
         new = polib.POEntry(msgid=f"{sources[1]}{n}?")
         proposal = polib.POEntry(msgid=f"{sources[2]}{n}?")  # the memory's: left to it
         review.mark_machine(proposal, record, "記憶庫的提議", review.MEMORY_EXACT_ORIGIN, "memory")
-        entries += [edited, unverified, exact, merged, held, needs_work, stale, new, proposal]
+        outdated = machine_entry(converter, record, f"{sources[3]}{n}#", signature="older rules")
+        outdated.msgstr = f"{sources[3]}{n}#"  # older rules' output, unlike today's: converted again
+        record.get(outdated).machine = review.MachineOutput(ORIGIN, "older rules", review.digest(outdated.msgstr))
+        reworked = machine_entry(converter, record, f"{sources[1]}{n}!", signature="older rules")
+        reworked.msgstr = f"{sources[1]}{n}!"  # needs work, on older rules' output: their new output, still fuzzy
+        record.get(reworked).machine = review.MachineOutput(ORIGIN, "older rules", review.digest(reworked.msgstr))
+        reworked.flags.append("fuzzy")
+        entries += [edited, unverified, exact, merged, held, needs_work, stale, new, proposal, outdated, reworked]
     _, record, result = convert_one(converter, *entries, record=record)
     assert counts(result) == {
         "converted": 2,
-        "reconverted": 2,
+        "reconverted": 6,
         "reviewed_kept": 6,  # adopted, unverified and held
         "adopted": 2,
         "unverified": 2,
-        "needs_work": 2,
+        "needs_work": 4,
         "merged": 2,
         "held_for_review": 2,
     }
-    assert all(review.state_of(entry, record) is review.State.MACHINE for entry in entries[2::9] + entries[7::9])
+    assert all(review.state_of(entry, record) is review.State.MACHINE for entry in entries[2::11] + entries[7::11])
+    assert [e.msgstr for e in entries[9::11]] == [converter.convert(e.msgid) for e in entries[9::11]]
 
 
 class CountingMeter:

@@ -141,6 +141,8 @@ def test_update_takes_an_orphan_for_a_renamed_document_only_when_it_holds_half_i
     assert renamed_from(template, [less]) is None
     assert renamed_from(template, [less, half, more]) == more
     assert renamed_from(template, [half, more, less]) == more
+    twin = orphan("twin", *MESSAGES[2:])  # as much as half: the first of equals is taken
+    assert renamed_from(template, [half, twin]) == half and renamed_from(template, [twin, half]) == twin
     empty = small_templates(tmp_path / "empty", new=())["new"]
     assert renamed_from(empty, [half]) is None
 
