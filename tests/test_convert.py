@@ -231,6 +231,17 @@ def test_machine_output_whose_source_changed_is_converted_again(converter: Scrip
     assert catalog.metadata["X-Pubflow-Converter"] == converter.signature
 
 
+def test_machine_output_whose_new_source_converts_alike_is_no_longer_fuzzy(converter: ScriptConverter) -> None:
+    record = review.ReviewRecord(Path("a.review.json"), existed=True)
+    old = machine_entry(converter, record, "然后")
+    entry = polib.POEntry(msgid="然後", msgstr=old.msgstr, tcomment=old.tcomment, flags=["fuzzy"])
+    entry.previous_msgid = "然后"  # as msgmerge leaves a changed source
+    record.messages[review.key_of(entry)] = record.messages.pop(review.key_of(old))
+    _, _, result = convert_one(converter, entry, record=record)
+    assert (entry.msgstr, entry.fuzzy, entry.previous_msgid) == ("然後", False, None)
+    assert counts(result) == {"reconverted": 1} and review.state_of(entry, record) is review.State.MACHINE
+
+
 def test_a_persons_text_is_kept(converter: ScriptConverter) -> None:
     entry = polib.POEntry(msgid=NEW_SOURCE, msgstr="一位審校者的譯文")
     catalog, record, result = convert_one(converter, entry)

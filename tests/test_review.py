@@ -218,15 +218,15 @@ def test_a_record_renders_as_json_dumps_sorted_and_loads_back(tmp_path: Path) ->
     record.messages[(None, "乙")] = review.MessageRecord(earlier=machine("memory", "乙", "m"))
     record.messages[(None, "丙")] = review.MessageRecord()  # nothing to keep: left out
     record.messages[("a", "丁")] = review.MessageRecord(machine=machine("mt", "丁"), earlier=machine("mt", "丁丁"))
-    record.messages[("Z", "戊")] = review.MessageRecord(skip={"markup"})
+    record.messages[("A", "戊")] = review.MessageRecord(skip={"markup"})
     expected = {
         "schema": "pubflow-review/1",
-        "messages": [  # no msgctxt sorts first, then "Z", "a", "b"
+        "messages": [  # no msgctxt sorts first, then "A", "a", "b"
             {
                 "msgid": "乙",
                 "earlier-machine": {"origin": "memory", "signature": "m", "msgstr-sha256": review.digest("乙")},
             },
-            {"msgid": "戊", "msgctxt": "Z", "skip": ["markup"]},
+            {"msgid": "戊", "msgctxt": "A", "skip": ["markup"]},
             {
                 "msgid": "丁",
                 "msgctxt": "a",
