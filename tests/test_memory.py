@@ -438,15 +438,21 @@ def test_the_memory_stage_in_process_proposes_records_and_then_follows_the_revie
     runs.write_text(json.dumps(record_of_runs), encoding="utf-8")
     assert propose_from_memory(config, [config.locale("en")]).memory_sizes == {"en": 999}
 
-    # A reviewer approves the close matches (clears fuzzy) and rewrites the exact ones: all are theirs now.
+    # A reviewer approves the close matches (clears fuzzy): theirs now, written down even with nothing else to do.
     close.flags.remove("fuzzy")
     po.find(SECOND_TITLE).flags.remove("fuzzy")
+    po.save(str(path))
+    approving = propose_from_memory(config, [config.locale("en")])
+    assert (approving.approved, approving.adopted, approving.written) == (2, 0, [path])
+    # Then rewrites the exact ones: all are theirs now.
+    po = catalog(project, "second")
+    exact = po.find("作者：蔡长春")
     exact.msgstr = "Written by Cai Changchun"
     po.find(FIRST_TITLE).msgstr = "Part One"
     po.save(str(path))
     meter = Counting()
     third = propose_from_memory(config, [config.locale("en")], meter=meter)
-    assert (third.exact, third.fuzzy, third.approved, third.adopted, third.written) == (0, 0, 2, 2, [path])
+    assert (third.exact, third.fuzzy, third.approved, third.adopted, third.written) == (0, 0, 0, 2, [path])
     assert (meter.expected, meter.done) == ([1], 1)
     po, record = catalog(project, "second"), load_record(path)
     for msgid in ("作者：蔡长春", CHANGED_SOURCE, SECOND_TITLE, FIRST_TITLE):
