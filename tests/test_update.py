@@ -20,6 +20,7 @@ from pubflow.fileio import ChangedMeanwhile
 from pubflow.update import (
     MERGE_ATTEMPTS,
     RENAME_OVERLAP,
+    carry_flags,
     carry_notes,
     new_catalog,
     record_path,
@@ -456,3 +457,13 @@ def test_a_renamed_document_keeps_its_translations_review_state_and_notes(projec
     run_pubflow("build", "-l", "en", cwd=project, check=True)
     page = (project / "_build" / "html" / "en" / f"{new}.html").read_text(encoding="utf-8")
     assert "pubflow-note" in page  # the editor's notes are published under the new name
+
+
+def test_a_message_fuzzy_before_and_after_a_merge_keeps_one_fuzzy_flag() -> None:
+    """msgmerge keeps the flag of a message a translator left fuzzy: carry_flags neither adds it again nor drops
+    the translator's own flags around it."""
+    old = polib.pofile('msgid ""\nmsgstr ""\n\n#, fuzzy, pubflow-skip-numbers\nmsgid "一"\nmsgstr "One"\n')
+    merged = polib.pofile('msgid ""\nmsgstr ""\n\n#, fuzzy\nmsgid "一"\nmsgstr "One"\n')
+    assert carry_flags(old, merged) is True
+    assert merged.find("一").flags == ["fuzzy", "pubflow-skip-numbers"]
+    assert carry_flags(old, merged) is False  # the second time, nothing to put back
