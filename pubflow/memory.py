@@ -474,7 +474,10 @@ def _propose_in_locale(
     wanted = [e.msgid for _p, _r, catalog, _l, record in opened for e in catalog if wants_proposal(e, record)]
     proposals = memory.propose_many(wanted, threshold)
     for path, read_as, catalog, layout, record in opened:
-        if not propose_in_catalog(catalog, record, proposals, threshold, result):
+        changed = propose_in_catalog(catalog, record, proposals, threshold, result)
+        # A record a killed run left in transition is settled even when no proposal changes: its catalog may be
+        # the one that run wrote already.
+        if not changed and not record.in_transition:
             continue
         # Record and catalog in an order that a kill at any point leaves true (review.writes_with_catalog).
         if save_with_catalog(record, catalog, path, layout.splice(catalog, config.wrap_width), read_as):

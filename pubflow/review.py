@@ -98,6 +98,11 @@ class ReviewRecord:
     def get(self, entry: polib.POEntry) -> MessageRecord | None:
         return self.messages.get(key_of(entry))
 
+    @property
+    def in_transition(self) -> bool:
+        """A run was killed between its writes (:func:`record_writes`): an earlier machine output is left to settle."""
+        return any(message.earlier is not None for message in self.messages.values())
+
     def setdefault(self, key: Key) -> MessageRecord:
         return self.messages.setdefault(key, MessageRecord())
 

@@ -248,6 +248,42 @@ def test_a_kill_between_the_memorys_writes_leaves_its_proposals_machine_output(
     assert "earlier-machine" not in record.path.read_text(encoding="utf-8")  # settled by the next run
 
 
+def test_a_run_after_a_kill_between_the_catalog_and_its_final_record_settles_the_record(
+    two_articles: Path, tmp_path: Path
+) -> None:
+    """The kill the test above may or may not hit, made certain: the catalog written, its record still in transition.
+
+    The next run has no proposal to change in that catalog, and settles its record all the same.
+    """
+    from pubflow.config import load_config
+    from pubflow.memory import propose_from_memory
+    from pubflow.review import State, load_record, record_writes, state_of
+    from tests.test_memory import catalog
+
+    project = Path(shutil.copytree(two_articles, tmp_path / "project"))
+    subprocess.run([sys.executable, "-m", "pubflow", "-q", "memory", "-l", "en"], cwd=project, check=True)
+    path = project / "locale" / "en" / "LC_MESSAGES" / f"{SECOND}.po"
+    before = load_record(path).path.read_bytes()
+    first = project / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    old = catalog(project, ARTICLE).find("以合作促安全，以安全促发展。").msgstr
+    first.write_text(first.read_text(encoding="utf-8").replace(old, "Security through cooperation."), "utf-8")
+    subprocess.run([sys.executable, "-m", "pubflow", "-q", "memory", "-l", "en"], cwd=project, check=True)
+    # The record as that run wrote it before its catalog (in transition from the one before), beside its catalog.
+    after = load_record(path)
+    record_file = after.path
+    record_file.write_bytes(before)
+    in_transition = load_record(path)
+    in_transition.messages = after.messages
+    middle, _final = record_writes(in_transition, catalog(project))
+    assert middle is not None and "earlier-machine" in middle
+    record_file.write_text(middle, encoding="utf-8")
+    config = load_config(project)
+    propose_from_memory(config, [config.locale("en")])
+    settled = load_record(path)
+    assert "earlier-machine" not in record_file.read_text(encoding="utf-8")
+    assert state_of(catalog(project).find(CHANGED_SOURCE), settled) is State.MACHINE
+
+
 @pytest.mark.parametrize("where", ["project", "elsewhere"])
 def test_a_killed_tmx_export_leaves_no_temporary_file_after_the_next_run(tmp_path: Path, where: str) -> None:
     project = copy_project(tmp_path / "project")
