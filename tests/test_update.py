@@ -6,7 +6,10 @@ and then runs the real msgmerge, so each test sees which catalogs were merged.
 
 from __future__ import annotations
 
+import io
+import json
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +19,10 @@ import pytest
 
 from pubflow import review
 from pubflow.config import load_config
+from pubflow.errors import PubflowError
+from pubflow.extract import STAMP_NAME, sources_digest, templates_digest, tools_digest
 from pubflow.fileio import ChangedMeanwhile
+from pubflow.progress import Reporter
 from pubflow.update import (
     MERGE_ATTEMPTS,
     RENAME_OVERLAP,
@@ -467,3 +473,45 @@ def test_a_message_fuzzy_before_and_after_a_merge_keeps_one_fuzzy_flag() -> None
     assert carry_flags(old, merged) is True
     assert merged.find("一").flags == ["fuzzy", "pubflow-skip-numbers"]
     assert carry_flags(old, merged) is False  # the second time, nothing to put back
+
+
+def test_update_never_merges_templates_older_than_the_sources(project: Path) -> None:
+    """In process, what test_translator_tools.py's test_update_never_merges_stale_templates shows through the
+    command: the project's own templates are merged only while extract's stamp vouches for them."""
+    config = load_config(project)
+    en = config.locale("en")
+    small_templates(config.pot_dir, doc=MESSAGES)
+    with pytest.raises(PubflowError) as unstamped:
+        update_catalogs(config, [en])
+    assert unstamped.value.message == (
+        "the templates in _build/gettext were not made by pubflow extract from these sources; run pubflow extract first"
+    )
+    assert unstamped.value.path == config.pot_dir
+    assert not (config.locale_dir / "en" / "LC_MESSAGES" / "doc.po").exists()
+    stamp = {"sources": sources_digest(config), "templates": templates_digest(config.pot_dir), "tools": tools_digest()}
+    (config.pot_dir / STAMP_NAME).write_text(json.dumps(stamp), encoding="utf-8")
+    assert update_catalogs(config, [en]).created == [config.locale_dir / "en" / "LC_MESSAGES" / "doc.po"]
+    before = {path: path.read_bytes() for path in config.locale_dir.rglob("*") if path.is_file()}
+    doc = project / "docs" / f"{ARTICLE}.rst"
+    doc.write_text(
+        doc.read_text(encoding="utf-8").replace("人民利益，至高无上。", "人民利益，永远至高无上。"), encoding="utf-8"
+    )
+    with pytest.raises(PubflowError) as stale:
+        update_catalogs(config, [en])
+    assert stale.value.message == (
+        "docs/ or conf.py changed since the templates were extracted; run pubflow extract first"
+    )
+    assert {path: path.read_bytes() for path in config.locale_dir.rglob("*") if path.is_file()} == before
+
+
+def test_update_counts_its_catalogs_in_its_progress_lines(project: Path) -> None:
+    """Each locale's catalog of each template is one unit of update's progress: ``update: 3/4 catalogs``."""
+    config = load_config(project)
+    pots = project / "_build" / "pots"
+    small_templates(pots, one=MESSAGES[:2], two=MESSAGES[2:])
+    stream = io.StringIO()
+    with Reporter(stream=stream, interactive=False).stage("update", "catalog") as meter:
+        update_catalogs(config, [config.locale("en"), config.locale("zh_TW")], pots, meter)
+    counts = re.findall(r"^pubflow: update: (\d+/\d+) catalogs?, ", stream.getvalue(), re.M)
+    assert counts == ["1/4", "2/4", "3/4"], stream.getvalue()
+    assert re.search(r"^pubflow: update: done, 4 catalogs in ", stream.getvalue(), re.M), stream.getvalue()
