@@ -37,9 +37,9 @@ while IFS='|' read -r module tests; do
 done <<'EOF'
 pubflow/fileio.py|tests/test_fileio.py tests/test_faults.py -k "not killed and not git"
 pubflow/checks/security.py|tests/test_rules.py -k "security or build_drops or judge"
-pubflow/convert.py|--continue-on-collection-errors tests/test_convert.py tests/test_rules.py tests/test_lost_save.py tests/test_faults.py tests/test_translator_tools.py -k "convert or rename or record or person or machine or crlf or review"
-pubflow/update.py|--continue-on-collection-errors tests/test_update.py tests/test_rules.py tests/test_faults.py tests/test_catalogs.py -k "(update or carry or merge or rename or rerunning) and not (slow and test_update.py)"
-pubflow/review.py|--continue-on-collection-errors tests/test_review.py tests/test_translator_tools.py -k "record or not test_review.py"
+pubflow/convert.py|--continue-on-collection-errors tests/test_convert.py tests/test_rules.py tests/test_lost_save.py tests/test_faults.py tests/test_translator_tools.py -k "(convert or rename or record or person or machine or crlf or review) and not killed"
+pubflow/update.py|--continue-on-collection-errors tests/test_update.py tests/test_rules.py tests/test_faults.py tests/test_catalogs.py -k "(update or carry or merge or rename or rerunning) and not (slow and test_update.py) and not killed"
+pubflow/review.py|--continue-on-collection-errors tests/test_review.py tests/test_lost_save.py tests/test_convert.py tests/test_update.py tests/test_memory.py tests/test_fileio.py -m "not slow" -k "not (test_review.py and (shipped or coverage_counts))"
 pubflow/memory.py|tests/test_memory.py -k "in_process or first_translation or lengths or memory_comment or only_when or loses_no or every_core or which_messages or leave_out or reads_tmx or line_break_its or many_catalogs or while_it_worked"
 EOF
 echo "(survivors: $COPY/mutation-*.txt)"
