@@ -393,7 +393,8 @@ def test_marking_machine_output_and_a_persons_text_records_them_keeping_other_co
         msgid="甲",
         msgstr="old",
         tcomment=(
-            "pubflow: machine output (memory), not yet reviewed\npubflow memory: 90% from b.po\na translator's remark"
+            "pubflow: machine output (memory), not yet reviewed\npubflow memory: 90% from b.po\na translator's remark\n"
+            "another remark"
         ),
         flags=["fuzzy", "machine-converted", "python-format"],
         previous_msgid="乙",
@@ -405,14 +406,17 @@ def test_marking_machine_output_and_a_persons_text_records_them_keeping_other_co
     assert entry.msgstr == "甲文" and entry.flags == ["python-format"]
     assert (entry.previous_msgid, entry.previous_msgctxt, entry.previous_msgid_plural) == (None, None, None)
     assert entry.tcomment == (
-        "pubflow: machine output (opencc), not yet reviewed\npubflow memory: 90% from b.po\na translator's remark"
+        "pubflow: machine output (opencc), not yet reviewed\npubflow memory: 90% from b.po\na translator's remark\n"
+        "another remark"
     )
     assert review.has_note(entry)
     assert record.get(entry).machine == review.MachineOutput("opencc", "s2twp", review.digest("甲文"))
     record.get(entry).earlier = machine("memory", "old")
     entry.flags.append("machine-converted")
     review.mark_person(entry, record)
-    assert entry.tcomment == "a translator's remark" and not review.has_note(entry)
+    assert entry.tcomment == "a translator's remark\nanother remark" and not review.has_note(entry)
+    # A translator's comment written above the note (an editor adds it first) leaves the note in force.
+    assert review.has_note(polib.POEntry(msgid="甲", tcomment=f"a translator's remark\n{review.note('mt')}"))
     assert entry.flags == ["python-format"] and entry.msgstr == "甲文"
     assert record.get(entry) == review.MessageRecord(skip={"numbers"})
     unrecorded = polib.POEntry(msgid="unrecorded", msgstr="x", tcomment=review.note("mt"))
@@ -453,13 +457,24 @@ def test_a_record_follows_its_catalog_through_a_merge(tmp_path: Path) -> None:
     catalog.append(polib.POEntry(msgid="己", msgstr="己文"))
     catalog.append(polib.POEntry(msgid="庚", msgstr="", flags=["pubflow-skip-markup"]))
     catalog.append(polib.POEntry(msgid="辛", msgstr=""))
-    review.follow_catalog(record, catalog)
-    assert record.messages == {
+    # A person's text with a skip, matched by msgmerge: only the previous msgid finds its record (no digest).
+    catalog.append(polib.POEntry(msgid="戊戊", msgstr="戊文", flags=["fuzzy"], previous_msgid="戊"))
+    # Any text finds a vanished message's machine output, even one of the characters a stripping might take.
+    record.messages[(None, "X")] = review.MessageRecord(machine("mt", "X"))
+    catalog.append(polib.POEntry(msgid="XX", msgstr="X"))
+    followed = {
         (None, "甲"): review.MessageRecord(machine("opencc", "甲文")),
         (None, "乙乙"): review.MessageRecord(machine("opencc", "乙文")),
         (None, "丙丙"): review.MessageRecord(machine("opencc", "丙文")),
         (None, "庚"): review.MessageRecord(skip={"markup"}),
+        (None, "戊戊"): review.MessageRecord(skip={"numbers"}),
+        (None, "XX"): review.MessageRecord(machine("mt", "X")),
     }
+    review.follow_catalog(record, catalog)
+    assert record.messages == followed
+    # The next merge keeps the fuzzy messages (and their previous msgids) as they were: so does their record.
+    review.follow_catalog(record, catalog)
+    assert record.messages == followed
     assert gone.msgid == "丁" and moved.msgid == "乙" and renamed.msgid == "丙"
     # Only a translated message takes a vanished message's record by its text, never an empty one.
     record = review.ReviewRecord(tmp_path / "doc.review.json", existed=True)
@@ -529,6 +544,7 @@ def test_settling_a_record_keeps_the_machine_output_its_catalog_holds(tmp_path: 
     record.messages[(None, "乙")] = review.MessageRecord(machine("opencc", "乙新"), earlier=machine("memory", "乙舊"))
     record.messages[(None, "丙")] = review.MessageRecord(None, earlier=machine("memory", "丙舊"))
     record.messages[(None, "丁")] = review.MessageRecord(machine("opencc", "丁"), earlier=machine("opencc", "丁"))
+    assert record.in_transition
     review.settle(record, catalog)
     assert record.messages == {
         (None, "甲"): review.MessageRecord(machine("memory", "甲舊")),
@@ -538,8 +554,10 @@ def test_settling_a_record_keeps_the_machine_output_its_catalog_holds(tmp_path: 
     }
     same = polib.POEntry(msgid="丁", msgstr="丁")
     catalog.append(same)
+    assert record.in_transition  # 丁 is not settled yet
     review.settle(record, catalog)
     assert record.messages[(None, "丁")] == review.MessageRecord(machine("opencc", "丁"))
+    assert not record.in_transition
 
 
 def test_a_record_changed_on_disk_since_it_was_read_is_not_written_over(tmp_path: Path) -> None:
