@@ -489,6 +489,23 @@ def test_convert_catalogs_converts_every_opencc_locale_and_then_skips_what_it_di
     }
 
 
+def test_convert_skips_next_time_a_catalog_whose_machine_output_it_replaced(project: Path) -> None:
+    """Replacing machine output writes the record in transition, the catalog, the record: the cache is of the last."""
+    config = load_config(two_converted_locales(project))
+    convert_catalogs(config, config.targets)
+    pots = project / "_build" / "pots"
+    template = polib.pofile(str(pots / "b.pot"), wrapwidth=0)
+    template[0].msgid = "人民利益，永远至高无上。"  # the source changed: msgmerge keeps the old output, fuzzy
+    template.save()
+    update_catalogs(config, config.targets, pots)
+    b = [project / "locale" / locale / "LC_MESSAGES" / "b.po" for locale in ("zh_HK", "zh_TW")]
+    replaced = convert_catalogs(config, config.targets)
+    assert sorted(replaced.written) == b and replaced.engine_calls == 2
+    assert polib.pofile(str(b[1])).find("人民利益，永远至高无上。").msgstr == "人民利益，永遠至高無上。"
+    again = convert_catalogs(config, config.targets)
+    assert len(again.skipped) == 4 and (again.written, again.engine_calls) == ([], 0)
+
+
 def test_convert_writes_the_catalogs_converted_before_a_bad_one(project: Path) -> None:
     config = load_config(two_converted_locales(project))
     folder = project / "locale" / "zh_TW" / "LC_MESSAGES"
