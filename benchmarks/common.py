@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import statistics
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +21,17 @@ def article_messages() -> list[tuple[str, str]]:
     """(Chinese source, English translation) of every message of the shipped article."""
     catalog = polib.pofile(str(REPO / "locale" / "en" / "LC_MESSAGES" / f"{ARTICLE}.po"))
     return [(e.msgid, e.msgstr) for e in catalog if e.msgid]
+
+
+def cold_sphinx_build(args: list[str], cwd: Path) -> list[str]:
+    """A plain ``sphinx-build`` as its own interpreter (never pubflow's forked runs), the baselines' unit;
+    its problems, each as a line."""
+    from pubflow import sphinxrun
+
+    environment = {**os.environ, **sphinxrun.RUN_ENVIRONMENT}
+    done = subprocess.run(args, cwd=cwd, env=environment, capture_output=True, text=True, check=False)
+    run = sphinxrun.SphinxRun(args, done.returncode, done.stdout + done.stderr)
+    return run.problems
 
 
 def best_of(runs: int, action: Callable[[], object]) -> float:

@@ -3,8 +3,8 @@
 Phases: the catalogs are compiled (:mod:`pubflow.compile`, which withholds
 any message the security check rejects), and an edition whose catalogs hold
 such a message is refused, naming each one; each other edition is one
-``sphinx-build -W`` run in its own process, two at a time on a two-core
-machine, into a working folder ``_build/sphinx/html/<edition>``; an edition
+``sphinx-build -W`` run in its own process (forked from this one, see
+:mod:`pubflow.sphinxrun`), two at a time on a two-core machine, into a working folder ``_build/sphinx/html/<edition>``; an edition
 built without a problem is then published file by file, each file written
 atomically, into ``_build/html/<edition>``. A root ``_build/html/index.html``
 links the editions.
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,9 +195,14 @@ def build_html(
     meter.expect(len(editions))
     jobs = jobs or min(2, os.cpu_count() or 1)
     pending = list(editions)
-    running: list[tuple[Edition, subprocess.Popen[str], Path, Portion]] = []
+    running: dict[sphinxrun.SphinxProcess, tuple[Edition, Path, Portion]] = {}
     total = len(editions)
     done = 0
+    if editions:
+        sphinxrun.preload()
+        from pubflow.sphinxext import prepare_editions  # Sphinx's import is the editions' (sphinxrun.preload)
+
+        prepare_editions(config, [edition.language for edition in editions])
     while pending or running:
         while pending and len(running) < jobs:
             edition = pending.pop(0)
@@ -210,8 +214,9 @@ def build_html(
             )
             progress(f"building HTML {edition.name} → {display_path(html_dir(config, edition.name))}")
             portion = Portion(meter)  # the edition, advanced as Sphinx reads and writes its documents
-            running.append((edition, sphinxrun.start(args, config.root, portion.to), marker, portion))
-        edition, process, marker, portion = running.pop(0)
+            running[sphinxrun.start(args, config.root, portion.to)] = (edition, marker, portion)
+        process = sphinxrun.wait_first(list(running))
+        edition, marker, portion = running.pop(process)
         run = sphinxrun.finish(process)
         if run.problems:
             forget_failed_run(doctree_dir(config, "html", edition))
