@@ -20,12 +20,14 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 
 from pubflow import __version__
+from pubflow.config import ProjectConfig
 from pubflow.incremental import code_digest
 from pubflow.sphinxext import (
     bilingual,
@@ -56,6 +58,15 @@ def code_version() -> int:
     upgraded pubflow never serves doctrees made by the old one.
     """
     return int(code_digest()[:12], 16)
+
+
+def prepare_editions(project: ProjectConfig, languages: list[str]) -> None:
+    """What a build's HTML editions share, done once in the process they are forked from (:mod:`pubflow.sphinxrun`)."""
+    if any(language.startswith("zh") for language in languages):
+        # jieba's import (pkg_resources) was a fifth of a second in each Chinese edition; its
+        # dictionaries still load in an edition only when it indexes a page (see .search).
+        importlib.import_module("pubflow.sphinxext.chinese_search")
+    status.precount(project)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
