@@ -4,10 +4,11 @@ Phases: the catalogs are compiled (:mod:`pubflow.compile`, which withholds
 any message the security check rejects), and an edition whose catalogs hold
 such a message is refused, naming each one; each other edition is one
 ``sphinx-build -W`` run in its own process (forked from this one, see
-:mod:`pubflow.sphinxrun`), two at a time on a two-core machine, into a working folder ``_build/sphinx/html/<edition>``; an edition
-built without a problem is then published file by file, each file written
-atomically, into ``_build/html/<edition>``. A root ``_build/html/index.html``
-links the editions.
+:mod:`pubflow.sphinxrun`), two at a time on a two-core machine, into a
+working folder ``_build/sphinx/html/<edition>``; an edition built without
+a problem is then published file by file, each file written atomically,
+into ``_build/html/<edition>``. A root ``_build/html/index.html`` links the
+editions.
 
 A marker beside each working folder exists while Sphinx runs: found at the
 start of a build, it means the last run was killed, and that edition's

@@ -37,7 +37,8 @@ from pathlib import Path
 from pubflow.catalog import load_catalog
 from pubflow.config import LocaleConfig, ProjectConfig
 from pubflow.corrections import is_correction
-from pubflow.review import State, load_record, state_of
+from pubflow.incremental import WorkRecord, file_digest
+from pubflow.review import State, load_record, record_path, state_of
 from pubflow.shard import article_documents
 
 IN_TRANSLATION, IN_REVIEW = "in-translation", "in-review"
@@ -132,14 +133,43 @@ def _judge(edition: str, document: str, policy: Policy, standings: list[Standing
     return None
 
 
+#: The standings last counted, by their catalog's and review record's digests (:func:`standings_recorded`).
+STANDINGS_SCHEMA = "pubflow-standings-1"
+
+
+def standings_recorded(config: ProjectConfig, articles: list[str]) -> dict[tuple[str, str], Standing]:
+    """:func:`standing` of every article in every target locale, reading again only the catalogs (or their
+    review records) that changed since the last count.
+
+    Every build asks, and a build after one changed catalog read all of them again: at 200 articles,
+    400 catalogs, most of what the build did before its editions started.
+    """
+    record = WorkRecord(config.output_dir / "cache" / "standings.json", STANDINGS_SCHEMA, {})
+    result: dict[tuple[str, str], Standing] = {}
+    fresh: dict[str, dict[str, object]] = {}
+    for locale in config.targets:
+        for document in articles:
+            path = config.locale_dir / locale.name / "LC_MESSAGES" / f"{document}.po"
+            unit = f"{locale.name}/{document}"
+            files = [file_digest(path), file_digest(record_path(path))]
+            kept = record.get(unit)
+            counts = kept.get("standing") if kept is not None and kept.get("files") == files else None
+            if isinstance(counts, list) and len(counts) == 3 and all(type(n) is int for n in counts):
+                found = Standing(*counts) if files[0] is not None else Standing(exists=False)
+            else:
+                found = standing(config, locale, document)
+            fresh[unit] = {"files": files, "standing": [found.messages, found.shown, found.reviewed]}
+            result[(locale.name, document)] = found
+    if fresh != record.units:  # written only when a count changed: a build with no change writes nothing
+        record.units = fresh
+        record.save()
+    return result
+
+
 def held_back(config: ProjectConfig) -> dict[str, dict[str, HeldBack]]:
     """Per edition (``en``, ``bilingual/zh_CN-en``), the articles it holds back, by document name."""
     articles = article_documents(config.docs_dir)
-    standings = {
-        (locale.name, document): standing(config, locale, document)
-        for locale in config.targets
-        for document in articles
-    }
+    standings = standings_recorded(config, articles)
     result: dict[str, dict[str, HeldBack]] = {name: {} for name in config.locales}
     for locale in config.targets:
         policy = Policy.parse(locale.publish)
