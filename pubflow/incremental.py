@@ -79,4 +79,5 @@ class WorkRecord:
     def save(self) -> bool:
         data = {"schema": self.schema, "rules": self.rules, "units": dict(sorted(self.units.items()))}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        return write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        # Compact: json's C encoder writes it (an indented record is Python's, a quarter-second at 600 catalogs).
+        return write_atomic(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")

@@ -20,14 +20,17 @@
 
 from __future__ import annotations
 
-import importlib
+import contextlib
+import hashlib
 from pathlib import Path
 from typing import Any
 
+from jinja2 import FileSystemBytecodeCache
 from sphinx.application import Sphinx
 
 from pubflow import __version__
 from pubflow.config import ProjectConfig
+from pubflow.fileio import write_atomic
 from pubflow.incremental import code_digest
 from pubflow.sphinxext import (
     bilingual,
@@ -61,16 +64,61 @@ def code_version() -> int:
 
 
 def prepare_editions(project: ProjectConfig, languages: list[str]) -> None:
-    """What a build's HTML editions share, done once in the process they are forked from (:mod:`pubflow.sphinxrun`)."""
+    """What a build's HTML editions share, done once in the process they are forked from (:mod:`pubflow.sphinxrun`).
+
+    Only what a build with changes needs: a build with nothing changed reads no page, and does none of it.
+    """
+    catalogs = status.status_files(project)
+    catalogs_changed = changed_since_last_build(project, "status-files", catalogs)
+    if catalogs_changed:
+        status.precount(project, catalogs)
     if any(language.startswith("zh") for language in languages):
-        # jieba's import (pkg_resources) was a fifth of a second in each Chinese edition; its
-        # dictionaries still load in an edition only when it indexes a page (see .search).
-        importlib.import_module("pubflow.sphinxext.chinese_search")
-    status.precount(project)
+        # jieba's import (pkg_resources) was a fifth of a second in each Chinese edition.
+        from pubflow.sphinxext import chinese_search
+
+        sources_changed = changed_since_last_build(project, "source-files", source_files(project))
+        if catalogs_changed or sources_changed:
+            chinese_search.load_dictionary()  # and half a second more in each one that indexed a page
+
+
+def source_files(project: ProjectConfig) -> str:
+    """A digest of the sources' names, sizes and times: cheap, and changed by any edit."""
+    lines = []
+    for path in sorted(project.docs_dir.rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            lines.append(f"{path.relative_to(project.docs_dir)}\t{stat.st_mtime_ns}\t{stat.st_size}")
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def changed_since_last_build(project: ProjectConfig, name: str, digest: str) -> bool:
+    """Whether ``digest`` differs from the one this names at the last build; it is recorded for the next."""
+    marker = project.output_dir / "cache" / name
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        if marker.read_text(encoding="utf-8") == digest:
+            return False
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(marker, digest)
+    return True
+
+
+def _keep_compiled_templates(app: Sphinx) -> None:
+    """The theme's templates compiled once, kept for every edition and build (Jinja's bytecode cache).
+
+    Each edition compiled them again, a tenth of a second of every edition that writes a page. Jinja
+    keys what it keeps by the template's source, and writes it atomically: editions share it safely.
+    """
+    templates = getattr(app.builder, "templates", None)
+    environment = getattr(templates, "environment", None)
+    if environment is not None:
+        folder = editions.project_config(app).output_dir / "cache" / "templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_html_theme("pubflow", str(THEME_DIR))
+    app.connect("builder-inited", _keep_compiled_templates)
     labels.setup(app)
     editions.setup(app)
     heldback.setup(app)

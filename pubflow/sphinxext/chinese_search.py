@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from sphinx.search.zh import JIEBA_DEFAULT_DICT, SearchChinese
+
+
+def load_dictionary() -> None:
+    """jieba's own dictionary, loaded now: in a process the editions are forked from, loaded once for them all."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" lines would be pubflow's own output here
+    jieba.initialize()
 
 
 class LazyChinese(SearchChinese):

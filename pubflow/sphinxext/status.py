@@ -38,7 +38,6 @@ from pubflow.compile import OUTDATED_FLAG
 from pubflow.config import ProjectConfig
 from pubflow.coverage import project_coverage
 from pubflow.errors import PubflowError
-from pubflow.fileio import write_atomic
 from pubflow.interface import N_
 from pubflow.notes import NoteCount, count_notes
 from pubflow.policy import IN_TRANSLATION, read_held_back
@@ -286,23 +285,14 @@ def count_rows(project: ProjectConfig) -> list[list[str | None]]:
 _precounted: dict[str, list[list[str | None]]] = {}
 
 
-def precount(project: ProjectConfig) -> None:
-    """Count the status table once for every edition a build forks, when its files changed since the last build.
+def precount(project: ProjectConfig, files: str) -> None:
+    """Count the status table once, for every edition a build forks from this process (``files``: :func:`status_files`).
 
     Each edition counted it for itself: at 200 articles, after one catalog changed, most of a second
     in each of five editions, and two editions measuring the same changed catalogs at once.
     """
-    files = status_files(project)
-    marker = project.output_dir / "cache" / "status-files"
-    with contextlib.suppress(OSError, UnicodeDecodeError):
-        if marker.read_text(encoding="utf-8") == files:
-            return  # counted for these very files at the last build: no edition counts them again
-    try:
+    with contextlib.suppress(PubflowError):  # a catalog that cannot be counted: each edition's page says why
         _precounted[files] = count_rows(project)
-    except PubflowError:
-        return  # a catalog that cannot be counted: each edition meets it, and its page says why
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(marker, files)
 
 
 def build_table(app: Sphinx) -> nodes.table:
