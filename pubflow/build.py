@@ -200,8 +200,7 @@ def build_html(
     total = len(editions)
     done = 0
     if editions:
-        sphinxrun.preload()
-        from pubflow.sphinxext import prepare_editions  # Sphinx's import is the editions' (sphinxrun.preload)
+        from pubflow.sphinxext import prepare_editions  # Sphinx's import, which every forked edition shares
 
         prepare_editions(config, [edition.language for edition in editions])
     while pending or running:

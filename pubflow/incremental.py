@@ -34,6 +34,20 @@ def file_digest(path: Path) -> str | None:
         return None
 
 
+def file_listing(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[str]:
+    """Each file under ``folder`` (of those ``suffixes``) as its relative path, time and size, in order.
+
+    Not a record's digest (those are of contents): a cheap look that any edit or save changes, for
+    deciding whether some work is worth doing ahead, never what a result is.
+    """
+    lines = []
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if (suffixes is None or path.suffix in suffixes) and path.is_file():
+            stat = path.stat()
+            lines.append(f"{path.relative_to(folder)}\t{stat.st_mtime_ns}\t{stat.st_size}")
+    return lines
+
+
 @functools.cache
 def code_digest() -> str:
     """A digest of pubflow's own code: a record made by another pubflow is not trusted."""

@@ -31,7 +31,7 @@ from sphinx.application import Sphinx
 from pubflow import __version__
 from pubflow.config import ProjectConfig
 from pubflow.fileio import write_atomic
-from pubflow.incremental import code_digest
+from pubflow.incremental import code_digest, file_listing
 from pubflow.sphinxext import (
     bilingual,
     dates,
@@ -84,12 +84,7 @@ def prepare_editions(project: ProjectConfig, languages: list[str]) -> None:
 
 def source_files(project: ProjectConfig) -> str:
     """A digest of the sources' names, sizes and times: cheap, and changed by any edit."""
-    lines = []
-    for path in sorted(project.docs_dir.rglob("*")):
-        if path.is_file():
-            stat = path.stat()
-            lines.append(f"{path.relative_to(project.docs_dir)}\t{stat.st_mtime_ns}\t{stat.st_size}")
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    return hashlib.sha256("\n".join(file_listing(project.docs_dir)).encode("utf-8")).hexdigest()
 
 
 def changed_since_last_build(project: ProjectConfig, name: str, digest: str) -> bool:

@@ -40,6 +40,7 @@ from pubflow.compile import OUTDATED_FLAG
 from pubflow.config import ProjectConfig
 from pubflow.coverage import project_coverage
 from pubflow.errors import PubflowError
+from pubflow.incremental import file_listing
 from pubflow.interface import N_
 from pubflow.notes import NoteCount, count_notes
 from pubflow.policy import IN_TRANSLATION, read_held_back
@@ -291,7 +292,7 @@ def status_rows(app: Sphinx) -> list[list[str | None]]:
     if rows is not None:
         return rows
     project = project_config(app)
-    rows = _precounted.get(status_files(project)) or count_rows(project)
+    rows = _precounted.get(_status_files_now(app)) or count_rows(project)
     app.pubflow_status_rows = rows  # type: ignore[attr-defined]
     return rows
 
@@ -391,13 +392,17 @@ def status_files(project: ProjectConfig) -> str:
     time, and the locales and their policies. Cheap: what a build with nothing changed looks at."""
     lines = [repr(list(project.locales.values())), repr(sorted(project.bilingual_publish.items()))]
     for name in sorted(project.locales):
-        folder = project.locale_dir / name
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.suffix in (".po", ".toml", ".json") and path.is_file():
-                    stat = path.stat()
-                    lines.append(f"{path.relative_to(folder)}\t{stat.st_mtime_ns}\t{stat.st_size}")
+        lines += file_listing(project.locale_dir / name, (".po", ".toml", ".json"))
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def _status_files_now(app: Sphinx) -> str:
+    """:func:`status_files` as this run first found them: asked before reading and again to fill the table."""
+    files: str | None = getattr(app, "pubflow_status_files", None)
+    if files is None:
+        files = status_files(project_config(app))
+        app.pubflow_status_files = files  # type: ignore[attr-defined]
+    return files
 
 
 def status_numbers(app: Sphinx) -> str:
@@ -422,7 +427,7 @@ def _reread_status_on_change(
     """
     if app.builder.name == "gettext":
         return []  # the table is no message (see _on_doctree_resolved): extract need not count it, nor read the page
-    files = status_files(project_config(app))
+    files = _status_files_now(app)
     if getattr(env, "pubflow_status_files", None) == files and not (added or removed):
         return []
     env.pubflow_status_files = files  # type: ignore[attr-defined]
